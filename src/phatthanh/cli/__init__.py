@@ -1,0 +1,76 @@
+"""The command line: the only place that prints, exits or catches PhatthanhError.
+
+Each command group lives in its own module and registers itself on the `cli` group.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+
+import click
+
+from phatthanh import __version__
+from phatthanh.errors import PhatthanhError
+
+
+class _Context:
+    verbose: bool = False
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
+@click.version_option(__version__, prog_name="phatthanh")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Show ffmpeg command lines, debug logs and tracebacks."
+)
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """Turn district portal news articles into a radio program and a podcast feed."""
+    ctx.ensure_object(_Context)
+    ctx.obj.verbose = verbose
+    _setup_logging(verbose)
+
+
+def _setup_logging(verbose: bool) -> None:
+    root = logging.getLogger("phatthanh")
+    root.handlers.clear()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("%(levelname)s: %(message)s" if verbose else "%(message)s")
+    )
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    root.propagate = False
+
+
+def _register() -> None:
+    from phatthanh.cli import build, serve, text, voices
+
+    for module in (build, text, voices, serve):
+        module.register(cli)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run the CLI, turn PhatthanhError into one line and an exit code."""
+    _register()
+    args = list(sys.argv[1:] if argv is None else argv)
+    verbose = "-v" in args or "--verbose" in args
+    try:
+        cli.main(args=args, prog_name="phatthanh", standalone_mode=False)
+    except PhatthanhError as exc:
+        if verbose:
+            traceback.print_exc()
+        click.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    return 0

@@ -1,0 +1,91 @@
+"""The only door to ffmpeg.
+
+The binary is found lazily (never at import): the one named in the config, else
+`PHATTHANH_FFMPEG`, else the static build the `imageio-ffmpeg` wheel ships. Every run is
+logged at debug level as a copyable command line; a failure raises FFmpegError whose
+message is ffmpeg's last meaningful stderr line.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+import shutil
+import subprocess
+from collections.abc import Sequence
+from functools import lru_cache
+
+from phatthanh.errors import FFmpegError
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=8)
+def ffmpeg_binary(configured: str = "") -> str:
+    """Path of the ffmpeg to run: the configured one, $PHATTHANH_FFMPEG, or the pip one."""
+    name = configured or os.environ.get("PHATTHANH_FFMPEG", "")
+    if name:
+        found = shutil.which(name)
+        if found is None:
+            raise FFmpegError(
+                f"ffmpeg '{name}' not found; fix [master] ffmpeg in the config or leave it empty"
+            )
+        return found
+    try:
+        import imageio_ffmpeg
+    except ImportError:  # pragma: no cover - it is a declared dependency
+        raise FFmpegError("imageio-ffmpeg is not installed; reinstall phatthanh with pip") from None
+    path: str = imageio_ffmpeg.get_ffmpeg_exe()
+    return path
+
+
+def command_line(args: Sequence[str], binary: str = "ffmpeg") -> str:
+    """The exact command, quoted so it can be pasted into a shell."""
+    return shlex.join([binary, *args])
+
+
+def last_error_line(stderr: str) -> str:
+    """The last stderr line that says something (ffmpeg ends with summary noise)."""
+    noise = ("Conversion failed!", "Exiting normally", "")
+    lines = [ln.strip() for ln in stderr.splitlines()]
+    for line in reversed(lines):
+        if line not in noise and not line.startswith("[out#") and not line.startswith("size="):
+            return line
+    return "ffmpeg failed without a message"
+
+
+def run_ffmpeg(
+    args: Sequence[str],
+    *,
+    input_bytes: bytes | None = None,
+    configured: str = "",
+    timeout_s: float | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ffmpeg with `args` (no binary name), returning its output; raise on failure."""
+    binary = ffmpeg_binary(configured)
+    full = ["-hide_banner", "-nostdin", *args] if input_bytes is None else ["-hide_banner", *args]
+    log.debug("running: %s", command_line(full, binary))
+    try:
+        proc = subprocess.run(
+            [binary, *full],
+            input=input_bytes,
+            capture_output=True,
+            timeout=timeout_s,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise FFmpegError(f"ffmpeg took longer than {timeout_s} s and was stopped") from None
+    except OSError as exc:
+        raise FFmpegError(f"cannot run ffmpeg ({binary}): {exc.strerror}") from None
+    if proc.returncode != 0:
+        stderr = proc.stderr.decode("utf-8", "replace")
+        raise FFmpegError(f"ffmpeg failed: {last_error_line(stderr)}")
+    return proc
+
+
+def configure_pydub(configured: str = "") -> None:
+    """Point pydub at our ffmpeg (pydub otherwise looks one up on PATH at import)."""
+    from pydub import AudioSegment
+
+    AudioSegment.converter = ffmpeg_binary(configured)

@@ -1,0 +1,63 @@
+"""build_episode(): the order of the stages, and nothing else.
+
+articles -> speech text and segments -> running order -> voice -> timeline -> master
+(one MP3 per profile) -> tags -> episode record and side files -> feeds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from phatthanh.articles import read_article
+from phatthanh.clean import Normalizer
+from phatthanh.config import Config
+from phatthanh.master import lay_out, render
+from phatthanh.master.settings import ProfileName
+from phatthanh.model import EpisodeRecord, Lineup, Progress
+from phatthanh.program import arrange
+from phatthanh.publish import rebuild_feeds, stage_episode, write_episode
+from phatthanh.segment import script_article
+from phatthanh.tags import write_tags
+from phatthanh.voices import ClipCache, choose_voice, synthesize
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the user asked for on top of the config."""
+
+    title: str | None = None
+    air_date: date | None = None
+    engine: str | None = None  # None: the config's choice
+    strict_engine: bool = False
+    profiles: tuple[ProfileName, ...] = ()  # empty: the config's renditions
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    record: EpisodeRecord
+    episode_dir: Path
+    feed: Path
+    synthesized: int  # clips the engine made in this build (0 on a cached rebuild)
+    cache_hits: int
+
+
+def build_episode(
+    lineup: Lineup, config: Config, options: BuildOptions, progress: Progress | None = None
+) -> BuildResult:
+    """Build one episode from its lineup and publish it in the feeds."""
+    normalizer = Normalizer(config.speech)
+    articles = [read_article(entry, config.articles, config.station) for entry in lineup.entries]
+    scripts = [script_article(article, normalizer, config.speech) for article in articles]
+    program = arrange(scripts, lineup, options.title, options.air_date, config, normalizer)
+    voice = choose_voice(config.voices, options.engine, options.strict_engine, config.root)
+    cache = ClipCache(config.resolve(config.voices.cache_dir))
+    voiced = synthesize(program.segments(), voice, cache, progress)
+    timeline = lay_out(program, voiced.clips, config.program)
+    with stage_episode(program, config) as stage:
+        renditions = render(timeline, options.profiles, stage.path, config.master, progress)
+        write_tags(renditions, program, timeline, voice.choice, stage.path, config)
+        record = write_episode(stage, program, scripts, timeline, renditions, voice.choice, lineup)
+    feed = rebuild_feeds(config)
+    return BuildResult(record, stage.final_path, feed, voiced.synthesized, voiced.cache_hits)
