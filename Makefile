@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/phatthanh build-episode episodes/demo.toml
+	$(BIN)/phatthanh build-episode samples/articles/*.txt --title "Bản tin thời sự huyện Sông Xanh" --date 2026-11-24
 
 test: lint typecheck unit
 
@@ -28,7 +28,7 @@ unit: $(STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH)
 
 clean-demo:
 	rm -rf episodes/*/ feeds/*

@@ -1,0 +1,82 @@
+"""A rich progress bar implementing model.Progress, drawn on stderr."""
+
+from __future__ import annotations
+
+import sys
+import time
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+
+class RichProgress:
+    """Progress of long stages (synthesis, mastering): a bar on a terminal, a line otherwise."""
+
+    def __init__(self) -> None:
+        self._console = Console(stderr=True)
+        self._live = sys.stderr.isatty()
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[detail]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=self._console,
+            disable=not self._live,
+            transient=False,
+        )
+        self._task: TaskID | None = None
+        self._name = ""
+        self._total = 0
+        self._done = 0
+        self._detail = ""
+        self._started = 0.0
+
+    def __enter__(self) -> RichProgress:
+        self._bar.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.finish()
+        self._bar.stop()
+
+    def start(self, task: str, total: int) -> None:
+        self.finish()
+        self._name, self._total, self._done, self._detail = task, total, 0, ""
+        self._started = time.monotonic()
+        self._task = self._bar.add_task(task, total=total, detail="")
+
+    def advance(self, n: int = 1, detail: str = "") -> None:
+        self._done += n
+        if detail:
+            self._detail = detail
+        if self._task is not None:
+            self._bar.update(self._task, advance=n, detail=self._detail)
+
+    def finish(self) -> None:
+        if self._task is None:
+            return
+        if not self._live:
+            elapsed = time.monotonic() - self._started
+            detail = f" ({self._detail})" if self._detail else ""
+            self._console.print(
+                f"{self._name}: {self._done}/{self._total} in {elapsed:.1f} s{detail}",
+                highlight=False,
+            )
+        self._task = None
