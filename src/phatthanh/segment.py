@@ -17,8 +17,38 @@ from phatthanh.model import Article, Script, Segment, SegmentKind
 
 # Words written with a trailing dot that do not end a sentence (titles, places, units).
 _ABBREVIATIONS = frozenset(
-    "TP TX Tp Tx TT Q H P X TS ThS PGS GS BS KS CN Th.S Đ/c đ/c Ông Bà St Mr Mrs Dr No Tr tr "
-    "v.v vv".split()
+    [
+        "TP",
+        "TX",
+        "Tp",
+        "Tx",
+        "TT",
+        "Q",
+        "H",
+        "P",
+        "X",
+        "TS",
+        "ThS",
+        "PGS",
+        "GS",
+        "BS",
+        "KS",
+        "CN",
+        "Th.S",
+        "Đ/c",
+        "đ/c",
+        "Ông",
+        "Bà",
+        "St",
+        "Mr",
+        "Mrs",
+        "Dr",
+        "No",
+        "Tr",
+        "tr",
+        "v.v",
+        "vv",
+    ]
 )
 # A sentence ends at . ! ? … (possibly followed by closing quotes/brackets) then a space.
 _SENTENCE_END = re.compile(r"""([.!?…]+["”’»)\]]*)\s+""")
