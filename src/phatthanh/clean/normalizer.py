@@ -1,0 +1,99 @@
+"""Written Vietnamese -> the text a voice is given (../shared/specs/vietnamese-speech.md).
+
+Rules run in the spec's order: 1 Unicode clean-up, 2 typing repair, 3 document codes,
+4 dates, times, Roman numerals, abbreviations, numbers, units and money, phone numbers,
+5 the residue check. Anything a voice would still misread is reported as Residue; digits
+that no rule explained are still read as numbers, so no digit ever reaches the voice.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from phatthanh.clean.lexicon import Lexicon, spell
+from phatthanh.clean.numbers import digit_words, number_words
+from phatthanh.clean.repair import repair_typing
+from phatthanh.clean.rules import Rules
+from phatthanh.clean.settings import SpeechSettings
+from phatthanh.clean.unicode import cleanup_unicode
+from phatthanh.model import Residue
+
+log = logging.getLogger(__name__)
+
+_ALLCAPS = re.compile(r"(?<![\w-])([A-ZĐÂĂÊÔƠƯ]{2,}[0-9]*)(?![\w-])")
+_LEFTOVER_DIGITS = re.compile(r"\d+")
+_SYMBOLS = {"%": " phần trăm", "&": " và ", "+": " cộng ", "=": " bằng ", "/": " trên "}
+_SPACES = re.compile(r"[ \t]+")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?…])")
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """The spoken form of a text, what is left that a voice may misread, and what was fixed."""
+
+    text: str
+    residue: tuple[Residue, ...] = ()
+    repairs: tuple[str, ...] = ()
+
+
+class Normalizer:
+    """Compiled rules and lexicon for one SpeechSettings; `normalize` never raises."""
+
+    def __init__(self, settings: SpeechSettings) -> None:
+        self.settings = settings
+        self.lexicon = Lexicon(settings.lexicon)
+        self.rules = Rules(settings, self.lexicon.codes)
+
+    def normalize(self, text: str) -> Spoken:
+        text = cleanup_unicode(text)
+        text, repairs = repair_typing(text)
+        for repair in repairs:
+            log.info("typing repair: %s", repair)
+        r = self.rules
+        text = r.addresses(text)
+        text = r.document_codes(text)
+        text = r.dates(text)
+        text = r.times(text)
+        text = r.roman(text)
+        text = self.lexicon.apply(text)
+        text = r.phones(text)
+        text = r.units(text)
+        text = r.numbers(text)
+        text, residue = self._residue(text)
+        text = _EMPTY_BRACKETS.sub("", text)
+        text = _SPACE_BEFORE_PUNCT.sub(r"\1", _SPACES.sub(" ", text)).strip()
+        return Spoken(text, residue, tuple(str(r) for r in repairs))
+
+    def _residue(self, text: str) -> tuple[str, tuple[Residue, ...]]:
+        """Report and resolve what no rule explained: digits, symbols, unknown ALLCAPS."""
+        found: list[Residue] = []
+
+        def caps(m: re.Match[str]) -> str:
+            token = m.group(1)
+            if token in self.lexicon.known:
+                return token
+            found.append(Residue(token, m.start(), "unknown abbreviation, spelled out"))
+            return spell(token)
+
+        text = _ALLCAPS.sub(caps, text)
+
+        def digits(m: re.Match[str]) -> str:
+            found.append(Residue(m.group(0), m.start(), "number without a reading rule"))
+            value = m.group(0)
+            if (len(value) > 1 and value.startswith("0")) or len(value) > 12:
+                return digit_words(value)
+            return number_words(
+                int(value), zero_tens=self.settings.zero_tens, thousand=self.settings.thousand
+            )
+
+        text = _LEFTOVER_DIGITS.sub(digits, text)
+        for symbol, words in _SYMBOLS.items():
+            index = text.find(symbol)
+            while index >= 0:
+                found.append(Residue(symbol, index, "symbol read as a word"))
+                text = text[:index] + words + text[index + 1 :]
+                index = text.find(symbol, index + len(words))
+        return text, tuple(found)
