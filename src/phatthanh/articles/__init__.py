@@ -1,0 +1,139 @@
+"""Stage 1: pages -> Article (title, published time, author, body paragraphs).
+
+Accepts text dumps of portal pages, HTML files, http(s) URLs, portal RSS/Atom feeds and
+lineup files (`episodes/<name>.toml`). Page furniture is dropped by shape rules
+(`articles/text.py`); every line's decision is kept for `phatthanh script --explain`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from phatthanh.articles.decode import decode_page
+from phatthanh.articles.fetch import fetch, is_url
+from phatthanh.articles.html import looks_like_html, parse_html_page
+from phatthanh.articles.lineup import is_feed, lineup_from_feed, load_lineup
+from phatthanh.articles.settings import ArticleSettings
+from phatthanh.articles.text import ParsedPage, parse_offset, parse_text_page
+from phatthanh.errors import ArticleError
+from phatthanh.model import Article, Lineup, SourceEntry
+
+if TYPE_CHECKING:  # config imports this package's settings: no import cycle at run time
+    from phatthanh.config import StationSettings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["expand_sources", "read_article"]
+
+
+def read_article(
+    entry: SourceEntry, settings: ArticleSettings, station: StationSettings
+) -> Article:
+    """Read one page (file or URL) into an Article, with the lineup's overrides applied."""
+    source = entry.source
+    data, url = _load(source, settings)
+    text = decode_page(data, source)
+    tz = parse_offset(station.timezone)
+    page = parse_html_page(text, tz) if looks_like_html(text) else parse_text_page(text, tz)
+    article = _to_article(page, source, url, tz)
+    return _apply_overrides(article, entry)
+
+
+def _load(source: str, settings: ArticleSettings) -> tuple[bytes, str | None]:
+    if is_url(source):
+        return fetch(source, settings), source
+    path = Path(source)
+    if not path.exists():
+        raise ArticleError(f"{source}: no such file; check the path")
+    if not path.is_file():
+        raise ArticleError(f"{source}: not a file; name a text or HTML page")
+    size = path.stat().st_size
+    if size > settings.max_bytes:
+        raise ArticleError(
+            f"{source}: {size} bytes is larger than the {settings.max_bytes}-byte limit "
+            "([articles] max_bytes); is this really one article?"
+        )
+    try:
+        return path.read_bytes(), None
+    except OSError as exc:
+        raise ArticleError(f"{source}: cannot read the file ({exc.strerror})") from None
+
+
+def _to_article(page: ParsedPage, source: str, url: str | None, tz: object) -> Article:
+    if not page.paragraphs:
+        raise ArticleError(
+            f"{source}: has no body text after cleaning; check that it is not only boilerplate"
+        )
+    warnings = list(page.warnings)
+    title = page.title
+    if not title:
+        title = _title_from_source(source)
+        warnings.append(f"no title line found; using {title!r}")
+    if page.published is None:
+        warnings.append("no publication date found")
+    author = page.author
+    if author and author.isupper():
+        author = author.title()
+    if not author and page.source_line:
+        author = page.source_line
+    for warning in warnings:
+        log.warning("%s: %s", source, warning)
+    return Article(
+        source=source,
+        title=title,
+        paragraphs=tuple(page.paragraphs),
+        published=page.published,
+        author=author,
+        url=url,
+        warnings=tuple(warnings),
+        decisions=tuple(page.decisions),
+    )
+
+
+def _title_from_source(source: str) -> str:
+    stem = source.rstrip("/").rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    words = [w for w in stem.replace("_", "-").split("-") if w and not w.isdigit()]
+    return " ".join(words).capitalize() or "Tin tức"
+
+
+def _apply_overrides(article: Article, entry: SourceEntry) -> Article:
+    paragraphs = article.paragraphs
+    if entry.skip_paragraphs:
+        skip = set(entry.skip_paragraphs)
+        paragraphs = tuple(p for n, p in enumerate(paragraphs, start=1) if n not in skip)
+        if not paragraphs:
+            raise ArticleError(f"{entry.source}: the lineup skips every paragraph of it")
+    return replace(
+        article,
+        title=entry.title or article.title,
+        author=entry.author or article.author,
+        byline=article.byline if entry.byline is None else entry.byline,
+        paragraphs=paragraphs,
+    )
+
+
+def expand_sources(
+    args: Sequence[str],
+    settings: ArticleSettings,
+    *,
+    since: date | None = None,
+    latest: int | None = None,
+) -> Lineup:
+    """What to read: the named pages, a portal feed's entries, or one lineup file."""
+    if len(args) == 1 and args[0].endswith(".toml"):
+        return load_lineup(Path(args[0]))
+    if any(a.endswith(".toml") for a in args):
+        raise ArticleError("a lineup .toml file must be the only argument; name it alone")
+    entries: list[SourceEntry] = []
+    for arg in args:
+        if is_feed(arg, settings):
+            entries.extend(lineup_from_feed(arg, settings, since=since, latest=latest))
+        else:
+            entries.append(SourceEntry(source=arg))
+    return Lineup(entries=tuple(entries))

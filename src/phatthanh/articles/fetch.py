@@ -1,0 +1,100 @@
+"""Fetching pages and feeds over http(s): timeouts, retries, redirects (with a limit), a
+streamed size limit, and one-line errors that say what went wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import httpx
+
+from phatthanh.articles.settings import ArticleSettings
+from phatthanh.errors import FetchError
+
+log = logging.getLogger(__name__)
+MAX_REDIRECTS = 5
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def fetch(url: str, settings: ArticleSettings, *, accept_html_only: bool = True) -> bytes:
+    """The body of `url`, or FetchError. Retries connection errors, timeouts and 5xx."""
+    attempts = settings.fetch_retries + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            return _fetch_once(url, settings, accept_html_only)
+        except _Retryable as exc:
+            if attempt == attempts:
+                raise FetchError(f"{url}: {exc} (after {attempts} attempts)") from None
+            log.info("%s: %s; retrying", url, exc)
+            time.sleep(min(4.0, 0.25 * 2 ** (attempt - 1)))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _Retryable(Exception):
+    pass
+
+
+def _fetch_once(url: str, settings: ArticleSettings, accept_html_only: bool) -> bytes:
+    timeout = httpx.Timeout(settings.fetch_timeout_s)
+    headers = {"User-Agent": settings.user_agent}
+    try:
+        with (
+            httpx.Client(
+                timeout=timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS, headers=headers
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code >= 500:
+                raise _Retryable(f"the server answered {response.status_code}")
+            if response.status_code >= 400:
+                raise FetchError(
+                    f"{url}: the server answered {response.status_code} "
+                    f"{response.reason_phrase}; check the address"
+                )
+            kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            if accept_html_only and kind and not _is_text(kind):
+                raise FetchError(
+                    f"{url}: is {kind}, not a web page; give the address of the article page"
+                )
+            declared = int(response.headers.get("content-length") or 0)
+            if declared > settings.max_bytes:
+                raise FetchError(_too_large(url, settings))
+            chunks: list[bytes] = []
+            total = 0
+            started = time.monotonic()
+            for chunk in response.iter_bytes():
+                total += len(chunk)
+                if total > settings.max_bytes:
+                    raise FetchError(_too_large(url, settings))
+                if time.monotonic() - started > settings.fetch_timeout_s * 3:
+                    raise _Retryable("the download is too slow")
+                chunks.append(chunk)
+            return b"".join(chunks)
+    except httpx.TooManyRedirects:
+        raise FetchError(
+            f"{url}: too many redirects (a redirect loop?); check the address"
+        ) from None
+    except httpx.TimeoutException:
+        raise _Retryable(f"no answer within {settings.fetch_timeout_s:g} s") from None
+    except httpx.TransportError as exc:
+        raise _Retryable(f"cannot connect ({type(exc).__name__})") from None
+
+
+def _is_text(kind: str) -> bool:
+    return kind.startswith("text/") or kind in (
+        "application/xhtml+xml",
+        "application/xml",
+        "application/rss+xml",
+        "application/atom+xml",
+    )
+
+
+def _too_large(url: str, settings: ArticleSettings) -> str:
+    return (
+        f"{url}: the response is larger than {settings.max_bytes} bytes "
+        "([articles] max_bytes); is this really an article page?"
+    )

@@ -1,0 +1,64 @@
+"""HTML pages -> the same ParsedPage as text dumps: trafilatura extracts the article and its
+metadata; the text-dump shape rules then drop what the extractor let through.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from lxml import html as lxml_html
+
+from phatthanh.articles.text import ParsedPage, find_datetime, parse_text_page
+
+_HTML_START = re.compile(r"(?is)^\s*(<!doctype html|<html|<head|<body|<article|<div|<p[ >])")
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(_HTML_START.match(text[:2000]))
+
+
+def parse_html_page(text: str, tz: timezone) -> ParsedPage:
+    import trafilatura  # slow to import; only HTML pages need it
+
+    extracted = trafilatura.bare_extraction(
+        text, include_comments=False, include_tables=False, with_metadata=True
+    )
+    body = getattr(extracted, "text", None) or ""
+    page = parse_text_page(body, tz) if body else ParsedPage()
+    title = getattr(extracted, "title", None) or _html_title(text)
+    if title:
+        # trafilatura gives the title as metadata, so every body line is body text
+        if page.title and page.title != title:
+            page.paragraphs.insert(0, page.title)
+        page.title = title.strip()
+        page.paragraphs = [p for p in page.paragraphs if p.strip() != page.title]
+    author = getattr(extracted, "author", None)
+    if author and not page.author:
+        page.author = author.strip()
+    date_text = getattr(extracted, "date", None)
+    if page.published is None and date_text:
+        page.published = _parse_iso(date_text, tz) or find_datetime(date_text, tz)
+    return page
+
+
+def _html_title(text: str) -> str | None:
+    try:
+        tree = lxml_html.fromstring(text)
+    except (ValueError, lxml_html.etree.ParserError):
+        return None
+    for xpath in ("//h1", "//title"):
+        found = tree.xpath(xpath)
+        if found:
+            value = found[0].text_content().strip()
+            if value:
+                return str(value)
+    return None
+
+
+def _parse_iso(value: str, tz: timezone) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)

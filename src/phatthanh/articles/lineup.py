@@ -1,0 +1,133 @@
+"""Lineup files (`episodes/<name>.toml`) and portal RSS/Atom feeds -> Lineup.
+
+A lineup file:
+
+    title = "Bản tin thời sự"          # optional
+    date = 2026-11-24                  # optional (TOML date)
+    priority = "thong_thuong"          # thong_thuong | uu_tien | khan_cap
+    air_slots = ["06:00", "17:00"]
+
+    [[items]]
+    source = "tin/tiem-chung.txt"       # a path (relative to the lineup file) or a URL
+    title = "..."                      # optional overrides
+    author = "..."
+    skip = [3]                         # 1-based paragraph numbers to leave out
+    byline = false
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import feedparser
+
+from phatthanh.articles.fetch import fetch, is_url
+from phatthanh.articles.settings import ArticleSettings
+from phatthanh.errors import ArticleError
+from phatthanh.model import Lineup, SourceEntry
+
+_PRIORITIES = ("thong_thuong", "uu_tien", "khan_cap")
+_ITEM_KEYS = {"source", "title", "author", "skip", "byline"}
+_TOP_KEYS = {"title", "date", "priority", "air_slots", "items"}
+
+
+def load_lineup(path: Path) -> Lineup:
+    where = str(path)
+    if not path.is_file():
+        raise ArticleError(f"{where}: no such lineup file; check the path")
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ArticleError(f"{where}: not a valid TOML lineup ({exc})") from None
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise ArticleError(f"{where}: unknown key '{unknown[0]}' in the lineup")
+    items = data.get("items")
+    if not isinstance(items, list) or not items:
+        raise ArticleError(f"{where}: has no [[items]]; list the articles to read")
+    air_date = data.get("date")
+    if air_date is not None and not isinstance(air_date, date):
+        raise ArticleError(f"{where}: 'date' must be a TOML date like 2026-11-24")
+    if isinstance(air_date, datetime):
+        air_date = air_date.date()
+    priority = data.get("priority", "thong_thuong")
+    if priority not in _PRIORITIES:
+        raise ArticleError(f"{where}: 'priority' must be one of {', '.join(_PRIORITIES)}")
+    slots = data.get("air_slots", [])
+    if not isinstance(slots, list) or not all(isinstance(s, str) for s in slots):
+        raise ArticleError(f"{where}: 'air_slots' must be a list of times like \"06:00\"")
+    title = data.get("title")
+    if title is not None and not isinstance(title, str):
+        raise ArticleError(f"{where}: 'title' must be a string")
+    entries = tuple(_entry(item, n, path) for n, item in enumerate(items, start=1))
+    return Lineup(entries, title, air_date, priority, tuple(slots), origin=where)
+
+
+def _entry(item: Any, n: int, path: Path) -> SourceEntry:
+    where = f"{path}: item {n}"
+    if not isinstance(item, dict) or not isinstance(item.get("source"), str):
+        raise ArticleError(f'{where} needs source = "path or URL"')
+    unknown = sorted(set(item) - _ITEM_KEYS)
+    if unknown:
+        raise ArticleError(f"{where}: unknown key '{unknown[0]}'")
+    source = item["source"]
+    if not is_url(source):
+        resolved = (path.parent / source).resolve()
+        if ".." in Path(source).parts and not resolved.is_relative_to(path.parent.resolve()):
+            raise ArticleError(f"{where}: source {source!r} points outside the lineup's folder")
+        source = str(resolved)
+    skip = item.get("skip", [])
+    if not isinstance(skip, list) or not all(isinstance(s, int) and s > 0 for s in skip):
+        raise ArticleError(f"{where}: 'skip' must be a list of paragraph numbers (1, 2, ...)")
+    byline = item.get("byline")
+    if byline is not None and not isinstance(byline, bool):
+        raise ArticleError(f"{where}: 'byline' must be true or false")
+    return SourceEntry(source, item.get("title"), item.get("author"), tuple(skip), byline)
+
+
+def is_feed(source: str, settings: ArticleSettings) -> bool:
+    """A portal RSS/Atom feed (by its name, or by its first bytes for local files)."""
+    lowered = source.lower()
+    if (
+        lowered.endswith((".rss", ".atom"))
+        or "/rss" in lowered
+        or "feed" in lowered.rsplit("/", 1)[-1]
+    ):
+        return True
+    path = Path(source)
+    if not is_url(source) and path.is_file():
+        head = path.read_bytes()[:500].lstrip().lower()
+        return head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head)
+    return False
+
+
+def lineup_from_feed(
+    source: str, settings: ArticleSettings, *, since: date | None, latest: int | None
+) -> list[SourceEntry]:
+    data = (
+        fetch(source, settings, accept_html_only=False)
+        if is_url(source)
+        else Path(source).read_bytes()
+    )
+    parsed = feedparser.parse(data)
+    if parsed.bozo and not parsed.entries:
+        raise ArticleError(f"{source}: not a readable RSS/Atom feed")
+    dated: list[tuple[datetime | None, str]] = []
+    for entry in parsed.entries:
+        link = entry.get("link")
+        if not link:
+            continue
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        when = datetime(*stamp[:6]) if stamp else None
+        dated.append((when, link))
+    if since is not None:
+        dated = [(w, link) for w, link in dated if w is not None and w.date() >= since]
+    dated.sort(key=lambda x: x[0] or datetime.min, reverse=True)
+    if latest is not None:
+        dated = dated[:latest]
+    if not dated:
+        raise ArticleError(f"{source}: no feed entries match --since/--latest")
+    return [SourceEntry(link) for _, link in reversed(dated)]  # oldest first, as broadcast

@@ -1,0 +1,166 @@
+"""Ingestion: the seed page exactly, page shapes, encodings, errors, lineups."""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from phatthanh.articles import expand_sources, read_article
+from phatthanh.articles.settings import ArticleSettings
+from phatthanh.config import StationSettings
+from phatthanh.errors import ArticleError
+from phatthanh.model import Article, SourceEntry
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT.parent / "shared" / "samples" / "000_6cad9bfced467b8c.txt"
+ICT = timezone(timedelta(hours=7))
+
+
+def read(path: Path | str, **overrides: object) -> Article:
+    entry = SourceEntry(str(path), **overrides)  # type: ignore[arg-type]
+    return read_article(entry, ArticleSettings(), StationSettings())
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the shared seed page is not beside this clone")
+def test_seed_page_is_read_exactly() -> None:
+    article = read(SEED)
+    assert article.title == (
+        "Kết quả sau 10 năm thực hiện Nghị quyết 25 của Trung ương về công tác dân vận "
+        "trong tình hình mới"
+    )
+    assert article.published == datetime(2023, 9, 15, 15, 4, tzinfo=ICT)
+    assert article.author == "Hồ Sỹ Phùng"
+    assert len(article.paragraphs) == 5
+    assert article.paragraphs[0].startswith("Xác định công tác dân vận")
+    assert article.paragraphs[-1].endswith("của toàn huyện.")
+    body = "\n".join(article.paragraphs)
+    for furniture in ("Chi tiết tin tức", "387 0", "Tổng số điểm", "Click để đánh giá",
+                      "Ý kiến bạn đọc", "Video clips", "Thống kê", "Đang truy cập",
+                      "Chương trình phát thanh", "plds", "./."):  # fmt: skip
+        assert furniture not in body, furniture
+    kept = {d.rule for d in article.decisions if d.kept}
+    assert kept == {"title", "body", "author"}
+    assert sum(1 for d in article.decisions if d.text) == sum(
+        1 for line in SEED.read_text("utf-8").split("\n") if line.strip()
+    )
+
+
+PAGE = """Cổng thông tin điện tử - Xã Tân Lập
+
+Thứ Hai, 24/11/2026
+
+Xã Tân Lập ra quân làm đường giao thông nông thôn
+
+Thứ 5, 20/11/2026 | 14:39:56
+
+Sáng nay, hơn hai trăm người dân xã Tân Lập đã ra quân làm đường bê tông liên thôn.
+
+Ảnh: Người dân làm đường.
+
+Con đường dài ba ki-lô-mét nối thôn Một với trung tâm xã, do nhân dân góp công.
+
+Sáng nay, hơn hai trăm người dân xã Tân Lập đã ra quân làm đường bê tông liên thôn.
+
+                                        NGUYỄN VĂN AN.
+
+Các tin khác
+Tin liên quan
+Những tin cũ hơn
+"""
+
+
+def test_shapes_today_header_caption_repeat_and_allcaps_author(tmp_path: Path) -> None:
+    path = tmp_path / "tin.txt"
+    path.write_text(PAGE, "utf-8")
+    article = read(path)
+    assert article.title == "Xã Tân Lập ra quân làm đường giao thông nông thôn"
+    assert article.published == datetime(2026, 11, 20, 14, 39, 56, tzinfo=ICT)
+    assert article.author == "Nguyễn Văn An"
+    assert article.paragraphs == (
+        "Sáng nay, hơn hai trăm người dân xã Tân Lập đã ra quân làm đường bê tông liên thôn.",
+        "Con đường dài ba ki-lô-mét nối thôn Một với trung tâm xã, do nhân dân góp công.",
+    )
+    rules = {d.text: d.rule for d in article.decisions}
+    assert rules["Ảnh: Người dân làm đường."] == "photo caption"
+    assert rules["Các tin khác"] == "widget"
+
+
+def to_cp1258(text: str) -> bytes:
+    """Windows-1258 keeps tone marks as combining characters after the base letter."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out.append(base + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [PAGE.encode("utf-8"), codecs.BOM_UTF8 + PAGE.encode("utf-8"), PAGE.encode("utf-16"),
+     PAGE.encode("utf-16-le"), to_cp1258(PAGE), unicodedata.normalize("NFD", PAGE).encode()],
+    ids=["utf-8", "utf-8-bom", "utf-16-bom", "utf-16-le", "windows-1258", "decomposed"],
+)  # fmt: skip
+def test_encodings_are_detected(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "tin.txt"
+    path.write_bytes(data)
+    assert read(path).title == "Xã Tân Lập ra quân làm đường giao thông nông thôn"
+
+
+def test_mojibake_is_repaired(tmp_path: Path) -> None:
+    path = tmp_path / "tin.txt"
+    path.write_text(PAGE.encode("utf-8").decode("latin-1"), "utf-8")
+    assert read(path).title == "Xã Tân Lập ra quân làm đường giao thông nông thôn"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file; check the path"),
+        (b"", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)) * 8, "binary file"),
+        ("Chi tiết tin tức - Huyện A\n\nÝ kiến bạn đọc\nVideo clips\n".encode(), "no body text"),
+    ],
+)
+def test_unreadable_pages_fail_with_one_line(
+    tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    path = tmp_path / "trang.txt"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ArticleError) as caught:
+        read(path)
+    assert message in str(caught.value)
+    assert str(path) in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_lineup_file_orders_items_and_applies_overrides(tmp_path: Path) -> None:
+    (tmp_path / "tin.txt").write_text(PAGE, "utf-8")
+    lineup_path = tmp_path / "sang.toml"
+    lineup_path.write_text(
+        'title = "Bản tin sáng"\ndate = 2026-11-24\npriority = "uu_tien"\n'
+        'air_slots = ["06:00"]\n\n[[items]]\nsource = "tin.txt"\ntitle = "Làm đường"\n'
+        "skip = [2]\nbyline = false\n",
+        "utf-8",
+    )
+    lineup = expand_sources([str(lineup_path)], ArticleSettings())
+    assert lineup.title == "Bản tin sáng" and str(lineup.air_date) == "2026-11-24"
+    assert lineup.priority == "uu_tien" and lineup.air_slots == ("06:00",)
+    (entry,) = lineup.entries
+    article = read_article(entry, ArticleSettings(), StationSettings())
+    assert article.title == "Làm đường"
+    assert article.byline is False
+    assert len(article.paragraphs) == 1
+
+
+def test_lineup_source_outside_its_folder_is_refused(tmp_path: Path) -> None:
+    lineup_path = tmp_path / "x.toml"
+    lineup_path.write_text('[[items]]\nsource = "../../etc/passwd"\n', "utf-8")
+    with pytest.raises(ArticleError, match="outside the lineup's folder"):
+        expand_sources([str(lineup_path)], ArticleSettings())
