@@ -1,0 +1,125 @@
+"""Stage 5: spoken text -> clips. Engines behind one protocol, one shared cache, failover.
+
+One episode is read by one voice: the engine is chosen (and probed) before synthesis; if the
+first choice is unreachable the next is used and the reason is logged as a warning and kept
+in the VoiceChoice, which episode.json and the ID3 comment record.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from phatthanh.errors import ConfigError, EngineUnavailable, VoiceError
+from phatthanh.model import Clip, Progress, Segment, VoiceChoice
+from phatthanh.voices.cache import ClipCache
+from phatthanh.voices.engine import Engine
+from phatthanh.voices.settings import VoiceSettings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["ClipCache", "Voice", "Voiced", "choose_voice", "make_engine", "synthesize"]
+_BATCH = 16  # segments per engine call: progress moves, and a failure keeps what was made
+
+
+@dataclass(frozen=True)
+class Voice:
+    engine: Engine
+    choice: VoiceChoice
+
+
+@dataclass(frozen=True)
+class Voiced:
+    clips: tuple[Clip, ...]
+    synthesized: int
+    cache_hits: int
+
+
+def make_engine(name: str, settings: VoiceSettings, root: Path) -> Engine:
+    """An engine by name ('espeak', 'edge'); EngineUnavailable when it cannot be built."""
+    if name == "espeak":
+        from phatthanh.voices.espeak import EspeakEngine
+
+        return EspeakEngine(settings.espeak)
+    if name == "edge":
+        from phatthanh.voices.edge import EdgeEngine
+
+        return EdgeEngine(settings.edge)
+    raise ConfigError(f"unknown voice engine {name!r}; use auto, espeak or edge")
+
+
+def engine_chain(settings: VoiceSettings, engine: str | None) -> list[str]:
+    chosen = engine or settings.engine
+    return ["edge", "espeak"] if chosen == "auto" else [chosen]
+
+
+def choose_voice(settings: VoiceSettings, engine: str | None, strict: bool, root: Path) -> Voice:
+    """Probe the engines in order and return the first that answers."""
+    chain = engine_chain(settings, engine)
+    reasons: list[str] = []
+    for position, name in enumerate(chain):
+        try:
+            candidate = make_engine(name, settings, root)
+            candidate.probe()
+        except EngineUnavailable as exc:
+            if strict or position == len(chain) - 1:
+                raise EngineUnavailable(
+                    f"{exc}" + ("; --strict-engine forbids falling back" if strict else "")
+                ) from None
+            reasons.append(str(exc))
+            log.warning("%s; falling back to the next voice engine", exc)
+            continue
+        fallback = "; ".join(reasons) or None
+        if fallback:
+            log.warning(
+                "this episode will be read by %s (%s), not the first choice",
+                candidate.name,
+                candidate.voice,
+            )
+        return Voice(candidate, VoiceChoice(candidate.name, candidate.voice, fallback))
+    raise EngineUnavailable("no voice engine is configured")  # pragma: no cover
+
+
+def synthesize(
+    segments: Sequence[Segment], voice: Voice, cache: ClipCache, progress: Progress | None
+) -> Voiced:
+    """One clip per segment, from the cache where possible; the rest from the engine."""
+    engine = voice.engine
+    keys = [
+        cache.key(engine.name, engine.version, engine.voice, engine.settings_key(), s.spoken)
+        for s in segments
+    ]
+    clips: dict[str, Clip] = {}
+    missing: dict[str, str] = {}
+    for key, segment in zip(keys, segments, strict=True):
+        if key in clips or key in missing:
+            continue
+        found = cache.get(key)
+        if found is not None:
+            clips[key] = found
+        else:
+            missing[key] = segment.spoken
+    hits = len(clips)
+    if progress is not None:
+        progress.start(f"Reading with {engine.name} ({engine.voice})", len(clips) + len(missing))
+        progress.advance(hits, f"{hits} from cache")
+    todo = list(missing.items())
+    for start in range(0, len(todo), _BATCH):
+        batch = todo[start : start + _BATCH]
+        try:
+            raws = engine.synthesize_many([text for _, text in batch])
+        except VoiceError:
+            raise
+        except Exception as exc:  # an engine bug must not lose the clips already made
+            raise VoiceError(
+                f"{engine.name} failed: {exc}; rerun to continue from the cache"
+            ) from exc
+        for (key, _), raw in zip(batch, raws, strict=True):
+            clips[key] = cache.put(key, raw)
+        if progress is not None:
+            progress.advance(len(batch), f"{hits} from cache")
+    if progress is not None:
+        progress.finish()
+    return Voiced(tuple(clips[k] for k in keys), len(missing), hits)

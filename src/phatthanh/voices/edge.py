@@ -1,0 +1,184 @@
+"""The online voice: Microsoft's read-aloud service through the real edge-tts client.
+
+Designed around ../shared/specs/online-voice.md: the client can hang forever after
+`turn.start` (every request gets an outer asyncio timeout), returns partial audio as success
+when the connection drops (every clip passes a completeness check against its text and
+word boundaries), and raises plain OSErrors for network trouble. Requests are bounded in
+concurrency, one segment each, retried with exponential backoff and jitter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+from collections.abc import Callable
+
+from phatthanh.errors import EngineUnavailable, VoiceError
+from phatthanh.ffmpeg import run_ffmpeg
+from phatthanh.model import WordBoundary
+from phatthanh.voices.engine import RawClip
+from phatthanh.voices.settings import EdgeSettings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE = "wss://speech.platform.bing.com/consumer/speech/synthesize/readaloud"
+_TICKS_PER_MS = 10_000
+# Speech runs at most ~25 characters a second even at +50% rate: a clip shorter than this
+# floor for its text was cut off.
+_MAX_CHARS_PER_S = 25.0
+_MIN_WORD_SHARE = 0.8
+
+
+class IncompleteClip(Exception):
+    """Audio arrived but does not cover the text: the stream was cut."""
+
+
+def endpoint(settings: EdgeSettings) -> str:
+    return os.environ.get("PHATTHANH_EDGE_ENDPOINT") or settings.endpoint or DEFAULT_BASE
+
+
+def point_client_at(base: str) -> None:
+    """Point the edge-tts client (URLs bound at import) at `base` and its voice list."""
+    import edge_tts.communicate
+    import edge_tts.voices
+    from edge_tts.constants import TRUSTED_CLIENT_TOKEN
+
+    base = base.rstrip("/")
+    wss = f"{base}/edge/v1?TrustedClientToken={TRUSTED_CLIENT_TOKEN}"
+    setattr(edge_tts.communicate, "WSS_URL", wss)  # noqa: B010 - bound at import
+    http = base.replace("wss://", "https://", 1).replace("ws://", "http://", 1)
+    voices = f"{http}/voices/list?trustedclienttoken={TRUSTED_CLIENT_TOKEN}"
+    setattr(edge_tts.voices, "VOICE_LIST", voices)  # noqa: B010
+
+
+def check_complete(text: str, duration_ms: int, words: tuple[WordBoundary, ...]) -> None:
+    """Raise IncompleteClip when the audio or the word boundaries cannot cover `text`."""
+    floor_ms = 1000 * len(text.strip()) / _MAX_CHARS_PER_S
+    if duration_ms < floor_ms:
+        raise IncompleteClip(f"{duration_ms} ms of audio for {len(text)} characters")
+    expected = len(text.split())
+    if expected >= 3 and len(words) < _MIN_WORD_SHARE * expected:
+        raise IncompleteClip(f"{len(words)} word boundaries for {expected} words")
+    if words and words[-1].offset_ms > duration_ms + 500:
+        raise IncompleteClip("word boundaries run past the audio")
+
+
+class EdgeEngine:
+    """vi-VN neural voices; `synthesize_many` runs requests concurrently."""
+
+    name = "edge-tts"
+
+    def __init__(self, settings: EdgeSettings, sleep: Callable[[float], object] | None = None):
+        import edge_tts
+
+        self.settings = settings
+        self.voice = settings.voice
+        self.version = str(edge_tts.__version__)
+        self.base = endpoint(settings)
+        point_client_at(self.base)
+
+    def settings_key(self) -> str:
+        s = self.settings
+        return f"rate={s.rate};pitch={s.pitch};volume={s.volume}"
+
+    def probe(self) -> None:
+        """Ask the service for its voice list; EngineUnavailable says why it cannot be used."""
+        try:
+            voices = asyncio.run(self._list_voices())
+        except Exception as exc:  # every failure here means "not usable now"
+            raise EngineUnavailable(
+                f"edge-tts is unreachable at {self.base} ({_why(exc)})"
+            ) from None
+        names = {v.get("ShortName") for v in voices}
+        if self.voice not in names:
+            raise EngineUnavailable(f"edge-tts does not offer the voice {self.voice}")
+
+    async def _list_voices(self) -> list[dict[str, object]]:
+        import edge_tts
+
+        proxy = self.settings.proxy or None
+        result = await asyncio.wait_for(edge_tts.list_voices(proxy=proxy), self.settings.timeout_s)
+        return [dict(v) for v in result]
+
+    def synthesize_many(self, texts: list[str]) -> list[RawClip]:
+        return asyncio.run(self._all(texts))
+
+    async def _all(self, texts: list[str]) -> list[RawClip]:
+        gate = asyncio.Semaphore(max(1, self.settings.concurrency))
+        return list(await asyncio.gather(*(self._one(text, gate) for text in texts)))
+
+    async def _one(self, text: str, gate: asyncio.Semaphore) -> RawClip:
+        attempts = self.settings.retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                async with gate:
+                    mp3, words = await asyncio.wait_for(
+                        self._request(text), timeout=self.settings.timeout_s
+                    )
+                raw = decode_mp3(mp3, words)
+                check_complete(text, raw.duration_ms, raw.words)
+                return raw
+            except Exception as exc:
+                if not _retryable(exc) or attempt == attempts:
+                    raise VoiceError(
+                        f"edge-tts failed on segment {text[:50]!r}: {_why(exc)} "
+                        f"(after {attempt} attempts); rerun to continue from the cache"
+                    ) from None
+                delay = min(8.0, 0.5 * 2 ** (attempt - 1)) * (0.5 + random.random())
+                log.info("edge-tts: %s; retry %d in %.1f s", _why(exc), attempt, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _request(self, text: str) -> tuple[bytes, tuple[WordBoundary, ...]]:
+        import edge_tts
+
+        s = self.settings
+        communicate = edge_tts.Communicate(
+            text, s.voice, rate=s.rate, pitch=s.pitch, volume=s.volume,
+            proxy=s.proxy or None, boundary="WordBoundary",
+        )  # fmt: skip
+        audio = bytearray()
+        words: list[WordBoundary] = []
+        async for chunk in communicate.stream():
+            if chunk["type"] == "audio":
+                audio.extend(chunk["data"])
+            elif chunk["type"] == "WordBoundary":
+                words.append(
+                    WordBoundary(
+                        int(chunk["offset"]) // _TICKS_PER_MS,
+                        int(chunk["duration"]) // _TICKS_PER_MS,
+                        str(chunk["text"]),
+                    )
+                )
+        return bytes(audio), tuple(words)
+
+
+def decode_mp3(mp3: bytes, words: tuple[WordBoundary, ...]) -> RawClip:
+    """The service's MP3 (24 kHz mono) decoded once to PCM at its own rate."""
+    if not mp3:
+        raise IncompleteClip("no audio bytes")
+    pcm = run_ffmpeg(
+        ["-f", "mp3", "-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", "24000", "pipe:1"],
+        input_bytes=mp3,
+    ).stdout
+    return RawClip(pcm, 24000, words)
+
+
+def _retryable(exc: BaseException) -> bool:
+    import aiohttp
+    from edge_tts.exceptions import NoAudioReceived, UnexpectedResponse, WebSocketError
+
+    if isinstance(exc, IncompleteClip | TimeoutError | asyncio.TimeoutError | OSError):
+        return True
+    if isinstance(exc, aiohttp.WSServerHandshakeError | aiohttp.ClientError):
+        return True
+    return isinstance(exc, NoAudioReceived | WebSocketError | UnexpectedResponse | VoiceError)
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, TimeoutError | asyncio.TimeoutError):
+        return "no answer in time"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

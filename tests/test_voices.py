@@ -1,0 +1,114 @@
+"""Voices: the real espeak-ng library, the clip cache, engine choice and failover."""
+
+from __future__ import annotations
+
+import threading
+import wave
+from pathlib import Path
+
+import pytest
+
+from phatthanh.errors import EngineUnavailable
+from phatthanh.model import Segment
+from phatthanh.voices import ClipCache, choose_voice, synthesize
+from phatthanh.voices.edge import IncompleteClip, check_complete
+from phatthanh.voices.espeak import EspeakEngine
+from phatthanh.voices.settings import EdgeSettings, EspeakSettings, VoiceSettings
+
+SEGMENTS = [
+    Segment("body", "Xã Tân Lập thu hoạch lúa.", "Xã Tân Lập thu hoạch lúa."),
+    Segment("body", "Năng suất đạt 58 tạ.", "Năng suất đạt năm mươi tám tạ."),
+    Segment("body", "Xã Tân Lập thu hoạch lúa.", "Xã Tân Lập thu hoạch lúa."),
+]
+
+
+def test_espeak_reads_vietnamese_into_the_cache(tmp_path: Path) -> None:
+    voice = choose_voice(VoiceSettings(engine="espeak"), None, False, tmp_path)
+    assert voice.choice.engine == "espeak-ng" and voice.choice.fallback_reason is None
+    voiced = synthesize(SEGMENTS, voice, ClipCache(tmp_path / "cache"), None)
+    assert voiced.synthesized == 2 and voiced.cache_hits == 0  # identical text shares a clip
+    assert voiced.clips[0] == voiced.clips[2]
+    for clip in voiced.clips:
+        with wave.open(str(clip.path)) as w:
+            assert w.getnchannels() == 1 and w.getsampwidth() == 2
+            assert w.getframerate() == clip.sample_rate_hz == 22050
+            assert abs(w.getnframes() * 1000 // 22050 - clip.duration_ms) <= 1
+        assert 800 < clip.duration_ms < 6000
+
+
+def test_a_rebuild_calls_the_engine_zero_times(tmp_path: Path) -> None:
+    voice = choose_voice(VoiceSettings(engine="espeak"), None, False, tmp_path)
+    cache = ClipCache(tmp_path / "cache")
+    first = synthesize(SEGMENTS, voice, cache, None)
+    second = synthesize(SEGMENTS, voice, cache, None)
+    assert second.synthesized == 0 and second.cache_hits == 2
+    assert [c.path for c in second.clips] == [c.path for c in first.clips]
+
+
+def test_settings_change_the_cache_key(tmp_path: Path) -> None:
+    cache = ClipCache(tmp_path / "cache")
+    slow = choose_voice(VoiceSettings(engine="espeak", espeak=EspeakSettings(rate_wpm=120)),
+                        None, False, tmp_path)  # fmt: skip
+    fast = choose_voice(VoiceSettings(engine="espeak", espeak=EspeakSettings(rate_wpm=200)),
+                        None, False, tmp_path)  # fmt: skip
+    a = synthesize(SEGMENTS[:1], slow, cache, None).clips[0]
+    b = synthesize(SEGMENTS[:1], fast, cache, None).clips[0]
+    assert a.path != b.path
+    assert a.duration_ms > b.duration_ms * 1.3
+
+
+def test_espeak_is_safe_from_several_threads(tmp_path: Path) -> None:
+    engine = EspeakEngine(EspeakSettings())
+    expected = engine.synthesize_many(["Một hai ba bốn năm."])[0].pcm
+    results: list[bytes] = []
+
+    def work() -> None:
+        for _ in range(5):
+            results.append(engine.synthesize_many(["Một hai ba bốn năm."])[0].pcm)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # espeak-ng varies a few samples run to run; interleaved calls would lose or mix whole
+    # utterances, so every result must be one whole utterance of the expected length
+    assert len(results) == 20
+    assert all(abs(len(r) - len(expected)) < 0.02 * len(expected) for r in results)
+
+
+def test_auto_falls_back_to_espeak_loudly_when_edge_is_unreachable(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = VoiceSettings(
+        engine="auto", edge=EdgeSettings(endpoint="ws://127.0.0.1:9/readaloud", timeout_s=3)
+    )
+    voice = choose_voice(settings, None, False, tmp_path)
+    assert voice.choice.engine == "espeak-ng"
+    assert voice.choice.fallback_reason is not None
+    assert "edge-tts is unreachable at ws://127.0.0.1:9/readaloud" in voice.choice.fallback_reason
+    assert any("falling back" in r.message for r in caplog.records)
+
+
+def test_strict_engine_fails_instead_of_falling_back(tmp_path: Path) -> None:
+    settings = VoiceSettings(
+        engine="auto", edge=EdgeSettings(endpoint="ws://127.0.0.1:9/readaloud", timeout_s=3)
+    )
+    with pytest.raises(EngineUnavailable, match="--strict-engine forbids falling back"):
+        choose_voice(settings, None, True, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("duration_ms", "words", "complete"),
+    [(3000, 6, True), (600, 6, False), (3000, 2, False)],
+)
+def test_completeness_check_catches_cut_clips(duration_ms: int, words: int, complete: bool) -> None:
+    from phatthanh.model import WordBoundary
+
+    text = "Xã Tân Lập thu hoạch lúa mùa"
+    bounds = tuple(WordBoundary(i * 400, 300, "x") for i in range(words))
+    if complete:
+        check_complete(text, duration_ms, bounds)
+    else:
+        with pytest.raises(IncompleteClip):
+            check_complete(text, duration_ms, bounds)
