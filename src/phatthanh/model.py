@@ -197,6 +197,7 @@ class Cue:
     duration_ms: int
     chapter: int
     source: Path | None = None  # None for silence
+    source_offset_ms: int = 0  # where the cue starts inside its source (trimmed silence)
     segment: Segment | None = None
     words: tuple[WordBoundary, ...] = ()  # offsets relative to the cue start
 

@@ -1,0 +1,71 @@
+"""Stage 6: program + clips -> timeline -> one MP3 per loudness/encoding profile.
+
+`lay_out` places every clip, jingle and pause (layout.py); `render` streams the timeline
+into a master WAV and encodes each profile from it in one ffmpeg graph (render.py), per
+ITU-R BS.1770 / EBU R 128 loudness and the MP3 rules of ../shared/specs/standards.md §7-§8.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from mutagen.mp3 import MP3
+
+from phatthanh.master.layout import lay_out
+from phatthanh.master.render import master_profile, sha256_of, write_master
+from phatthanh.master.settings import MasterSettings, ProfileName
+from phatthanh.model import Progress, Rendition, Timeline
+
+__all__ = ["FILE_SUFFIX", "lay_out", "render"]
+
+# File name of each rendition: <basename><suffix>.mp3
+FILE_SUFFIX: dict[str, str] = {"podcast": "", "loudspeaker": "-loa", "broadcast": "-phat-song"}
+
+
+def render(
+    timeline: Timeline,
+    profiles: tuple[ProfileName, ...],
+    out_dir: Path,
+    settings: MasterSettings,
+    progress: Progress | None,
+    basename: str = "episode",
+) -> tuple[Rendition, ...]:
+    """Write one MP3 per profile into `out_dir` (the podcast one first) and measure each."""
+    chosen = profiles or settings.renditions
+    ordered = sorted(dict.fromkeys(chosen), key=lambda p: (p != "podcast", chosen.index(p)))
+    if progress is not None:
+        progress.start("Mastering", len(ordered) + 1)
+    renditions = []
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".master-") as work:
+        master = Path(work) / "master.wav"
+        write_master(timeline, master)
+        if progress is not None:
+            progress.advance(1, "master written")
+        for name in ordered:
+            profile = settings.profile(name)
+            path = out_dir / f"{basename}{FILE_SUFFIX[name]}.mp3"
+            measured = master_profile(master, path, profile)
+            info: Any = MP3(path).info  # type: ignore[no-untyped-call]
+            renditions.append(
+                Rendition(
+                    profile=name,
+                    file=path.name,
+                    bytes=path.stat().st_size,
+                    sha256=sha256_of(path),
+                    duration_s=round(float(info.length), 3),
+                    sample_rate_hz=int(info.sample_rate),
+                    channels=int(info.channels),
+                    bitrate_kbps=int(info.bitrate) // 1000,
+                    integrated_lufs=round(measured.integrated_lufs, 2),
+                    true_peak_dbtp=round(measured.true_peak_dbtp, 2),
+                    target_lufs=profile.target_lufs,
+                    true_peak_max_dbtp=profile.true_peak_max_dbtp,
+                )
+            )
+            if progress is not None:
+                progress.advance(1, f"{name}: {measured.integrated_lufs:.1f} LUFS")
+    if progress is not None:
+        progress.finish()
+    return tuple(renditions)

@@ -24,4 +24,11 @@ class ProgramSettings:
     jingle_pause_ms: int = field(
         default=600, metadata={"help": "silence after the opening and before the closing jingle"}
     )
+    templates: str = field(
+        default="",
+        metadata={
+            "help": "folder of the station's own templates (opening.j2, lineup.j2, item.j2, "
+            "closing.j2; weekday variants like closing.cn.j2); empty: the built-in ones"
+        },
+    )
     read_byline: bool = field(default=True, metadata={"help": "read each item's author"})

@@ -1,0 +1,197 @@
+"""Timeline -> one master PCM file -> one MP3 per profile, each measured on the final file.
+
+Loudness per ITU-R BS.1770 / EBU R 128 (../shared/specs/standards.md §7): ffmpeg's
+`ebur128` meter measures the program through the profile's filters, a linear gain brings it
+to the target, a limiter keeps true peaks below the ceiling (no `loudnorm` dynamic mode: it
+misses on speech and resamples to 192 kHz, G6), and the encoded MP3 is measured again; if it
+landed more than 0.3 LU off or above the peak ceiling it is re-encoded once with the
+correction. MP3 per §8: MPEG-1 layer III, mono, CBR, Info header (written to a real file,
+never a pipe, G7), no ID3 from ffmpeg (tags.py writes ID3v2.3).
+
+The master is streamed cue by cue into a WAV file; the program is never held in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import wave
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import ffmpeg
+import numpy as np
+import pyloudnorm
+from scipy.signal import resample_poly
+
+from phatthanh.errors import AudioError
+from phatthanh.ffmpeg import run_ffmpeg
+from phatthanh.master.layout import read_wav
+from phatthanh.master.settings import Profile
+from phatthanh.model import Timeline
+
+MASTER_RATE_HZ = 44100
+FADE_MS = 8
+TOLERANCE_LU = 0.3
+PEAK_MARGIN_DB = 1.0  # MP3 coding adds overshoot above the limiter's ceiling
+_SUMMARY_I = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf) LUFS")
+_SUMMARY_TP = re.compile(r"True peak:\s*Peak:\s*(-?[\d.]+|-inf) dBFS")
+
+
+@dataclass(frozen=True)
+class Measured:
+    integrated_lufs: float
+    true_peak_dbtp: float
+
+
+def write_master(timeline: Timeline, path: Path) -> None:
+    """Stream every cue into one mono 16-bit WAV at 44.1 kHz, with short fades at joins and
+    jingles matched in loudness to the speech around them."""
+    speech_lufs = _speech_loudness(timeline)
+    jingle_gain: dict[Path, float] = {}
+    fade = int(MASTER_RATE_HZ * FADE_MS / 1000)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(MASTER_RATE_HZ)
+        written = 0
+        for cue in timeline.cues:
+            target_frames = round((cue.start_ms + cue.duration_ms) * MASTER_RATE_HZ / 1000)
+            frames = target_frames - written
+            if cue.source is None or frames <= 0:
+                out.writeframes(np.zeros(max(0, frames), dtype="<i2").tobytes())
+                written += max(0, frames)
+                continue
+            samples = _cue_samples(cue.source, cue.source_offset_ms, frames)
+            if cue.kind in ("jingle", "stinger") and speech_lufs is not None:
+                if cue.source not in jingle_gain:
+                    jingle_gain[cue.source] = _jingle_gain(cue.source, speech_lufs)
+                samples = samples * jingle_gain[cue.source]
+            ramp = np.linspace(0.0, 1.0, min(fade, len(samples) // 2), dtype=np.float32)
+            if ramp.size:
+                samples[: ramp.size] *= ramp
+                samples[-ramp.size :] *= ramp[::-1]
+            pcm = np.clip(samples * 32767.0, -32768, 32767).astype("<i2")
+            out.writeframes(pcm.tobytes())
+            written += len(pcm)
+
+
+def _cue_samples(source: Path, offset_ms: int, frames: int) -> np.ndarray:
+    samples, rate = read_wav(source)
+    if rate != MASTER_RATE_HZ:
+        ratio = Fraction(MASTER_RATE_HZ, rate)
+        samples = resample_poly(samples, ratio.numerator, ratio.denominator).astype(np.float32)
+    start = round(offset_ms * MASTER_RATE_HZ / 1000)
+    piece = samples[start : start + frames]
+    if len(piece) < frames:
+        piece = np.concatenate([piece, np.zeros(frames - len(piece), dtype=np.float32)])
+    return np.array(piece, dtype=np.float32)
+
+
+def _loudness(samples: np.ndarray, rate: int) -> float | None:
+    if len(samples) < 0.5 * rate:
+        return None
+    value = float(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64)))
+    return value if math.isfinite(value) else None
+
+
+def _speech_loudness(timeline: Timeline) -> float | None:
+    """Energy-weighted loudness of the speech clips (each measured with BS.1770)."""
+    energy = seconds = 0.0
+    for cue in timeline.cues:
+        if cue.kind != "speech" or cue.source is None:
+            continue
+        samples, rate = read_wav(cue.source)
+        value = _loudness(samples, rate)
+        if value is not None:
+            energy += cue.duration_ms * 10 ** (value / 10)
+            seconds += cue.duration_ms
+    return 10 * math.log10(energy / seconds) if seconds else None
+
+
+def _jingle_gain(source: Path, speech_lufs: float) -> float:
+    samples, rate = read_wav(source)
+    value = _loudness(samples, rate)
+    return 1.0 if value is None else float(10 ** ((speech_lufs - value) / 20))
+
+
+def _filtered(master: Path, profile: Profile, gain_db: float | None, ceiling_db: float) -> object:
+    stream = ffmpeg.input(str(master)).audio
+    if profile.speech_band:
+        stream = stream.filter("highpass", f=120).filter("lowpass", f=8000)
+        stream = stream.filter(
+            "acompressor", threshold=0.125, ratio=2.5, attack=15, release=250, knee=4
+        )
+    if gain_db is not None:
+        stream = stream.filter("volume", volume=f"{gain_db:.3f}dB")
+        stream = stream.filter(
+            "alimiter", limit=10 ** (ceiling_db / 20), level="disabled", attack=5, release=80,
+            asc="enabled",
+        )  # fmt: skip
+    return stream
+
+
+def measure_program(master: Path, profile: Profile) -> float:
+    """Integrated loudness of the master as this profile's filters shape it."""
+    stream = _filtered(master, profile, None, 0.0).filter("ebur128", framelog="quiet")  # type: ignore[attr-defined]
+    args = ffmpeg.output(stream, "-", format="null").get_args()
+    return _parse(run_ffmpeg(["-nostats", *args]).stderr.decode("utf-8", "replace")).integrated_lufs
+
+
+def measure_file(path: Path) -> Measured:
+    """Integrated loudness and 4x-oversampled true peak of a finished file (ebur128)."""
+    stream = ffmpeg.input(str(path)).audio.filter("ebur128", peak="true", framelog="quiet")
+    args = ffmpeg.output(stream, "-", format="null").get_args()
+    return _parse(run_ffmpeg(["-nostats", *args]).stderr.decode("utf-8", "replace"))
+
+
+def _parse(stderr: str) -> Measured:
+    found_i = _SUMMARY_I.findall(stderr)
+    if not found_i:
+        raise AudioError("ffmpeg's loudness meter printed no summary")
+    found_tp = _SUMMARY_TP.findall(stderr)
+    tp = float(found_tp[-1]) if found_tp else float("nan")
+    return Measured(float(found_i[-1]), tp)
+
+
+def encode(master: Path, out: Path, profile: Profile, gain_db: float, ceiling_db: float) -> None:
+    stream = _filtered(master, profile, gain_db, ceiling_db)
+    if profile.sample_rate_hz != MASTER_RATE_HZ:
+        stream = stream.filter("aresample", profile.sample_rate_hz, resampler="soxr")  # type: ignore[attr-defined]
+    output = ffmpeg.output(
+        stream, str(out), acodec="libmp3lame", ac=1, ar=profile.sample_rate_hz,
+        audio_bitrate=f"{profile.bitrate_kbps}k", write_xing=1, id3v2_version=0,
+        write_id3v1=0, map_metadata=-1, f="mp3",
+    ).overwrite_output()  # fmt: skip
+    run_ffmpeg(["-nostats", *output.get_args()])
+
+
+def master_profile(master: Path, out: Path, profile: Profile) -> Measured:
+    """Encode one rendition on target: measure, gain, limit, encode, re-measure, correct."""
+    program_lufs = measure_program(master, profile)
+    if not math.isfinite(program_lufs):
+        raise AudioError("the program is silent; check the voice and the clips")
+    gain = profile.target_lufs - program_lufs
+    ceiling = profile.true_peak_max_dbtp - PEAK_MARGIN_DB
+    measured = Measured(float("nan"), float("nan"))
+    for _ in range(3):
+        encode(master, out, profile, gain, ceiling)
+        measured = measure_file(out)
+        off = profile.target_lufs - measured.integrated_lufs
+        over = measured.true_peak_dbtp - profile.true_peak_max_dbtp
+        if abs(off) <= TOLERANCE_LU and over <= 0:
+            return measured
+        gain += off
+        if over > 0:
+            ceiling -= over + 0.2
+    return measured
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
