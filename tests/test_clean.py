@@ -116,7 +116,10 @@ def parse_words(text: str) -> int:
         else:
             raise ValueError(word)
         # units after a tens word add to it
-        if (word in _UNITS and group % 100 >= 10 and group % 10 == 0 and current < 10) or word in ("mười", "mươi"):
+        if (word in _UNITS and group % 100 >= 10 and group % 10 == 0 and current < 10) or word in (
+            "mười",
+            "mươi",
+        ):
             group += current
             current = 0
     return total + group + current

@@ -56,8 +56,10 @@ def build_episode(
     voiced = synthesize(program.segments(), voice, cache, progress)
     timeline = lay_out(program, voiced.clips, config.program)
     with stage_episode(program, config) as stage:
-        renditions = render(timeline, options.profiles, stage.path, config.master, progress)
-        write_tags(renditions, program, timeline, voice.choice, stage.path, config)
+        renditions = render(
+            timeline, options.profiles, stage.path, config.master, progress, stage.slug
+        )
+        write_tags(stage, renditions, program, timeline, voice.choice)
         record = write_episode(stage, program, scripts, timeline, renditions, voice.choice, lineup)
     feed = rebuild_feeds(config)
     return BuildResult(record, stage.final_path, feed, voiced.synthesized, voiced.cache_hits)

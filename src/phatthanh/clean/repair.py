@@ -32,7 +32,35 @@ _SLIP_PATTERNS = tuple(
     for slip, ctx, fix in _SLIPS
 )
 
-_ONSETS = ["ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x"]
+_ONSETS = [
+    "ngh",
+    "ng",
+    "nh",
+    "ch",
+    "gh",
+    "gi",
+    "kh",
+    "ph",
+    "qu",
+    "th",
+    "tr",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "g",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "x",
+]
 _VOWEL_CHARS = "aăâeêioôơuưy"
 _CODAS = ("ch", "ng", "nh", "c", "m", "n", "p", "t", "i", "y", "o", "u", "")
 _TONE_KEYS = {"s": "\u0301", "f": "\u0300", "r": "\u0309", "x": "\u0303", "j": "\u0323"}

@@ -1,0 +1,90 @@
+"""Stage 7: ID3 tags on every rendition.
+
+ID3v2.3 (the version cheap players and car radios read) with UTF-16 text, no ID3v1
+(standards.md §6.1, D1-D2): title, station, program, date, language, genre, a comment
+naming the voice that read the episode, iTunes podcast frames (PCST, TGID = guid, WFED), and
+chapters per the ID3v2 Chapter Frame Addendum 1.0 (§6.3): one top-level ordered CTOC and one
+CHAP per chapter with its title and a WXXX link to the article. The cover (APIC, at most
+`cover_max_kb`) goes on every rendition but the loudspeaker one (D3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import mutagen.id3
+
+from phatthanh.errors import PublishError
+from phatthanh.model import Program, Rendition, Timeline, VoiceChoice
+from phatthanh.publish.cover import draw_cover, small_cover, station_cover
+from phatthanh.publish.staging import Stage
+
+id3: Any = mutagen.id3  # mutagen's frame classes are untyped
+UTF16 = 1  # ID3v2.3 has no UTF-8; Vietnamese needs UTF-16 with BOM
+
+
+def voice_comment(choice: VoiceChoice) -> str:
+    """The COMM text, for listeners: which voice read this episode."""
+    text = f"Giọng đọc: {choice.engine} ({choice.voice})"
+    if choice.fallback_reason:
+        text += " - giọng dự phòng"
+    return text
+
+
+def write_tags(
+    stage: Stage,
+    renditions: Sequence[Rendition],
+    program: Program,
+    timeline: Timeline,
+    choice: VoiceChoice,
+) -> None:
+    config = stage.config
+    station = config.station
+    feed_url = f"{station.base_url.rstrip('/')}/feeds/podcast.xml"
+    if station.cover:
+        cover, _ = station_cover(config.resolve(station.cover))
+    else:
+        cover = draw_cover(station.name, station.program)
+    apic = small_cover(cover, config.publish.cover_max_kb * 1024)
+    for rendition in renditions:
+        path = stage.path / rendition.file
+        tags: Any = id3.ID3()
+        tags.add(id3.TIT2(encoding=UTF16, text=program.title))
+        tags.add(id3.TPE1(encoding=UTF16, text=station.name))
+        tags.add(id3.TALB(encoding=UTF16, text=station.program))
+        tags.add(id3.TDRC(encoding=UTF16, text=program.air_date.isoformat()))
+        tags.add(id3.TLAN(encoding=UTF16, text="vie"))
+        tags.add(id3.TCON(encoding=UTF16, text="Podcast"))
+        tags.add(id3.COMM(encoding=UTF16, lang="vie", desc="", text=voice_comment(choice)))
+        tags.add(id3.PCST(value=1))
+        tags.add(id3.TGID(encoding=UTF16, text=stage.guid))
+        tags.add(id3.WFED(encoding=UTF16, url=feed_url))
+        ids = [f"chp{n}" for n in range(len(timeline.chapters))]
+        tags.add(
+            id3.CTOC(
+                element_id="toc",
+                flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[id3.TIT2(encoding=UTF16, text=program.title)],
+            )
+        )
+        for element_id, chapter in zip(ids, timeline.chapters, strict=True):
+            sub: list[Any] = [id3.TIT2(encoding=UTF16, text=chapter.title)]
+            if chapter.url:
+                sub.append(id3.WXXX(encoding=UTF16, desc="Bài viết", url=chapter.url))
+            tags.add(
+                id3.CHAP(
+                    element_id=element_id,
+                    start_time=chapter.start_ms,
+                    end_time=chapter.end_ms,
+                    sub_frames=sub,
+                )
+            )
+        if rendition.profile != "loudspeaker":
+            tags.add(id3.APIC(encoding=UTF16, mime="image/jpeg", type=3, desc="", data=apic))
+        try:
+            tags.update_to_v23()
+            tags.save(str(path), v1=0, v2_version=3)
+        except OSError as exc:
+            raise PublishError(f"{path}: cannot write the ID3 tags ({exc.strerror})") from None
