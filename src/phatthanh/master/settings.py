@@ -27,7 +27,8 @@ class MasterSettings:
         default="", metadata={"help": "ffmpeg binary to use (empty: the one pip installed)"}
     )
     renditions: tuple[ProfileName, ...] = field(
-        default=("podcast",), metadata={"help": "profiles a build writes"}
+        default=("podcast", "loudspeaker", "broadcast"),
+        metadata={"help": "profiles a build writes (podcast, loudspeaker, broadcast)"},
     )
     podcast: Profile = field(default_factory=lambda: Profile(-19.0, -1.5, 44100, 96))
     loudspeaker: Profile = field(default_factory=lambda: Profile(-16.0, -1.5, 44100, 64, True))

@@ -38,7 +38,11 @@ class VoiceSettings:
     """Which engine reads, and the cache of clips."""
 
     engine: Literal["auto", "espeak", "edge"] = field(
-        default="auto", metadata={"help": "auto: edge-tts when it answers, else espeak-ng"}
+        default="espeak",
+        metadata={
+            "help": "espeak: the embedded offline voice; edge: the online neural voice; "
+            "auto: edge-tts when it answers, else espeak-ng"
+        },
     )
     cache_dir: str = field(
         default=".cache/clips", metadata={"help": "clip cache folder (relative to this file)"}
