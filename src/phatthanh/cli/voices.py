@@ -1,9 +1,78 @@
-"""CLI commands of the voices area (filled in by the issue that owns it)."""
+"""`phatthanh voices` and `phatthanh cache stats|prune`."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import click
+
+from phatthanh.config import load_config
+from phatthanh.errors import ConfigError, PhatthanhError
+
+_CONFIG_HELP = "Config file. [default: ./phatthanh.toml if present]"
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the CLI group."""
+    group.add_command(voices)
+    group.add_command(cache)
+
+
+@click.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
+def voices(config_path: Path | None) -> None:
+    """List the voice engines and voices, and whether each can be used now (and why not)."""
+    from phatthanh.voices import make_engine
+
+    config = load_config(config_path)
+    settings = config.voices
+    for name, voice_names in (
+        ("espeak", [settings.espeak.voice, "vi+f3", "vi+m3"]),
+        ("edge", ["vi-VN-HoaiMyNeural", "vi-VN-NamMinhNeural"]),
+    ):
+        try:
+            engine = make_engine(name, settings, config.root)
+            engine.probe()
+            state, why = "available", ""
+        except PhatthanhError as exc:
+            state, why = "unavailable", f" ({exc})"
+        chosen = " (configured)" if settings.engine in (name, "auto") else ""
+        click.echo(f"{name}{chosen}: {state}{why}")
+        for voice in dict.fromkeys(voice_names):
+            click.echo(f"  {voice}")
+
+
+@click.group()
+def cache() -> None:
+    """The clip cache shared by all episodes."""
+
+
+def _cache(config_path: Path | None):  # type: ignore[no-untyped-def]
+    from phatthanh.voices import ClipCache
+
+    config = load_config(config_path)
+    return ClipCache(config.resolve(config.voices.cache_dir))
+
+
+@cache.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
+def stats(config_path: Path | None) -> None:
+    """How many clips the cache holds and how much space they take."""
+    clip_cache = _cache(config_path)
+    s = clip_cache.stats()
+    age = f", oldest used {(time.time() - s.oldest_s) / 86400:.1f} days ago" if s.oldest_s else ""
+    click.echo(f"{clip_cache.folder}: {s.clips} clips, {s.bytes / 1e6:.1f} MB{age}")
+
+
+@cache.command()
+@click.option(
+    "--older-than", "days", type=float, required=True, help="Remove clips unused for DAYS days."
+)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
+def prune(days: float, config_path: Path | None) -> None:
+    """Remove clips no build has used for a while (a rebuild makes them again)."""
+    if days < 0:
+        raise ConfigError("--older-than must be 0 or more days")
+    removed = _cache(config_path).prune(days)
+    click.echo(f"removed {removed} clips")

@@ -1,0 +1,110 @@
+"""`phatthanh serve`: episodes/ and feeds/ over HTTP (standards.md §10).
+
+Starlette's FileResponse answers byte ranges (206, multiple ranges, 416) and HEAD; this module
+adds the content types podcast apps expect, conditional GET (304) on ETag and Last-Modified,
+CORS on transcripts and chapters, and refuses anything outside the two folders, any hidden
+or staging file, and directory listings, with 404.
+"""
+
+from __future__ import annotations
+
+import os
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+if TYPE_CHECKING:
+    from phatthanh.config import Config
+
+CONTENT_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".xml": "application/rss+xml; charset=utf-8",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".srt": "application/x-subrip; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".m3u": "audio/x-mpegurl; charset=utf-8",
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".txt": "text/plain; charset=utf-8",
+}
+CORS = (".vtt", ".srt", ".json")
+
+
+def content_type(name: str) -> str:
+    if name.endswith(".chapters.json"):
+        return "application/json+chapters"
+    return CONTENT_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
+def resolve_inside(folder: Path, relative: str) -> Path | None:
+    """The file `relative` names inside `folder`, or None if it is outside, hidden or not a
+    regular file."""
+    if not relative or "\x00" in relative or relative.startswith("/"):
+        return None
+    parts = relative.split("/")
+    if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
+        return None
+    base = folder.resolve()
+    candidate = (base / relative).resolve()
+    if not candidate.is_relative_to(base) or not candidate.is_file():
+        return None
+    return candidate
+
+
+def _not_modified(request: Request, etag: str, mtime: float) -> bool:
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+        return "*" in tags or etag in tags
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return int(mtime) <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+    return False
+
+
+def make_app(config: Config) -> Starlette:
+    folders = {"episodes": config.episodes_dir, "feeds": config.feeds_dir}
+
+    async def serve_file(request: Request) -> Response:
+        folder = folders[request.url.path.split("/", 2)[1]]
+        path = resolve_inside(folder, request.path_params["path"])
+        if path is None:
+            return PlainTextResponse("Not Found", status_code=404)
+        stat = os.stat(path)
+        headers = {"Cache-Control": "public, max-age=300"}
+        if path.name.endswith(CORS):
+            headers["Access-Control-Allow-Origin"] = "*"
+        response = FileResponse(
+            path, media_type=content_type(path.name), stat_result=stat, headers=headers
+        )
+        etag = response.headers["etag"]
+        if _not_modified(request, etag, stat.st_mtime) and "range" not in request.headers:
+            keep = ("etag", "last-modified", "cache-control", "access-control-allow-origin")
+            kept = {k: v for k, v in response.headers.items() if k in keep}
+            return Response(status_code=304, headers=kept)
+        return response
+
+    async def not_found(request: Request) -> Response:
+        return PlainTextResponse("Not Found", status_code=404)
+
+    routes = [
+        Route("/episodes/{path:path}", serve_file, methods=["GET", "HEAD"]),
+        Route("/feeds/{path:path}", serve_file, methods=["GET", "HEAD"]),
+        Route("/{path:path}", not_found, methods=["GET", "HEAD"]),
+    ]
+    return Starlette(routes=routes)
+
+
+def serve(config: Config, host: str, port: int) -> None:
+    """Run the server until interrupted."""
+    import uvicorn
+
+    uvicorn.run(make_app(config), host=host, port=port, log_level="warning", server_header=False)
