@@ -8,12 +8,10 @@ rebuilding keeps the guid and the single feed entry and synthesizes nothing.
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
 import feedparser
-import numpy as np
 import podcastparser
 import pyloudnorm
 import pytest
@@ -21,45 +19,8 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from phatthanh.articles import expand_sources
-from phatthanh.config import Config, config_from_dict
-from phatthanh.ffmpeg import run_ffmpeg
 from phatthanh.pipeline import BuildOptions, BuildResult, build_episode
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((ROOT / "samples" / "articles").glob("*.txt"))
-BASE_URL = "https://radio.example.vn/songxanh"
-
-
-def decode(path: Path, rate: int) -> np.ndarray:
-    raw = run_ffmpeg(["-i", str(path), "-f", "f32le", "-ac", "1", "-ar", str(rate), "-"]).stdout
-    return np.frombuffer(raw, dtype="<f4").astype(np.float64)
-
-
-def make_config(root: Path) -> Config:
-    return config_from_dict(
-        {
-            "station": {"base_url": BASE_URL},
-            "voices": {"engine": "espeak"},
-            "master": {"renditions": ["podcast"]},
-        },
-        root,
-    )
-
-
-@pytest.fixture(scope="module")
-def station(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("station")
-    for sample in SAMPLES:
-        shutil.copy(sample, root / sample.name)
-    return root
-
-
-@pytest.fixture(scope="module")
-def first_build(station: Path) -> BuildResult:
-    config = make_config(station)
-    lineup = expand_sources([str(station / s.name) for s in SAMPLES], config.articles)
-    options = BuildOptions(title="Bản tin thời sự", air_date=date(2026, 11, 24), engine="espeak")
-    return build_episode(lineup, config, options)
+from tests.conftest import BASE_URL, ROOT, SAMPLES, decode, make_config
 
 
 def test_the_record_describes_the_episode(first_build: BuildResult) -> None:
@@ -150,7 +111,7 @@ def test_podcast_parsers_find_the_episode(first_build: BuildResult) -> None:
 def test_rebuilding_keeps_the_guid_and_one_entry_and_synthesizes_nothing(
     station: Path, first_build: BuildResult
 ) -> None:
-    config = make_config(station)
+    config = make_config(station, ("podcast", "loudspeaker"))
     lineup = expand_sources([str(station / s.name) for s in SAMPLES], config.articles)
     options = BuildOptions(title="Bản tin thời sự", air_date=date(2026, 11, 24), engine="espeak")
     second = build_episode(lineup, config, options)
@@ -160,3 +121,25 @@ def test_rebuilding_keeps_the_guid_and_one_entry_and_synthesizes_nothing(
     fp = feedparser.parse(second.feed.read_bytes())
     assert len(fp.entries) == 1
     assert fp.entries[0].id == first_build.record.guid
+
+
+SEED = ROOT.parent / "shared" / "samples" / "000_6cad9bfced467b8c.txt"
+BOILERPLATE = ("Chi tiết tin tức", "387 0", "Tổng số điểm", "Click để đánh giá", "Ý kiến bạn đọc",
+               "Video clips", "Thống kê lượt truy cập", "Đang truy cập", "Hôm nay3,036", "plds",
+               "./.")  # fmt: skip
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the shared seed page is not beside this clone")
+def test_the_seed_page_builds_into_a_clean_episode(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    lineup = expand_sources([str(SEED)], config.articles)
+    result = build_episode(lineup, config, BuildOptions(air_date=date(2026, 11, 24)))
+    (item,) = result.record.items
+    assert item.title.startswith("Kết quả sau 10 năm thực hiện Nghị quyết 25")
+    assert item.published == "2023-09-15T15:04:00+07:00"
+    assert item.author == "Hồ Sỹ Phùng"
+    script = (result.episode_dir / "script.txt").read_text("utf-8")
+    for line in BOILERPLATE:
+        assert line not in script, line
+    assert "Bài viết của Hồ Sỹ Phùng" in script
+    assert "củng cố niềm tin" in script and "nhiệm vụ phát triển" in script
