@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import itertools
 import json
 import re
 import shutil
@@ -185,10 +186,8 @@ def test_id3_is_v23_utf16_with_chapters_equal_to_the_json(first_build: BuildResu
         for j in json_chapters
     ]
     assert ordered[0].start_time == 0  # K3
-    assert all(a.end_time == b.start_time for a, b in zip(ordered, ordered[1:], strict=False))
+    assert all(a.end_time == b.start_time for a, b in itertools.pairwise(ordered))
     assert abs(ordered[-1].end_time - MP3(mp3).info.length * 1000) <= 100
-    urls = [c.sub_frames["WXXX:Bài viết"].url for c in ordered if "WXXX:Bài viết" in c.sub_frames]
-    assert urls == [] or all(u.startswith("http") for u in urls)
     (apic,) = tags.getall("APIC")
     assert len(apic.data) <= 300 * 1024 and apic.type == 3
 
