@@ -14,7 +14,7 @@ from typing import Any
 from mutagen.mp3 import MP3
 
 from phatthanh.master.layout import lay_out
-from phatthanh.master.render import master_profile, sha256_of, write_master
+from phatthanh.master.render import master_profiles, sha256_of, write_master
 from phatthanh.master.settings import MasterSettings, ProfileName
 from phatthanh.model import Progress, Rendition, Timeline
 
@@ -43,10 +43,12 @@ def render(
         write_master(timeline, master)
         if progress is not None:
             progress.advance(1, "master written")
-        for name in ordered:
-            profile = settings.profile(name)
-            path = out_dir / f"{basename}{FILE_SUFFIX[name]}.mp3"
-            measured = master_profile(master, path, profile)
+        outputs = [
+            (out_dir / f"{basename}{FILE_SUFFIX[name]}.mp3", settings.profile(name))
+            for name in ordered
+        ]
+        measured_all = master_profiles(master, outputs, Path(work))
+        for name, (path, profile), measured in zip(ordered, outputs, measured_all, strict=True):
             info: Any = MP3(path).info  # type: ignore[no-untyped-call]
             renditions.append(
                 Rendition(

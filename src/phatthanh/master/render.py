@@ -14,12 +14,16 @@ The master is streamed cue by cue into a WAV file; the program is never held in 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import re
 import wave
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import ffmpeg
 import numpy as np
@@ -32,9 +36,10 @@ from phatthanh.master.layout import read_wav
 from phatthanh.master.settings import Profile
 from phatthanh.model import Timeline
 
+log = logging.getLogger(__name__)
 MASTER_RATE_HZ = 44100
 FADE_MS = 8
-TOLERANCE_LU = 0.3
+TOLERANCE_LU = 0.4  # ebur128 reports one decimal; the issue's bound is 0.5
 PEAK_MARGIN_DB = 1.0  # MP3 coding adds overshoot above the limiter's ceiling
 _SUMMARY_I = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf) LUFS")
 _SUMMARY_TP = re.compile(r"True peak:\s*Peak:\s*(-?[\d.]+|-inf) dBFS")
@@ -117,10 +122,11 @@ def _jingle_gain(source: Path, speech_lufs: float) -> float:
     return 1.0 if value is None else float(10 ** ((speech_lufs - value) / 20))
 
 
-def _filtered(master: Path, profile: Profile, gain_db: float | None, ceiling_db: float) -> object:
-    stream = ffmpeg.input(str(master)).audio
+def _chain(stream: Any, profile: Profile, gain_db: float | None, ceiling_db: float) -> Any:
+    """The profile's filters: speech band and compression, then gain and a limiter."""
     if profile.speech_band:
-        stream = stream.filter("highpass", f=120).filter("lowpass", f=8000)
+        for _ in range(2):  # two 2-pole sections each side: 24 dB per octave
+            stream = stream.filter("highpass", f=120).filter("lowpass", f=8000)
         stream = stream.filter(
             "acompressor", threshold=0.125, ratio=2.5, attack=15, release=250, knee=4
         )
@@ -135,9 +141,21 @@ def _filtered(master: Path, profile: Profile, gain_db: float | None, ceiling_db:
 
 def measure_program(master: Path, profile: Profile) -> float:
     """Integrated loudness of the master as this profile's filters shape it."""
-    stream = _filtered(master, profile, None, 0.0).filter("ebur128", framelog="quiet")  # type: ignore[attr-defined]
+    stream = _chain(ffmpeg.input(str(master)).audio, profile, None, 0.0)
+    stream = stream.filter("ebur128", framelog="quiet")
     args = ffmpeg.output(stream, "-", format="null").get_args()
-    return _parse(run_ffmpeg(["-nostats", *args]).stderr.decode("utf-8", "replace")).integrated_lufs
+    stderr = run_ffmpeg(["-nostats", *args]).stderr.decode("utf-8", "replace")
+    return _parse(stderr).integrated_lufs
+
+
+def measure_programs(master: Path, profiles: Sequence[Profile]) -> list[float]:
+    """The program loudness for each profile: one measurement per distinct filter chain,
+    the chains measured in parallel."""
+    chains = {p.speech_band: p for p in profiles}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        levels = dict(zip(chains, pool.map(lambda p: measure_program(master, p),
+                                           chains.values()), strict=True))  # fmt: skip
+    return [levels[p.speech_band] for p in profiles]
 
 
 def measure_file(path: Path) -> Measured:
@@ -157,9 +175,9 @@ def _parse(stderr: str) -> Measured:
 
 
 def encode(master: Path, out: Path, profile: Profile, gain_db: float, ceiling_db: float) -> None:
-    stream = _filtered(master, profile, gain_db, ceiling_db)
+    stream = _chain(ffmpeg.input(str(master)).audio, profile, gain_db, ceiling_db)
     if profile.sample_rate_hz != MASTER_RATE_HZ:
-        stream = stream.filter("aresample", profile.sample_rate_hz, resampler="soxr")  # type: ignore[attr-defined]
+        stream = stream.filter("aresample", profile.sample_rate_hz)
     output = ffmpeg.output(
         stream, str(out), acodec="libmp3lame", ac=1, ar=profile.sample_rate_hz,
         audio_bitrate=f"{profile.bitrate_kbps}k", write_xing=1, id3v2_version=0,
@@ -168,25 +186,85 @@ def encode(master: Path, out: Path, profile: Profile, gain_db: float, ceiling_db
     run_ffmpeg(["-nostats", *output.get_args()])
 
 
-def master_profile(master: Path, out: Path, profile: Profile) -> Measured:
-    """Encode one rendition on target: measure, gain, limit, encode, re-measure, correct."""
-    program_lufs = measure_program(master, profile)
-    if not math.isfinite(program_lufs):
+def excerpt(master: Path, out: Path, pieces: int = 30, piece_s: float = 1.0) -> None:
+    """Short pieces from across the master, for calibrating the encoder cheaply."""
+    with wave.open(str(master)) as src, wave.open(str(out), "wb") as dst:
+        dst.setparams(src.getparams())
+        total = src.getnframes()
+        length = int(piece_s * src.getframerate())
+        if total <= pieces * length:
+            dst.writeframes(src.readframes(total))
+            return
+        for i in range(pieces):
+            src.setpos(i * (total - length) // (pieces - 1))
+            dst.writeframes(src.readframes(length))
+
+
+def chain_loss(
+    sample: Path, work: Path, profile: Profile, gain_db: float, ceiling_db: float
+) -> float:
+    """How far below `level + gain` the finished MP3 lands (LU), measured on an excerpt: the
+    limiter shaves peaks and the perceptual coder drops masked harmonics, which on
+    synthetic speech costs 0.5-1.5 LU together."""
+    plain = _chain(ffmpeg.input(str(sample)).audio, profile, None, 0.0)
+    plain = plain.filter("ebur128", framelog="quiet")
+    stderr = run_ffmpeg(["-nostats", *ffmpeg.output(plain, "-", format="null").get_args()])
+    expected = _parse(stderr.stderr.decode("utf-8", "replace")).integrated_lufs + gain_db
+    encoded = work / f"excerpt-{profile.bitrate_kbps}-{profile.speech_band}.mp3"
+    encode(sample, encoded, profile, gain_db, ceiling_db)
+    return expected - measure_file(encoded).integrated_lufs
+
+
+def master_profiles(
+    master: Path, outputs: Sequence[tuple[Path, Profile]], work: Path
+) -> list[Measured]:
+    """Encode every rendition on target, once each: measure the program per filter chain,
+    calibrate the loss of limiter and encoder on an excerpt, then encode and verify every
+    finished file on two workers (LAME and the meter are single-threaded); a file that
+    still missed is re-encoded with the measured correction."""
+    profiles = [profile for _, profile in outputs]
+    levels = measure_programs(master, profiles)
+    if not all(math.isfinite(v) for v in levels):
         raise AudioError("the program is silent; check the voice and the clips")
-    gain = profile.target_lufs - program_lufs
-    ceiling = profile.true_peak_max_dbtp - PEAK_MARGIN_DB
-    measured = Measured(float("nan"), float("nan"))
-    for _ in range(3):
-        encode(master, out, profile, gain, ceiling)
-        measured = measure_file(out)
-        off = profile.target_lufs - measured.integrated_lufs
-        over = measured.true_peak_dbtp - profile.true_peak_max_dbtp
-        if abs(off) <= TOLERANCE_LU and over <= 0:
-            return measured
-        gain += off
-        if over > 0:
-            ceiling -= over + 0.2
-    return measured
+    sample = work / "excerpt.wav"
+    excerpt(master, sample)
+    plans: list[list[float]] = []
+    for profile, level in zip(profiles, levels, strict=True):
+        base = profile.target_lufs - level
+        ceiling = profile.true_peak_max_dbtp - PEAK_MARGIN_DB
+        gain = base
+        for _ in range(3):  # the loss grows with the gain (the limiter works harder)
+            gain = base + chain_loss(sample, work, profile, gain, ceiling)
+        plans.append([gain, ceiling])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        encodes = [
+            pool.submit(encode, master, out, profile, plan[0], plan[1])
+            for (out, profile), plan in zip(outputs, plans, strict=True)
+        ]
+        checks = []
+        for (out, _), job in zip(outputs, encodes, strict=True):
+            job.result()
+            checks.append(pool.submit(measure_file, out))
+        results = [check.result() for check in checks]
+    for i, ((out, profile), plan) in enumerate(zip(outputs, plans, strict=True)):
+        tried: list[tuple[float, float]] = []
+        for _ in range(3):
+            off = profile.target_lufs - results[i].integrated_lufs
+            over = results[i].true_peak_dbtp - profile.true_peak_max_dbtp
+            if abs(off) <= TOLERANCE_LU and over <= 0:
+                break
+            log.info("%s landed at %s; re-encoding with a correction", out.name, results[i])
+            tried.append((plan[0], results[i].integrated_lufs))
+            slope = 1.0
+            if len(tried) > 1 and tried[-1][0] != tried[-2][0]:  # secant: the limiter bends it
+                slope = (tried[-1][1] - tried[-2][1]) / (tried[-1][0] - tried[-2][0])
+                slope = min(1.0, max(0.2, slope))
+            plan[0] += off / slope
+            if over > 0:
+                plan[1] -= over + 0.2
+            encode(master, out, profile, plan[0], plan[1])
+            results[i] = measure_file(out)
+    return results
 
 
 def sha256_of(path: Path) -> str:

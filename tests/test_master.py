@@ -1,0 +1,220 @@
+"""Mastering, measured: loudness (independent BS.1770 meter on the decoded MP3), 4x
+oversampled true peak, MP3 format, clicks at joins, trimmed clip edges, jingle loudness."""
+
+from __future__ import annotations
+
+import wave
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pyloudnorm
+import pytest
+from mutagen.mp3 import MP3, BitrateMode
+from scipy.signal import resample_poly
+
+from phatthanh.config import Config
+from phatthanh.errors import ConfigError
+from phatthanh.ffmpeg import run_ffmpeg
+from phatthanh.master import lay_out, render
+from phatthanh.master.layout import MAX_EDGE_SILENCE_MS, read_wav, speech_bounds_ms
+from phatthanh.master.render import write_master
+from phatthanh.master.settings import MasterSettings
+from phatthanh.model import Part, Program, Segment
+from phatthanh.program.jingles import check_station_audio, generated_jingle
+from phatthanh.program.settings import ProgramSettings
+from phatthanh.voices import ClipCache, choose_voice, synthesize
+from phatthanh.voices.settings import VoiceSettings
+from tests.conftest import decode
+
+SENTENCES = [
+    "Ủy ban nhân dân xã Tân Lập tổ chức hội nghị tổng kết công tác năm.",
+    "Năm nay, toàn xã có thêm ba mươi hộ thoát nghèo.",
+    "Các thôn đã hoàn thành làm đường bê tông liên thôn.",
+    "Người dân tích cực tham gia giữ gìn vệ sinh môi trường.",
+]
+
+
+@pytest.fixture(scope="module")
+def program_and_clips(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("master")
+    assets = root / "assets"
+    segments = tuple(Segment("body", s, s, i // 2) for i, s in enumerate(SENTENCES))
+    program = Program(
+        title="Thử",
+        air_date=date(2026, 11, 24),
+        chapter_titles=("Mở đầu", "Tin", "Kết thúc"),
+        chapter_urls=(None, "https://songxanh.example.gov.vn/tin/1", None),
+        item_chapters=(1,),
+        parts=(
+            Part("jingle", 0, audio=generated_jingle("opening", assets), pause_after_ms=500),
+            Part("speech", 1, segments[:2], pause_after_ms=800),
+            Part("stinger", 1, audio=generated_jingle("stinger", assets), pause_after_ms=800),
+            Part("speech", 1, segments[2:], pause_after_ms=500),
+            Part("jingle", 2, audio=generated_jingle("closing", assets)),
+        ),
+    )
+    voice = choose_voice(VoiceSettings(engine="espeak"), None, False, root)
+    clips = synthesize(program.segments(), voice, ClipCache(root / "cache"), None).clips
+    return root, program, clips
+
+
+@pytest.fixture(scope="module")
+def renditions(program_and_clips):  # type: ignore[no-untyped-def]
+    root, program, clips = program_and_clips
+    timeline = lay_out(program, clips, ProgramSettings())
+    out = root / "out"
+    out.mkdir()
+    made = render(timeline, ("podcast", "loudspeaker", "broadcast"), out, MasterSettings(), None)
+    return out, made, timeline
+
+
+def true_peak_dbtp(samples: np.ndarray) -> float:
+    return float(20 * np.log10(np.max(np.abs(resample_poly(samples, 4, 1)))))
+
+
+@pytest.mark.parametrize("index", [0, 1, 2], ids=["podcast", "loudspeaker", "broadcast"])
+def test_each_rendition_is_on_target_measured_independently(renditions, index: int) -> None:  # type: ignore[no-untyped-def]
+    out, made, _ = renditions
+    rendition = made[index]
+    path = out / rendition.file
+    samples = decode(path, rendition.sample_rate_hz)
+    loudness = pyloudnorm.Meter(rendition.sample_rate_hz).integrated_loudness(samples)
+    assert abs(loudness - rendition.target_lufs) <= 0.5, (rendition.profile, loudness)
+    assert true_peak_dbtp(samples) <= rendition.true_peak_max_dbtp
+    info = MP3(path).info
+    assert info.version == 1 and info.layer == 3 and info.channels == 1  # MPEG-1 layer III
+    assert info.bitrate_mode == BitrateMode.CBR  # needs the Info header (M4, M5)
+    assert info.sample_rate == rendition.sample_rate_hz
+    assert info.bitrate // 1000 == rendition.bitrate_kbps
+    assert abs(info.length - rendition.duration_s) < 0.1
+
+
+def test_profiles_have_their_formats(renditions) -> None:  # type: ignore[no-untyped-def]
+    _, made, _ = renditions
+    shape = {r.profile: (r.target_lufs, r.sample_rate_hz, r.bitrate_kbps) for r in made}
+    assert shape == {
+        "podcast": (-19.0, 44100, 96),
+        "loudspeaker": (-16.0, 44100, 64),
+        "broadcast": (-23.0, 48000, 128),
+    }
+    assert made[0].profile == "podcast"
+
+
+def test_loudspeaker_rendition_is_band_limited(renditions) -> None:  # type: ignore[no-untyped-def]
+    out, made, _ = renditions
+    loudspeaker = decode(out / made[1].file, 44100)
+    podcast = decode(out / made[0].file, 44100)
+
+    def band_share(samples: np.ndarray, low: float, high: float) -> float:
+        spectrum = np.abs(np.fft.rfft(samples)) ** 2
+        freqs = np.fft.rfftfreq(len(samples), 1 / 44100)
+        return float(spectrum[(freqs >= low) & (freqs < high)].sum() / spectrum.sum())
+
+    assert band_share(loudspeaker, 20, 60) < band_share(podcast, 20, 60) / 4
+    assert band_share(loudspeaker, 9500, 11000) < band_share(podcast, 9500, 11000) / 4
+
+
+def test_no_clicks_at_joins(program_and_clips, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, program, clips = program_and_clips
+    timeline = lay_out(program, clips, ProgramSettings())
+    master = tmp_path / "master.wav"
+    write_master(timeline, master)
+    samples, rate = read_wav(master)
+    assert np.max(np.abs(samples)) > 0.3  # there is sound to click
+    for cue in timeline.cues[1:]:
+        at = round(cue.start_ms * rate / 1000)
+        # the samples on both sides of every join: faded to silence, so no step
+        join = samples[max(0, at - 3) : at + 3]
+        assert np.max(np.abs(np.diff(join))) < 0.01, cue
+        assert np.max(np.abs(join)) < 0.02, cue
+
+
+def test_clip_edges_are_trimmed_to_at_most_150_ms(program_and_clips, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, _, clips = program_and_clips
+    samples, rate = read_wav(clips[0].path)
+    padded = np.concatenate([np.zeros(rate), samples, np.zeros(rate)])
+    path = tmp_path / "padded.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((padded * 32767).astype("<i2").tobytes())
+    start, end = speech_bounds_ms(path)
+    loud = np.flatnonzero(np.abs(padded) > 10 ** (-45 / 20))
+    first_ms, last_ms = loud[0] * 1000 // rate, loud[-1] * 1000 // rate
+    assert 0 <= first_ms - start <= MAX_EDGE_SILENCE_MS
+    assert 0 <= end - last_ms <= MAX_EDGE_SILENCE_MS + 1
+    assert start > 800 and end < (len(padded) * 1000 // rate) - 800
+
+
+def test_jingles_are_matched_to_speech_within_2_lu(program_and_clips, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, program, clips = program_and_clips
+    timeline = lay_out(program, clips, ProgramSettings())
+    master = tmp_path / "master.wav"
+    write_master(timeline, master)
+    samples, rate = read_wav(master)
+    meter = pyloudnorm.Meter(rate)
+
+    def loudness(kinds: tuple[str, ...]) -> float:
+        parts = [
+            samples[c.start_ms * rate // 1000 : (c.start_ms + c.duration_ms) * rate // 1000]
+            for c in timeline.cues
+            if c.kind in kinds
+        ]
+        return float(meter.integrated_loudness(np.concatenate(parts).astype(np.float64)))
+
+    assert abs(loudness(("jingle",)) - loudness(("speech",))) <= 2.0
+
+
+def test_chapters_are_contiguous_from_zero_to_the_end(program_and_clips) -> None:  # type: ignore[no-untyped-def]
+    _, program, clips = program_and_clips
+    timeline = lay_out(program, clips, ProgramSettings())
+    chapters = timeline.chapters
+    assert [c.title for c in chapters] == ["Mở đầu", "Tin", "Kết thúc"]
+    assert chapters[0].start_ms == 0 and chapters[-1].end_ms == timeline.duration_ms
+    assert all(a.end_ms == b.start_ms for a, b in zip(chapters, chapters[1:], strict=False))
+    assert chapters[1].url == "https://songxanh.example.gov.vn/tin/1"
+
+
+def test_station_jingles_are_checked(tmp_path: Path) -> None:
+    good = tmp_path / "nhac-hieu.mp3"
+    run_ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-ac", "2", str(good)])
+    wav = check_station_audio(good, tmp_path / "assets", "opening_jingle")
+    with wave.open(str(wav)) as w:
+        assert w.getnchannels() == 1 and w.getframerate() == 44100
+        assert abs(w.getnframes() / 44100 - 3.0) < 0.1
+    not_audio = tmp_path / "nhac.mp3"
+    not_audio.write_text("không phải âm thanh", "utf-8")
+    with pytest.raises(ConfigError, match="is not audio ffmpeg can read"):
+        check_station_audio(not_audio, tmp_path / "assets", "opening_jingle")
+    short = tmp_path / "ngan.wav"
+    run_ffmpeg(["-f", "lavfi", "-i", "sine=duration=0.2", str(short)])
+    with pytest.raises(ConfigError, match="lasts 0.2 s"):
+        check_station_audio(short, tmp_path / "assets", "stinger")
+    with pytest.raises(ConfigError, match="file not found"):
+        check_station_audio(tmp_path / "khong-co.wav", tmp_path / "assets", "stinger")
+
+
+def test_station_templates_and_weekday_variants(tmp_path: Path) -> None:
+    from phatthanh.clean import Normalizer
+    from phatthanh.model import Article, Lineup, Script
+    from phatthanh.program import arrange
+
+    (tmp_path / "mau").mkdir()
+    (tmp_path / "mau" / "opening.t3.j2").write_text("Hôm nay thứ Ba, ngày {{ date }}.\n", "utf-8")
+    config = Config(root=tmp_path)
+    from dataclasses import replace
+
+    config = replace(config, program=replace(config.program, templates="mau"))
+    article = Article("a.txt", "Tin một", ("Nội dung.",))
+    scripts = [Script(article, (Segment("title", "Tin một", "Tin một"),))]
+    normalizer = Normalizer(config.speech)
+    tuesday = arrange(scripts, Lineup(()), None, date(2026, 11, 24), config, normalizer)
+    opening = [s for p in tuesday.parts[:3] for s in p.segments]
+    assert opening[0].display == "Hôm nay thứ Ba, ngày 24/11/2026."
+    assert opening[0].spoken == (
+        "Hôm nay thứ Ba, ngày hai mươi tư tháng mười một năm hai nghìn không trăm hai mươi sáu."
+    )
+    wednesday = arrange(scripts, Lineup(()), None, date(2026, 11, 25), config, normalizer)
+    assert wednesday.parts[1].segments[0].display.startswith("Đây là Đài Truyền thanh")
