@@ -3,6 +3,7 @@ oversampled true peak, MP3 format, clicks at joins, trimmed clip edges, jingle l
 
 from __future__ import annotations
 
+import itertools
 import wave
 from datetime import date
 from pathlib import Path
@@ -173,7 +174,7 @@ def test_chapters_are_contiguous_from_zero_to_the_end(program_and_clips) -> None
     chapters = timeline.chapters
     assert [c.title for c in chapters] == ["Mở đầu", "Tin", "Kết thúc"]
     assert chapters[0].start_ms == 0 and chapters[-1].end_ms == timeline.duration_ms
-    assert all(a.end_ms == b.start_ms for a, b in zip(chapters, chapters[1:], strict=False))
+    assert all(a.end_ms == b.start_ms for a, b in itertools.pairwise(chapters))
     assert chapters[1].url == "https://songxanh.example.gov.vn/tin/1"
 
 
@@ -190,7 +191,7 @@ def test_station_jingles_are_checked(tmp_path: Path) -> None:
         check_station_audio(not_audio, tmp_path / "assets", "opening_jingle")
     short = tmp_path / "ngan.wav"
     run_ffmpeg(["-f", "lavfi", "-i", "sine=duration=0.2", str(short)])
-    with pytest.raises(ConfigError, match="lasts 0.2 s"):
+    with pytest.raises(ConfigError, match=r"lasts 0\.2 s"):
         check_station_audio(short, tmp_path / "assets", "stinger")
     with pytest.raises(ConfigError, match="file not found"):
         check_station_audio(tmp_path / "khong-co.wav", tmp_path / "assets", "stinger")
