@@ -1,0 +1,152 @@
+"""The online voice through the real edge-tts client, against tests/edge_server.py on
+127.0.0.1, with every fault of ../shared/specs/online-voice.md injected."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from edge_tts.drm import DRM
+
+from phatthanh.errors import VoiceError
+from phatthanh.model import Segment
+from phatthanh.voices import ClipCache, choose_voice, synthesize
+from phatthanh.voices.edge import EdgeEngine
+from phatthanh.voices.settings import EdgeSettings, VoiceSettings
+from tests.edge_server import EdgeServer
+
+TEXTS = [
+    "Ủy ban nhân dân xã tổ chức hội nghị tổng kết năm.",
+    "Người dân tích cực tham gia xây dựng nông thôn mới.",
+    "Các thôn hoàn thành làm đường bê tông liên thôn.",
+]
+
+
+@pytest.fixture(autouse=True)
+def reset_clock_skew() -> Iterator[None]:
+    DRM.clock_skew_seconds = 0.0  # process-global state in the client
+    yield
+    DRM.clock_skew_seconds = 0.0
+
+
+@pytest.fixture
+def server() -> Iterator[EdgeServer]:
+    with EdgeServer() as running:
+        yield running
+
+
+def engine(server: EdgeServer, **overrides: object) -> EdgeEngine:
+    settings = {"endpoint": server.endpoint, "timeout_s": 5.0, "retries": 3, **overrides}
+    return EdgeEngine(EdgeSettings(**settings))  # type: ignore[arg-type]
+
+
+def test_reads_every_segment_with_word_boundaries(server: EdgeServer) -> None:
+    clips = engine(server).synthesize_many(TEXTS)
+    assert server.texts == TEXTS or sorted(server.texts) == sorted(TEXTS)
+    for text, clip in zip(TEXTS, clips, strict=True):
+        assert clip.sample_rate_hz == 24000
+        assert clip.duration_ms > 1500
+        assert [w.text for w in clip.words] == text.split()
+        assert all(a.offset_ms < b.offset_ms for a, b in zip(clip.words, clip.words[1:]))
+
+
+def test_probe_and_choice_record_the_online_voice(server: EdgeServer, tmp_path: Path) -> None:
+    settings = VoiceSettings(engine="auto", edge=EdgeSettings(endpoint=server.endpoint))
+    voice = choose_voice(settings, None, False, tmp_path)
+    assert voice.choice.engine == "edge-tts" and voice.choice.voice == "vi-VN-HoaiMyNeural"
+    assert voice.choice.fallback_reason is None
+
+
+def test_endpoint_comes_from_the_environment(
+    server: EdgeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PHATTHANH_EDGE_ENDPOINT", server.endpoint)
+    edge = EdgeEngine(EdgeSettings(endpoint="wss://nowhere.invalid/x"))
+    assert edge.base == server.endpoint
+    edge.probe()
+
+
+def test_403_once_is_absorbed(server: EdgeServer) -> None:
+    server.fault, server.fault_count = "403", 1
+    (clip,) = engine(server).synthesize_many(TEXTS[:1])
+    assert clip.duration_ms > 1500
+    assert server.handshakes == 2 and server.requests == 1
+
+
+def test_403_always_fails_cleanly_after_retries(server: EdgeServer) -> None:
+    server.fault = "403"
+    with pytest.raises(VoiceError, match="after 3 attempts"):
+        engine(server, retries=2).synthesize_many(TEXTS[:1])
+    assert server.requests == 0
+
+
+def test_a_stall_is_cut_by_the_outer_timeout_and_retried(server: EdgeServer) -> None:
+    server.fault, server.fault_count = "stall", 1
+    started = time.monotonic()
+    (clip,) = engine(server, timeout_s=1.5).synthesize_many(TEXTS[:1])
+    assert clip.duration_ms > 1500
+    assert time.monotonic() - started < 6
+    assert server.requests == 2
+
+
+def test_a_dropped_stream_is_caught_retried_and_never_cached(
+    server: EdgeServer, tmp_path: Path
+) -> None:
+    server.fault, server.fault_count = "drop", 1
+    (clip,) = engine(server).synthesize_many(TEXTS[:1])
+    assert server.requests == 2
+    assert len(clip.words) == len(TEXTS[0].split())
+    server.fault, server.fault_count = "drop", None
+    settings = VoiceSettings(engine="edge", edge=EdgeSettings(endpoint=server.endpoint,
+                                                              retries=1, timeout_s=5))  # fmt: skip
+    voice = choose_voice(settings, None, True, tmp_path)
+    cache = ClipCache(tmp_path / "cache")
+    with pytest.raises(VoiceError, match="IncompleteClip"):
+        synthesize([Segment("body", TEXTS[1], TEXTS[1])], voice, cache, None)
+    assert cache.stats().clips == 0
+
+
+def test_no_audio_is_retried(server: EdgeServer) -> None:
+    server.fault, server.fault_count = "no_audio", 2
+    (clip,) = engine(server).synthesize_many(TEXTS[:1])
+    assert clip.duration_ms > 1500 and server.requests == 3
+
+
+def test_an_unknown_message_fails_with_a_clear_error(server: EdgeServer) -> None:
+    server.fault = "unknown"
+    with pytest.raises(VoiceError, match="UnknownResponse"):
+        engine(server, retries=1).synthesize_many(TEXTS[:1])
+
+
+def test_slow_responses_run_four_at_a_time(server: EdgeServer) -> None:
+    server.latency_s = 0.3
+    texts = [f"{t} Bản tin số {i}." for i, t in enumerate(TEXTS * 3)]
+    for text in texts:
+        server.audio_for(text)  # make the audio first: measure the client, not espeak
+    started = time.monotonic()
+    clips = engine(server, concurrency=4).synthesize_many(texts)
+    elapsed = time.monotonic() - started
+    assert len(clips) == 9
+    assert server.max_in_flight == 4
+    assert elapsed < 1.25 * (9 / 4 + 1) * 0.3 + 1.0
+
+
+def test_a_failure_mid_build_keeps_the_clips_made_so_far(
+    server: EdgeServer, tmp_path: Path
+) -> None:
+    settings = VoiceSettings(engine="edge", edge=EdgeSettings(endpoint=server.endpoint,
+                                                              retries=0, concurrency=1))  # fmt: skip
+    voice = choose_voice(settings, None, True, tmp_path)
+    cache = ClipCache(tmp_path / "cache")
+    segments = [Segment("body", f"Câu số {n} của bản tin.", f"Câu số {n} của bản tin.")
+                for n in range(20)]  # fmt: skip
+    server.fault, server.fault_from = "403", 17  # requests 17 and later are refused
+    with pytest.raises(VoiceError):
+        synthesize(segments, voice, cache, None)
+    kept = cache.stats().clips
+    assert kept >= 16  # the first batch of 16 was cached before the failure
+    server.fault = None
+    rerun = synthesize(segments, voice, cache, None)
+    assert rerun.cache_hits == kept and rerun.synthesized == 20 - kept
