@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,7 +50,7 @@ def test_reads_every_segment_with_word_boundaries(server: EdgeServer) -> None:
         assert clip.sample_rate_hz == 24000
         assert clip.duration_ms > 1500
         assert [w.text for w in clip.words] == text.split()
-        assert all(a.offset_ms < b.offset_ms for a, b in zip(clip.words, clip.words[1:]))
+        assert all(a.offset_ms < b.offset_ms for a, b in itertools.pairwise(clip.words))
 
 
 def test_probe_and_choice_record_the_online_voice(server: EdgeServer, tmp_path: Path) -> None:
@@ -136,8 +137,8 @@ def test_slow_responses_run_four_at_a_time(server: EdgeServer) -> None:
 def test_a_failure_mid_build_keeps_the_clips_made_so_far(
     server: EdgeServer, tmp_path: Path
 ) -> None:
-    settings = VoiceSettings(engine="edge", edge=EdgeSettings(endpoint=server.endpoint,
-                                                              retries=0, concurrency=1))  # fmt: skip
+    edge = EdgeSettings(endpoint=server.endpoint, retries=0, concurrency=1)
+    settings = VoiceSettings(engine="edge", edge=edge)
     voice = choose_voice(settings, None, True, tmp_path)
     cache = ClipCache(tmp_path / "cache")
     segments = [Segment("body", f"Câu số {n} của bản tin.", f"Câu số {n} của bản tin.")

@@ -79,10 +79,12 @@ def _alternation(words: Mapping[str, str]) -> re.Pattern[str] | None:
     if not words:
         return None
     ordered = sorted(words, key=len, reverse=True)  # longest first: "CB,CC,VC" before "CC,VC"
+    # A lookahead on the possible first letters makes most positions fail at once.
+    first = "".join(sorted({re.escape(w[0]) for w in ordered}))
     parts = []
     for word in ordered:
         escaped = re.escape(word)
         before = _BOUNDARY_BEFORE if word[0].isalnum() else ""
         after = _BOUNDARY_AFTER if word[-1].isalnum() else ""
         parts.append(before + escaped + after)
-    return re.compile("|".join(parts))
+    return re.compile(f"(?=[{first}])(?:" + "|".join(parts) + ")")

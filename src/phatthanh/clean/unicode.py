@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _TRANSLATE = str.maketrans(
@@ -25,6 +26,10 @@ _TRANSLATE = str.maketrans(
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 _VOWELS = set("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
 _WORD = re.compile(r"\w+")
+# Control and format characters (Unicode category C*), except tab and newline.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ue000-\uf8ff\ufff9-\ufffb]"
+)
 
 
 def cleanup_unicode(text: str) -> str:
@@ -35,6 +40,7 @@ def cleanup_unicode(text: str) -> str:
     return _WORD.sub(lambda m: place_tone(m.group(0)), text)
 
 
+@lru_cache(maxsize=65536)  # news vocabulary is small: most words repeat
 def place_tone(word: str) -> str:
     """Put the tone mark of a Vietnamese syllable on the vowel that carries it (new style)."""
     decomposed = unicodedata.normalize("NFD", word)

@@ -117,7 +117,8 @@ class EdgeEngine:
                     mp3, words = await asyncio.wait_for(
                         self._request(text), timeout=self.settings.timeout_s
                     )
-                raw = decode_mp3(mp3, words)
+                loop = asyncio.get_running_loop()  # decoding must not block other requests
+                raw = await loop.run_in_executor(None, decode_mp3, mp3, words)
                 check_complete(text, raw.duration_ms, raw.words)
                 return raw
             except Exception as exc:
