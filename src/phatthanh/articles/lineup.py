@@ -6,6 +6,8 @@ A lineup file:
     date = 2026-11-24                  # optional (TOML date)
     priority = "thong_thuong"          # thong_thuong | uu_tien | khan_cap
     air_slots = ["06:00", "17:00"]
+    publish_at = 2026-11-24T05:30:00+07:00   # optional: held out of the feeds until then
+    expires = 2026-11-25T00:00:00+07:00      # optional: dropped from feeds and manifest then
 
     [[items]]
     source = "tin/tiem-chung.txt"       # a path (relative to the lineup file) or a URL
@@ -18,7 +20,7 @@ A lineup file:
 from __future__ import annotations
 
 import tomllib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,7 @@ from phatthanh.model import Lineup, SourceEntry
 
 _PRIORITIES = ("thong_thuong", "uu_tien", "khan_cap")
 _ITEM_KEYS = {"source", "title", "author", "skip", "byline"}
-_TOP_KEYS = {"title", "date", "priority", "air_slots", "items"}
+_TOP_KEYS = {"title", "date", "priority", "air_slots", "publish_at", "expires", "items"}
 
 
 def load_lineup(path: Path) -> Lineup:
@@ -63,7 +65,17 @@ def load_lineup(path: Path) -> Lineup:
     if title is not None and not isinstance(title, str):
         raise ArticleError(f"{where}: 'title' must be a string")
     entries = tuple(_entry(item, n, path) for n, item in enumerate(items, start=1))
-    return Lineup(entries, title, air_date, priority, tuple(slots), origin=where)
+    publish_at, expires = (_moment(data.get(key), key, where) for key in ("publish_at", "expires"))
+    return Lineup(entries, title, air_date, priority, tuple(slots), where, publish_at, expires)
+
+
+def _moment(value: Any, key: str, where: str) -> datetime | None:
+    """A TOML offset date-time (2026-11-24T17:00:00+07:00); local ones get +07:00."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        raise ArticleError(f"{where}: '{key}' must be a date-time like 2026-11-24T17:00:00+07:00")
+    return value if value.tzinfo else value.replace(tzinfo=timezone(timedelta(hours=7)))
 
 
 def _entry(item: Any, n: int, path: Path) -> SourceEntry:

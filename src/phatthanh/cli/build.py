@@ -59,7 +59,7 @@ def init(force: bool) -> None:
 )
 @click.option(
     "--engine",
-    type=click.Choice(["auto", "espeak", "edge"]),
+    type=click.Choice(["auto", "espeak", "edge", "piper"]),
     help="Voice engine. [default: the config's [voices] engine]",
 )
 @click.option(

@@ -30,6 +30,7 @@ def voices(config_path: Path | None) -> None:
     for name, voice_names in (
         ("espeak", [settings.espeak.voice, "vi+f3", "vi+m3"]),
         ("edge", ["vi-VN-HoaiMyNeural", "vi-VN-NamMinhNeural"]),
+        ("piper", [settings.piper.model or "(set [voices.piper] model)"]),
     ):
         try:
             engine = make_engine(name, settings, config.root)

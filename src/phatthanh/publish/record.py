@@ -143,6 +143,8 @@ def write_episode(
         residue_count=sum(s.residue_count for s in scripts),
         priority=lineup.priority,
         air_slots=lineup.air_slots,
+        publish_at=lineup.publish_at.isoformat() if lineup.publish_at else None,
+        expires=lineup.expires.isoformat() if lineup.expires else None,
         extra_files=tuple(files),
     )
     text = json.dumps(record_to_dict(record), ensure_ascii=False, indent=2) + "\n"

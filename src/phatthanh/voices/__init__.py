@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from phatthanh.errors import ConfigError, EngineUnavailable, VoiceError
@@ -38,21 +38,29 @@ class Voiced:
 
 
 def make_engine(name: str, settings: VoiceSettings, root: Path) -> Engine:
-    """An engine by name ('espeak', 'edge'); EngineUnavailable when it cannot be built."""
-    if name == "espeak":
+    """An engine by name ('espeak', 'edge', 'piper', or 'engine:voice' to pick its voice)."""
+    kind, _, voice = name.partition(":")
+    if kind == "espeak":
         from phatthanh.voices.espeak import EspeakEngine
 
-        return EspeakEngine(settings.espeak)
-    if name == "edge":
+        espeak = replace(settings.espeak, voice=voice) if voice else settings.espeak
+        return EspeakEngine(espeak)
+    if kind == "edge":
         from phatthanh.voices.edge import EdgeEngine
 
-        return EdgeEngine(settings.edge)
-    raise ConfigError(f"unknown voice engine {name!r}; use auto, espeak or edge")
+        edge = replace(settings.edge, voice=voice) if voice else settings.edge
+        return EdgeEngine(edge)
+    if kind == "piper":
+        from phatthanh.voices.piper import PiperEngine
+
+        piper = replace(settings.piper, model=voice) if voice else settings.piper
+        return PiperEngine(piper, root)
+    raise ConfigError(f"unknown voice engine {name!r}; use auto, espeak, edge or piper")
 
 
 def engine_chain(settings: VoiceSettings, engine: str | None) -> list[str]:
     chosen = engine or settings.engine
-    return ["edge", "espeak"] if chosen == "auto" else [chosen]
+    return list(settings.chain) if chosen == "auto" else [chosen]
 
 
 def choose_voice(settings: VoiceSettings, engine: str | None, strict: bool, root: Path) -> Voice:

@@ -34,14 +34,33 @@ class EdgeSettings:
 
 
 @dataclass(frozen=True)
+class PiperSettings:
+    """The optional offline neural voice (pip install 'phatthanh[piper]')."""
+
+    model: str = field(
+        default="", metadata={"help": "piper voice model (.onnx, its .onnx.json beside it)"}
+    )
+    length_scale: float = field(
+        default=1.0, metadata={"help": "speaking slowness: 1.1 is 10% slower"}
+    )
+
+
+@dataclass(frozen=True)
 class VoiceSettings:
     """Which engine reads, and the cache of clips."""
 
-    engine: Literal["auto", "espeak", "edge"] = field(
+    engine: Literal["auto", "espeak", "edge", "piper"] = field(
         default="espeak",
         metadata={
-            "help": "espeak: the embedded offline voice; edge: the online neural voice; "
+            "help": "espeak: the embedded offline voice; edge: the online neural voice; piper: "
+            "an offline neural voice model; "
             "auto: edge-tts when it answers, else espeak-ng"
+        },
+    )
+    chain: tuple[str, ...] = field(
+        default=("edge:vi-VN-HoaiMyNeural", "edge:vi-VN-NamMinhNeural", "espeak"),
+        metadata={
+            "help": "engines 'auto' tries in order, as engine or engine:voice (edge, piper, espeak)"
         },
     )
     cache_dir: str = field(
@@ -49,3 +68,4 @@ class VoiceSettings:
     )
     espeak: EspeakSettings = field(default_factory=EspeakSettings)
     edge: EdgeSettings = field(default_factory=EdgeSettings)
+    piper: PiperSettings = field(default_factory=PiperSettings)
