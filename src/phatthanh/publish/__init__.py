@@ -3,6 +3,7 @@ manifest, and serving them (RSS 2.0, Apple podcast tags, Podcasting 2.0; TT 39/2
 
 from __future__ import annotations
 
+import fcntl
 import logging
 from datetime import datetime
 from pathlib import Path
@@ -45,12 +46,19 @@ def current_records(config: Config, now: datetime | None = None) -> list[Episode
 
 
 def rebuild_feeds(config: Config) -> Path:
-    """Rewrite feeds/podcast.xml, loudspeaker.json/.m3u and the cover from episode.json files."""
+    """Rewrite feeds/podcast.xml, loudspeaker.json/.m3u and the cover from episode.json files,
+    under a lock: two builds finishing at once must not publish a list missing either."""
     feeds = config.feeds_dir
     try:
         feeds.mkdir(parents=True, exist_ok=True)
+        with (feeds / ".lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return _rebuild(config, feeds)
     except OSError as exc:
-        raise PublishError(f"{feeds}: cannot create the feeds folder ({exc.strerror})") from None
+        raise PublishError(f"{feeds}: cannot write the feeds ({exc.strerror})") from None
+
+
+def _rebuild(config: Config, feeds: Path) -> Path:
     records = current_records(config)
     cover_url = _write_cover(config)
     write_bytes_atomic(feeds / "podcast.xml", feed_xml(config, records, cover_url))
