@@ -33,7 +33,7 @@ def test_two_processes_share_the_cache_safely(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             text=True,
             cwd=ROOT,
-        )  # fmt: skip
+        )
         for _ in range(2)
     ]
     outputs = [p.communicate(timeout=120)[0] for p in procs]
@@ -68,7 +68,7 @@ def test_two_builds_at_once_both_end_up_in_the_feed(tmp_path: Path) -> None:
             cwd=ROOT,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for sample, title in zip(SAMPLES[:2], ("Bản tin sáng", "Bản tin chiều"), strict=True)
     ]
     errors = [p.communicate(timeout=300)[1] for p in procs]
