@@ -54,6 +54,7 @@ def test_nested_tables_and_lists_are_typed(tmp_path: Path) -> None:
         ("[publish]\nretention = true\n", "'publish.retention' must be a whole number"),
         ('[voices]\nengine = "google"\n', "'voices.engine' must be one of 'auto', 'espeak'"),
         ("[station\n", "not valid TOML"),
+        ("[program]\nbed_duck_db = 6\n", "bed_duck_db must be at least 12"),
     ],
 )
 def test_bad_config_is_one_line_naming_file_and_key(

@@ -219,3 +219,41 @@ def test_station_templates_and_weekday_variants(tmp_path: Path) -> None:
     )
     wednesday = arrange(scripts, Lineup(()), None, date(2026, 11, 25), config, normalizer)
     assert wednesday.parts[1].segments[0].display.startswith("Đây là Đài Truyền thanh")
+
+
+def test_music_bed_is_ducked_under_speech_with_smooth_ramps(
+    program_and_clips, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    _, program, clips = program_and_clips
+    music = tmp_path / "nen.wav"
+    run_ffmpeg(["-f", "lavfi", "-i", "sine=frequency=220:duration=4", "-f", "lavfi", "-i",
+                "sine=frequency=330:duration=4", "-filter_complex", "amix=inputs=2", "-ac", "1",
+                "-ar", "44100", str(music)])  # fmt: skip
+    bedded = replace(program, parts=tuple(
+        replace(p, bed=music) if p.kind == "speech" and p.chapter == 1 else p
+        for p in program.parts))  # fmt: skip
+    plain_tl = lay_out(program, clips, ProgramSettings())
+    bed_tl = lay_out(bedded, clips, ProgramSettings(bed_duck_db=18))
+    assert len(bed_tl.beds) == 2 and bed_tl.cues == plain_tl.cues
+    write_master(plain_tl, tmp_path / "plain.wav")
+    write_master(bed_tl, tmp_path / "bed.wav")
+    plain, rate = read_wav(tmp_path / "plain.wav")
+    with_bed, _ = read_wav(tmp_path / "bed.wav")
+    music_only = (with_bed - plain).astype(np.float64)
+    meter = pyloudnorm.Meter(rate)
+
+    def over(kind: str, signal: np.ndarray) -> float:
+        pieces = [signal[c.start_ms * rate // 1000 : (c.start_ms + c.duration_ms) * rate // 1000]
+                  for c in bed_tl.cues if c.kind == kind and c.chapter == 1]  # fmt: skip
+        return float(meter.integrated_loudness(np.concatenate(pieces)))
+
+    assert over("speech", plain.astype(np.float64)) - over("speech", music_only) >= 12
+    assert np.max(np.abs(music_only)) > 0.003  # the bed is there
+    window = rate // 100  # 10 ms
+    rms = np.sqrt([np.mean(music_only[i : i + window] ** 2) + 1e-12
+                   for i in range(0, len(music_only) - window, window)])  # fmt: skip
+    # no jumps: in 10 ms the bed's level moves by less than a tenth of its full level (an
+    # unramped switch between the pause and the ducked level would move it by ~70%)
+    assert np.max(np.abs(np.diff(rms))) < 0.1 * np.max(rms)

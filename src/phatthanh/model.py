@@ -187,7 +187,7 @@ class VoiceChoice:
 
 # --- 6. timeline and mastering --------------------------------------------------
 
-CueKind = Literal["jingle", "stinger", "speech", "silence"]
+CueKind = Literal["jingle", "stinger", "speech", "silence", "bed"]
 
 
 @dataclass(frozen=True)
@@ -202,6 +202,7 @@ class Cue:
     source_offset_ms: int = 0  # where the cue starts inside its source (trimmed silence)
     segment: Segment | None = None
     words: tuple[WordBoundary, ...] = ()  # offsets relative to the cue start
+    level_db: float = 0.0  # for beds: level under the speech's loudness while it speaks
 
 
 @dataclass(frozen=True)
@@ -214,8 +215,9 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Timeline:
-    cues: tuple[Cue, ...]
+    cues: tuple[Cue, ...]  # in sequence, back to back
     chapters: tuple[Chapter, ...]
+    beds: tuple[Cue, ...] = ()  # music mixed under the cues they overlap
 
     @property
     def duration_ms(self) -> int:

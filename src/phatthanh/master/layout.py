@@ -7,9 +7,11 @@ around jingles), and chapters run contiguously from 0 to the end.
 
 from __future__ import annotations
 
+import warnings
 import wave
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,17 +41,29 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
     return samples, rate
 
 
+def _pydub() -> tuple[Any, Any]:
+    """pydub's AudioSegment and silence detection, imported without pydub's import-time
+    ffmpeg lookup warning (reading WAV needs no ffmpeg; ours is configured explicitly)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # no ffmpeg on PATH: not needed here
+        warnings.simplefilter("ignore", DeprecationWarning)  # audioop: audioop-lts on 3.13+
+        from pydub import AudioSegment
+        from pydub.silence import detect_leading_silence
+    return AudioSegment, detect_leading_silence
+
+
 def speech_bounds_ms(path: Path) -> tuple[int, int]:
-    """(start, end) of the clip after trimming edge silence to at most 150 ms."""
-    samples, rate = read_wav(path)
-    total_ms = len(samples) * 1000 // rate
-    loud = np.flatnonzero(np.abs(samples) > 10 ** (SILENCE_DBFS / 20))
-    if loud.size == 0:
+    """(start, end) of the clip after trimming edge silence to at most 150 ms (pydub's
+    silence detection, 5 ms resolution)."""
+    audio_segment, detect_leading_silence = _pydub()
+    clip = audio_segment.from_wav(str(path))
+    total_ms = len(clip)
+    lead = detect_leading_silence(clip, silence_threshold=SILENCE_DBFS, chunk_size=5)
+    if lead >= total_ms:
         return 0, total_ms
-    first_ms = int(loud[0]) * 1000 // rate
-    last_ms = (int(loud[-1]) + 1) * 1000 // rate
-    start = max(0, first_ms - MAX_EDGE_SILENCE_MS)
-    end = min(total_ms, last_ms + MAX_EDGE_SILENCE_MS)
+    trail = detect_leading_silence(clip.reverse(), silence_threshold=SILENCE_DBFS, chunk_size=5)
+    start = max(0, lead - MAX_EDGE_SILENCE_MS)
+    end = min(total_ms, total_ms - trail + MAX_EDGE_SILENCE_MS)
     return start, end
 
 
@@ -64,6 +78,7 @@ def lay_out(program: Program, clips: Sequence[Clip], settings: ProgramSettings) 
     if len(clips) != len(segments):
         raise AudioError(f"{len(clips)} clips for {len(segments)} segments")
     cues: list[Cue] = []
+    beds: list[Cue] = []  # music under speech: mixed, not placed in sequence
     at = 0
     clip_iter = iter(zip(segments, clips, strict=True))
 
@@ -80,6 +95,7 @@ def lay_out(program: Program, clips: Sequence[Clip], settings: ProgramSettings) 
             cues.append(Cue(part.kind, at, length, part.chapter, part.audio))
             at += length
         else:
+            part_start = at
             previous_paragraph: int | None = None
             for segment, clip in (next(clip_iter) for _ in part.segments):
                 if previous_paragraph is not None:
@@ -97,8 +113,13 @@ def lay_out(program: Program, clips: Sequence[Clip], settings: ProgramSettings) 
                     Cue("speech", at, end - start, part.chapter, clip.path, start, segment, words)
                 )
                 at += end - start
+            if part.bed is not None:
+                beds.append(
+                    Cue("bed", part_start, at - part_start, part.chapter, part.bed,
+                        level_db=-settings.bed_duck_db)
+                )  # fmt: skip
         silence(part.pause_after_ms, part.chapter)
-    return Timeline(tuple(cues), _chapters(program, cues, at))
+    return Timeline(tuple(cues), _chapters(program, cues, at), tuple(beds))
 
 
 def _chapters(program: Program, cues: list[Cue], end_ms: int) -> tuple[Chapter, ...]:

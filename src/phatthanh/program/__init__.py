@@ -41,6 +41,7 @@ def arrange(
 ) -> Program:
     """The running order for these scripts, with templates filled in and jingles chosen."""
     settings = config.program
+    assets = config.resolve(".cache/assets")
     station = config.station
     day = air_date or lineup.air_date or datetime.now(parse_offset(station.timezone)).date()
     program_title = title or lineup.title or station.program
@@ -56,12 +57,15 @@ def arrange(
         "count": len(scripts),
     }
 
+    bed = _jingle(settings.bed, "bed", assets, config) if settings.bed else None
+
     def speech(name: str, chapter: int, pause_ms: int, **extra: object) -> Part | None:
         text = _render(templates, name, day, {**values, **extra})
         segments = _announcement(text, normalizer)
-        return Part("speech", chapter, segments, pause_after_ms=pause_ms) if segments else None
+        if not segments:
+            return None
+        return Part("speech", chapter, segments, pause_after_ms=pause_ms, bed=bed)
 
-    assets = config.resolve(".cache/assets")
     opening = _jingle(settings.opening_jingle, "opening", assets, config)
     closing = _jingle(settings.closing_jingle, "closing", assets, config)
     stinger = _jingle(settings.stinger, "stinger", assets, config)

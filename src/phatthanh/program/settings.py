@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 class ProgramSettings:
     """The running order: jingles, pauses and the spoken templates."""
 
+    def __post_init__(self) -> None:
+        if self.bed_duck_db < 12:
+            raise ValueError("bed_duck_db must be at least 12 (dB under speech)")
+
     opening_jingle: str = field(
         default="", metadata={"help": "station audio file for the opening (empty: generated)"}
     )
@@ -17,6 +21,12 @@ class ProgramSettings:
     )
     stinger: str = field(
         default="", metadata={"help": "station audio file between items (empty: generated)"}
+    )
+    bed: str = field(
+        default="", metadata={"help": "music bed under the opening and closing (empty: none)"}
+    )
+    bed_duck_db: float = field(
+        default=18.0, metadata={"help": "how far the bed sits under speech, in dB (at least 12)"}
     )
     sentence_pause_ms: int = field(default=450, metadata={"help": "silence between sentences"})
     paragraph_pause_ms: int = field(default=900, metadata={"help": "silence between paragraphs"})
