@@ -36,6 +36,9 @@ def parse_html_page(text: str, tz: timezone) -> ParsedPage:
     author = getattr(extracted, "author", None)
     if author and not page.author:
         page.author = author.strip()
+    stamp = _meta_time(text)
+    if stamp is not None:
+        page.published = _parse_iso(stamp, tz) or page.published
     date_text = getattr(extracted, "date", None)
     if page.published is None and date_text:
         page.published = _parse_iso(date_text, tz) or find_datetime(date_text, tz)
@@ -53,6 +56,27 @@ def _html_title(text: str) -> str | None:
             value = found[0].text_content().strip()
             if value:
                 return str(value)
+    return None
+
+
+_TIME_XPATHS = (
+    "//meta[@property='article:published_time']/@content",
+    "//meta[@itemprop='datePublished']/@content",
+    "//*[@itemprop='datePublished']/@datetime",
+    "//time[@datetime]/@datetime",
+)
+
+
+def _meta_time(text: str) -> str | None:
+    """The publication time a page states in its metadata, with the time of day."""
+    try:
+        tree = lxml_html.fromstring(text)
+    except (ValueError, lxml_html.etree.ParserError):
+        return None
+    for xpath in _TIME_XPATHS:
+        found = tree.xpath(xpath)
+        if found and "T" in str(found[0]):
+            return str(found[0]).strip()
     return None
 
 
