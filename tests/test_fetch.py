@@ -3,6 +3,7 @@ and each failure (slow server, 404, redirect loop, 50 MB response, non-HTML) as 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -54,10 +55,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up, as the slow-server test wants
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(body)  # the client may give up, as the slow-server test wants
 
     def do_GET(self) -> None:
         port = self.server.server_address[1]
