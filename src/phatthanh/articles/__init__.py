@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,7 +64,7 @@ def _load(source: str, settings: ArticleSettings) -> tuple[bytes, str | None]:
         raise ArticleError(f"{source}: cannot read the file ({exc.strerror})") from None
 
 
-def _to_article(page: ParsedPage, source: str, url: str | None, tz: object) -> Article:
+def _to_article(page: ParsedPage, source: str, url: str | None, tz: timezone) -> Article:
     if not page.paragraphs:
         raise ArticleError(
             f"{source}: has no body text after cleaning; check that it is not only boilerplate"
@@ -74,7 +74,12 @@ def _to_article(page: ParsedPage, source: str, url: str | None, tz: object) -> A
     if not title:
         title = _title_from_source(source)
         warnings.append(f"no title line found; using {title!r}")
-    if page.published is None:
+    if page.published is None and url is None and Path(source).is_file():
+        page.published = datetime.fromtimestamp(Path(source).stat().st_mtime, tz).replace(
+            microsecond=0
+        )
+        warnings.append(f"no publication date found; using the file's time {page.published}")
+    elif page.published is None:
         warnings.append("no publication date found")
     author = page.author
     if author and author.isupper():

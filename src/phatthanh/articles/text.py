@@ -85,8 +85,15 @@ def is_timestamp_line(line: str) -> bool:
     return bool(_DATE.search(line)) and len(line) <= 120 and len(line.split()) <= 14
 
 
+_USERNAME = re.compile(r"[a-z][a-z0-9_.]{2,24}")
+_SOURCE_NAME = re.compile(r"(Báo|Tạp chí|Đài|Cổng|Trang|Thông tấn)\s.{2,60}\s[–-]\s\S+\.\S+")
+
+
 def looks_like_author(line: str) -> bool:
-    """A name alone on its line: a few capitalized words, no digits, at most a final dot."""
+    """A name alone on its line: a few capitalized words, no digits, at most a final dot;
+    or a portal username; or a source line ('Báo X – baox.vn')."""
+    if _USERNAME.fullmatch(line.strip()) or _SOURCE_NAME.fullmatch(line.strip()):
+        return True
     text = line.strip().rstrip(".")
     words = text.replace("–", " ").replace("-", " ").split()
     if not 1 <= len(words) <= 6 or len(text) > 50 or any(ch.isdigit() for ch in text):
@@ -122,7 +129,9 @@ def parse_text_page(text: str, tz: timezone) -> ParsedPage:
             decide[i] = (False, "blank")
         elif i <= 3 and not content and _HEADER.search(line):
             decide[i] = (False, "portal header")
-        elif is_timestamp_line(line) and not line.rstrip("0123456789 ").endswith((".", "!", "?")):
+        elif is_timestamp_line(line) and not _DATE.sub("", line).rstrip("0123456789 :|-").endswith(
+            (".", "!", "?")
+        ):
             decide[i] = (False, "timestamp line")
         elif (rule := _is_furniture(line)) is not None:
             decide[i] = (False, rule)
@@ -171,26 +180,22 @@ def _pick_title_body_author(
     body = [i for i in content if i <= widgets_start]
     if not body:
         return
-    title_index = body[0]
-    page.title = lines[title_index].strip()
-    decide[title_index] = (True, "title")
-    body = body[1:]
-    if body and looks_like_author(lines[body[-1]]):
-        author_index = body.pop()
-        page.author = lines[author_index].strip().rstrip(".")
-        decide[author_index] = (True, "author")
-        # a unit on the line after a person's name ("Hồ Văn A" / "Trung tâm Y tế")
-        if body and looks_like_author(lines[body[-1]]) and len(lines[body[-1]].strip()) < 40:
-            unit_index = author_index
-            author_index = body.pop()
-            page.author = lines[author_index].strip().rstrip(".")
-            decide[author_index] = (True, "author")
-            decide[unit_index] = (False, "author's unit")
+    first = lines[body[0]].strip()
+    if first.endswith((".", "…")) and (len(first) > 100 or len(first.split()) > 20):
+        page.title = None  # the page starts with its body: no title line
+    else:
+        page.title = first
+        decide[body[0]] = (True, "title")
+        body = body[1:]
+    _pick_author(page, lines, decide, body)
+    _drop_captions(lines, decide, body)
     seen: set[str] = set()
     for i in body:
+        if i in decide and not decide[i][0]:
+            continue
         paragraph = _END_MARKER.sub(".", re.sub(r"\s+", " ", lines[i].strip()))
         key = paragraph.casefold()
-        if key in seen or key == page.title.casefold():
+        if key in seen or (page.title and key == page.title.casefold()):
             decide[i] = (False, "repeated paragraph")
             continue
         seen.add(key)
@@ -199,3 +204,38 @@ def _pick_title_body_author(
             continue
         page.paragraphs.append(paragraph)
         decide[i] = (True, "body")
+
+
+def _is_short_line(line: str) -> bool:
+    """A line too short and unpunctuated to be a paragraph: a caption or a unit's name."""
+    text = line.strip()
+    return len(text.split()) <= 15 and len(text) <= 100 and not _SENTENCE_END.search(text)
+
+
+def _pick_author(
+    page: ParsedPage, lines: list[str], decide: dict[int, tuple[bool, str]], body: list[int]
+) -> None:
+    """The author alone on the last line, or a person then their unit on the next line."""
+    if body and looks_like_author(lines[body[-1]]):
+        index = body.pop()
+        page.author = lines[index].strip().rstrip(".")
+        decide[index] = (True, "author")
+    elif len(body) > 2 and _is_short_line(lines[body[-1]]) and looks_like_author(lines[body[-2]]):
+        unit = body.pop()
+        index = body.pop()
+        page.author = lines[index].strip().rstrip(".")
+        decide[index] = (True, "author")
+        decide[unit] = (False, "author's unit")
+
+
+def _drop_captions(lines: list[str], decide: dict[int, tuple[bool, str]], body: list[int]) -> None:
+    """Photo captions between paragraphs: short unpunctuated lines, and a line printed twice
+    in a row (a caption under a photo and again in the gallery)."""
+    for position, i in enumerate(body):
+        text = lines[i].strip()
+        following = lines[body[position + 1]].strip() if position + 1 < len(body) else None
+        previous = lines[body[position - 1]].strip() if position > 0 else None
+        if text in (following, previous) and len(text.split()) <= 20:
+            decide[i] = (False, "caption printed twice")
+        elif 0 < position < len(body) - 1 and _is_short_line(text):
+            decide[i] = (False, "short caption line")
