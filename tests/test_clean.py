@@ -27,6 +27,9 @@ def test_golden_pairs(case: Path) -> None:
 def test_there_are_golden_pairs_for_every_rule_group() -> None:
     groups = {p.parent.name for p in CASES}
     assert {"spec_table", "numbers", "dates_times", "abbreviations", "units_money"} <= groups
+    assert {f"rules_{g}" for g in ("numbers", "dates", "times", "document_codes", "roman",
+            "ordinals_ratios_ranges", "phones", "typing_repair", "unicode")} <= groups  # fmt: skip
+    assert len(CASES) >= 300
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,7 @@ ROMAN_TRIGGER = re.compile(
     r"thế kỷ|thế kỉ|mục|điều|thứ)\s+([IVXLC]+)(?![\w])"
 )
 ROMAN_HEADING = re.compile(r"(?m)^([IVX]{1,4})\.\s")
-PHONE = re.compile(r"(?<![\w.,])(\+84|0)(\d{2,3})([ .-]?)(\d{3,4})\3(\d{3,4})(?![\w]|[.,]\d)")
+PHONE = re.compile(r"(?<![\w.,])(\+84[ .-]?|0)(\d{2,3})([ .-]?)(\d{3,4})\3(\d{3,4})(?![\w]|[.,]\d)")
 SHORT_HOTLINE = re.compile(r"(?i)(đường dây nóng|hotline|số máy|điện thoại)(:?\s+)(1\d{2,3})\b")
 ORDINAL = re.compile(r"(?i)(?<!\w)(thứ|hạng)\s+(\d+)(?![\w/]|[.,]\d)")
 RATIO = re.compile(r"(?<![\w/.,])(\d+)/(\d+)(?![\w/]|[.,]\d)")
@@ -177,11 +177,11 @@ class Rules:
     # --- phones, numbers, units, money ----------------------------------------------
     def phones(self, text: str) -> str:
         def sub(m: re.Match[str]) -> str:
-            prefix = "cộng tám tư" if m.group(1) == "+84" else "không"
+            international = m.group(1).startswith("+84")
+            prefix = "cộng tám tư" if international else "không"
             groups = [m.group(2), m.group(4), m.group(5)]
             if not m.group(3):  # no separators: read in groups of 4-3-3
-                digits = m.group(1).lstrip("+") + "".join(groups)
-                digits = digits[2:] if m.group(1) == "+84" else digits[1:]
+                digits = "".join(groups)
                 first = prefix + " " + digit_words(digits[:3])
                 return ", ".join([first, digit_words(digits[3:6]), digit_words(digits[6:])])
             return ", ".join(
