@@ -155,3 +155,10 @@ _NEWSY = st.lists(
 def test_normalizing_spoken_text_again_changes_nothing(text: str) -> None:
     once = NORMALIZER.normalize(text).text
     assert NORMALIZER.normalize(once).text == once
+
+
+def test_addresses_can_be_read_aloud() -> None:
+    normalizer = Normalizer(SpeechSettings(addresses="read"))
+    assert normalizer.normalize("Gửi về ubnd@songxanh.gov.vn").text == (
+        "Gửi về ubnd a còng songxanh chấm gov chấm vn"
+    )

@@ -159,3 +159,22 @@ def test_script_explain_lists_every_line_with_its_rule(
     assert any("Chi tiết tin tức" in ln for ln in dropped)
     assert any("Click để đánh giá" in ln for ln in dropped)
     assert any("Những ngày này" in ln for ln in kept)
+
+
+def test_script_residue_names_article_segment_and_position(
+    station: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = station / "tin.txt"
+    page.write_text(
+        "Xã Tân Lập đón đoàn kiểm tra\n\n8:00, Thứ Ba, 18-11-2026 90 0\n\n"
+        "Đoàn công tác của VTV đã làm việc với xã về dự án ABC.\n\nThu Hà\n",
+        "utf-8",
+    )
+    code, out, _ = run(capsys, "script", str(page), "--residue")
+    assert code == 0
+    sentence = "Đoàn công tác của VTV đã làm việc với xã về dự án ABC."
+    assert out.strip().splitlines() == [
+        f"{page}: segment 2, char {sentence.index(word)}: '{word}' "
+        "(unknown abbreviation, spelled out)"
+        for word in ("VTV", "ABC")
+    ]
