@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import tomllib
 import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin, get_type_hints
+from urllib.parse import urlsplit
 
 from phatthanh.articles.settings import ArticleSettings
 from phatthanh.clean.settings import SpeechSettings
@@ -32,9 +34,27 @@ def _help(text: str) -> dict[str, str]:
     return {"help": text}
 
 
+def _check_url(value: str, key: str) -> None:
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(c in value for c in " <>\"'")
+    ):
+        raise ValueError(
+            f"{key} must be an http(s) URL like https://radio.example.vn, not {value!r}"
+        )
+
+
 @dataclass(frozen=True)
 class StationSettings:
     """Who publishes: the station, its program and where it is."""
+
+    def __post_init__(self) -> None:
+        _check_url(self.base_url, "base_url")
+        _check_url(self.website, "website")
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.email):
+            raise ValueError(f"email must be an e-mail address, not {self.email!r}")
 
     name: str = field(
         default="Đài Truyền thanh huyện Sông Xanh",

@@ -20,6 +20,7 @@ from phatthanh.articles.html import looks_like_html, parse_html_page
 from phatthanh.articles.lineup import is_feed, lineup_from_feed, load_lineup
 from phatthanh.articles.settings import ArticleSettings
 from phatthanh.articles.text import ParsedPage, parse_offset, parse_text_page
+from phatthanh.clean.unicode import cleanup_unicode
 from phatthanh.errors import ArticleError
 from phatthanh.model import Article, Lineup, SourceEntry
 
@@ -90,14 +91,19 @@ def _to_article(page: ParsedPage, source: str, url: str | None, tz: timezone) ->
         log.warning("%s: %s", source, warning)
     return Article(
         source=source,
-        title=title,
+        title=_one_line(title),
         paragraphs=tuple(page.paragraphs),
         published=page.published,
-        author=author,
+        author=_one_line(author) if author else None,
         url=url,
         warnings=tuple(warnings),
         decisions=tuple(page.decisions),
     )
+
+
+def _one_line(text: str) -> str:
+    """Metadata for feeds and tags: NFC, no control characters, one line."""
+    return " ".join(cleanup_unicode(text).split())
 
 
 def _title_from_source(source: str) -> str:
@@ -116,8 +122,8 @@ def _apply_overrides(article: Article, entry: SourceEntry) -> Article:
             raise ArticleError(f"{entry.source}: the lineup skips every paragraph of it")
     return replace(
         article,
-        title=entry.title or article.title,
-        author=entry.author or article.author,
+        title=_one_line(entry.title) if entry.title else article.title,
+        author=_one_line(entry.author) if entry.author else article.author,
         byline=article.byline if entry.byline is None else entry.byline,
         paragraphs=paragraphs,
     )

@@ -36,7 +36,12 @@ def decode_page(data: bytes, source: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        text = _detect(data, source)
+        lenient = data.decode("utf-8", errors="replace")
+        # UTF-8 with a few broken bytes (a truncated copy, a bad paste): drop those bytes
+        if lenient.count("\ufffd") <= 0.005 * len(lenient):
+            text = lenient.replace("\ufffd", "")
+        else:
+            text = _detect(data, source)
     return _finish(repair_mojibake(text))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from mutagen.mp3 import MP3
 
+from phatthanh.errors import AudioError
 from phatthanh.master.layout import lay_out
 from phatthanh.master.render import master_profiles, sha256_of, write_master
 from phatthanh.master.settings import MasterSettings, ProfileName
@@ -40,7 +41,12 @@ def render(
     renditions = []
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".master-") as work:
         master = Path(work) / "master.wav"
-        write_master(timeline, master)
+        try:
+            write_master(timeline, master)
+        except OSError as exc:  # a full disk or a file-size limit
+            raise AudioError(
+                f"{out_dir}: cannot write the program audio ({exc.strerror})"
+            ) from None
         if progress is not None:
             progress.advance(1, "master written")
         outputs = [

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from phatthanh.articles.text import parse_offset
-from phatthanh.clean import Normalizer
+from phatthanh.clean import Normalizer, cleanup_unicode
+from phatthanh.errors import ConfigError
 from phatthanh.model import Lineup, Part, Program, Script, Segment
 from phatthanh.program.jingles import check_station_audio, generated_jingle
 from phatthanh.segment import split_sentences
@@ -44,7 +45,9 @@ def arrange(
     assets = config.resolve(".cache/assets")
     station = config.station
     day = air_date or lineup.air_date or datetime.now(parse_offset(station.timezone)).date()
-    program_title = title or lineup.title or station.program
+    program_title = " ".join(cleanup_unicode(title or lineup.title or station.program).split())
+    if not program_title:
+        raise ConfigError("the program title is empty; give --title or a lineup title")
     templates = _environment(config.resolve(settings.templates) if settings.templates else None)
     values = {
         "station": station.name,

@@ -1,0 +1,87 @@
+"""A build killed at any moment (SIGKILL) leaves the previous feed and manifest valid, with
+every file they list present at the listed length and sha256; the rerun completes from the
+cache. Real build processes are killed at random points (KILL_POINTS here; the on-demand
+stress run `PHATTHANH_KILL_POINTS=300 pytest tests/test_kill.py` uses more)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from tests.conftest import ROOT, SAMPLES
+
+KILL_POINTS = int(os.environ.get("PHATTHANH_KILL_POINTS", "30"))
+CONFIG = """[station]
+base_url = "https://radio.example.vn"
+[master]
+renditions = ["podcast", "loudspeaker"]
+"""
+
+
+def build(station: Path, sample: Path, title: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "phatthanh", "build-episode", str(sample), "--title", title,
+         "--date", "2026-11-24"],
+        cwd=station, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )  # fmt: skip
+
+
+def check_published(station: Path) -> int:
+    """Everything the feed and the manifest point at exists, whole. Returns the episodes."""
+    feed = feedparser.parse((station / "feeds" / "podcast.xml").read_bytes())
+    assert feed.bozo == 0
+    for entry in feed.entries:
+        (enclosure,) = entry.enclosures
+        local = station / enclosure.href.removeprefix("https://radio.example.vn/")
+        assert local.stat().st_size == int(enclosure.length), local
+    manifest = json.loads((station / "feeds" / "loudspeaker.json").read_text("utf-8"))
+    for episode in manifest["episodes"]:
+        local = station / episode["url"].removeprefix("https://radio.example.vn/")
+        data = local.read_bytes()
+        assert len(data) == episode["bytes"], local
+        assert hashlib.sha256(data).hexdigest() == episode["sha256"], local
+    assert len(manifest["episodes"]) == len(feed.entries)
+    return len(feed.entries)
+
+
+@pytest.mark.slow
+def test_builds_killed_at_random_points_never_break_what_is_published(tmp_path: Path) -> None:
+    (tmp_path / "phatthanh.toml").write_text(CONFIG, "utf-8")
+    first = build(tmp_path, SAMPLES[0], "Bản tin sáng")
+    assert first.wait(timeout=300) == 0, first.stderr.read() if first.stderr else ""
+    assert check_published(tmp_path) == 1
+    started = time.monotonic()
+    timing = build(tmp_path, SAMPLES[2], "Bản tin trưa")
+    assert timing.wait(timeout=300) == 0
+    full_s = time.monotonic() - started
+    assert check_published(tmp_path) == 2
+    rng = random.Random(20261124)
+    killed_while_running = 0
+    for point in range(KILL_POINTS):
+        # alternately a new episode and a rebuild of a published one
+        title = "Bản tin chiều" if point % 2 else "Bản tin trưa"
+        process = build(tmp_path, SAMPLES[1] if point % 2 else SAMPLES[2], title)
+        time.sleep(rng.uniform(0.0, full_s * 1.1))
+        if process.poll() is None:
+            killed_while_running += 1
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        count = check_published(tmp_path)
+        assert count in (2, 3)
+    assert killed_while_running >= KILL_POINTS // 2
+    final = build(tmp_path, SAMPLES[1], "Bản tin chiều")
+    out, err = final.communicate(timeout=300)
+    assert final.returncode == 0, err
+    assert check_published(tmp_path) == 3
+    assert "Clips:   0 synthesized" in out  # the killed runs had made every clip
