@@ -47,7 +47,7 @@ def test_a_20_mb_page_is_refused(tmp_path: Path) -> None:
 def test_whitespace_only_page_is_refused(tmp_path: Path) -> None:
     page = tmp_path / "trang.txt"
     page.write_text(" \t\n \u00a0\n\u200b\n", "utf-8")
-    with pytest.raises(ArticleError, match="no body text|empty"):
+    with pytest.raises(ArticleError, match=r"no body text|empty"):
         read(page)
 
 
