@@ -80,3 +80,26 @@ def test_two_builds_at_once_both_end_up_in_the_feed(tmp_path: Path) -> None:
         mp3 = tmp_path / "episodes" / slug / entry.enclosures[0].href.rsplit("/", 1)[1]
         assert mp3.stat().st_size == int(entry.enclosures[0].length)
     assert [p.name for p in (tmp_path / "episodes" / ".staging").iterdir()] == []
+
+
+def test_two_builds_of_the_same_episode_at_once_end_consistent(tmp_path: Path) -> None:
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _BUILD, str(tmp_path), str(SAMPLES[0]), "Bản tin sáng"],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert all(p.returncode == 0 for p in procs), errors
+    feed = feedparser.parse((tmp_path / "feeds" / "podcast.xml").read_bytes())
+    (entry,) = feed.entries
+    slug = entry.enclosures[0].href.split("/episodes/")[1].split("/")[0]
+    mp3 = tmp_path / "episodes" / slug / entry.enclosures[0].href.rsplit("/", 1)[1]
+    assert mp3.stat().st_size == int(entry.enclosures[0].length)
+    record = json.loads((tmp_path / "episodes" / slug / "episode.json").read_text("utf-8"))
+    assert record["guid"] == entry.id and record["audio"]["bytes"] == mp3.stat().st_size
+    leftovers = [p.name for p in (tmp_path / "episodes").iterdir() if p.name != ".staging"]
+    assert leftovers == [slug]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from edge_tts.drm import DRM
 
 from phatthanh.errors import VoiceError
-from phatthanh.model import Segment
+from phatthanh.model import Segment, WordBoundary
 from phatthanh.voices import ClipCache, choose_voice, synthesize
 from phatthanh.voices.edge import EdgeEngine
 from phatthanh.voices.settings import EdgeSettings, VoiceSettings
@@ -151,3 +152,42 @@ def test_a_failure_mid_build_keeps_the_clips_made_so_far(
     server.fault = None
     rerun = synthesize(segments, voice, cache, None)
     assert rerun.cache_hits == kept and rerun.synthesized == 20 - kept
+
+
+def test_faults_mid_build_end_in_complete_audio_or_a_clean_failure(
+    server: EdgeServer, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from phatthanh.articles import expand_sources
+    from phatthanh.config import config_from_dict
+    from phatthanh.errors import VoiceError
+    from phatthanh.pipeline import BuildOptions, build_episode
+    from phatthanh.voices.edge import check_complete
+    from tests.conftest import SAMPLES
+
+    def config(root: Path) -> object:
+        return config_from_dict(
+            {"voices": {"engine": "edge", "edge": {"endpoint": server.endpoint, "retries": 3,
+                                                   "timeout_s": 3.0}},
+             "master": {"renditions": ["podcast"]}}, root)  # fmt: skip
+
+    options = BuildOptions(air_date=date(2026, 11, 24), strict_engine=True)
+    server.fault, server.fault_from, server.fault_count = "drop", 3, 4  # cut streams mid-build
+    good = config(tmp_path / "a")
+    result = build_episode(expand_sources([str(SAMPLES[1])], good.articles), good, options)  # type: ignore[attr-defined]
+    assert result.record.engine == "edge-tts"
+    cache = tmp_path / "a" / ".cache" / "clips"
+    metas = list(cache.glob("*/*.json"))
+    assert metas and server.requests > len(metas)  # some streams were cut and redone
+    for meta in metas:  # every clip that reached the cache (and the MP3) is whole
+        data = json.loads(meta.read_text("utf-8"))
+        words = tuple(WordBoundary(*w) for w in data["words"])
+        check_complete(" ".join(w.text for w in words), data["duration_ms"], words)
+    server.fault, server.fault_from, server.fault_count = "drop", 1, None  # every stream cut
+    bad = config(tmp_path / "b")
+    with pytest.raises(VoiceError, match="IncompleteClip"):
+        build_episode(expand_sources([str(SAMPLES[1])], bad.articles), bad, options)  # type: ignore[attr-defined]
+    assert not (tmp_path / "b" / "feeds" / "podcast.xml").exists()
+    episodes = tmp_path / "b" / "episodes"
+    assert not episodes.exists() or [p.name for p in episodes.iterdir()] in ([], [".staging"])
