@@ -103,3 +103,30 @@ def test_two_builds_of_the_same_episode_at_once_end_consistent(tmp_path: Path) -
     assert record["guid"] == entry.id and record["audio"]["bytes"] == mp3.stat().st_size
     leftovers = [p.name for p in (tmp_path / "episodes").iterdir() if p.name != ".staging"]
     assert leftovers == [slug]
+
+
+def test_a_rebuild_with_new_content_never_changes_what_a_published_url_serves(
+    tmp_path: Path,
+) -> None:
+    from datetime import date
+
+    from phatthanh.articles import expand_sources
+    from phatthanh.pipeline import BuildOptions, build_episode
+    from tests.conftest import make_config
+
+    config = make_config(tmp_path)
+    page = tmp_path / "tin.txt"
+    original = SAMPLES[0].read_text("utf-8")
+    options = BuildOptions(title="Bản tin sáng", air_date=date(2026, 11, 24))
+    versions = []
+    for edition in range(3):
+        page.write_text(original.replace("hằng ngày", f"hằng ngày, lần {edition + 1}"), "utf-8")
+        result = build_episode(expand_sources([str(page)], config.articles), config, options)
+        mp3 = result.episode_dir / result.record.audio.file
+        versions.append((mp3.name, mp3.read_bytes()))
+    names = [name for name, _ in versions]
+    assert len(set(names)) == 3  # each content has its own URL
+    folder = tmp_path / "episodes" / result.record.slug
+    assert (folder / names[1]).read_bytes() == versions[1][1]  # the previous one still served
+    assert not (folder / names[0]).exists()  # two generations back is gone
+    assert not [p for p in (tmp_path / "episodes").iterdir() if p.name.startswith(".20")]

@@ -68,10 +68,15 @@ def test_builds_killed_at_random_points_never_break_what_is_published(tmp_path: 
     assert check_published(tmp_path) == 2
     rng = random.Random(20261124)
     killed_while_running = 0
+    edited = tmp_path / "trua.txt"
+    text = SAMPLES[2].read_text("utf-8")
     for point in range(KILL_POINTS):
-        # alternately a new episode and a rebuild of a published one
-        title = "Bản tin chiều" if point % 2 else "Bản tin trưa"
-        process = build(tmp_path, SAMPLES[1] if point % 2 else SAMPLES[2], title)
+        # alternately a new episode, and a rebuild of a published one with edited content
+        if point % 2:
+            process = build(tmp_path, SAMPLES[1], "Bản tin chiều")
+        else:
+            edited.write_text(text.replace("bế mạc", f"bế mạc (bản {point})"), "utf-8")
+            process = build(tmp_path, edited, "Bản tin trưa")
         time.sleep(rng.uniform(0.0, full_s * 1.1))
         if process.poll() is None:
             killed_while_running += 1

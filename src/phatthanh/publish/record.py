@@ -153,6 +153,13 @@ def write_episode(
 
 
 def _final(folder: Path, rendition: Rendition) -> Rendition:
-    """The rendition with the byte length and hash of the file as published (after tagging)."""
+    """The rendition as published: its file named after its content (so a rebuild with other
+    content gets a new URL and a published URL never changes meaning), with the byte length
+    and hash of the tagged file."""
     path = folder / rendition.file
-    return dataclasses.replace(rendition, bytes=path.stat().st_size, sha256=sha256_of(path))
+    digest = sha256_of(path)
+    named = path.with_name(f"{path.stem}-{digest[:10]}{path.suffix}")
+    os.replace(path, named)
+    return dataclasses.replace(
+        rendition, file=named.name, bytes=named.stat().st_size, sha256=digest
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import re
@@ -53,6 +55,15 @@ def existing_guid(final_path: Path) -> str | None:
     return guid if isinstance(guid, str) and guid else None
 
 
+def published_media(final_path: Path) -> list[str]:
+    """The media files the currently published record of this episode lists."""
+    try:
+        data = json.loads((final_path / "episode.json").read_text("utf-8"))
+        return [str(r["file"]) for r in data.get("renditions", {}).values()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+
+
 @contextmanager
 def stage_episode(program: Program, config: Config) -> Iterator[Stage]:
     """A staging folder for the episode; on success it replaces episodes/<slug>/."""
@@ -76,10 +87,46 @@ def stage_episode(program: Program, config: Config) -> Iterator[Stage]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result != 0:
+        error = ctypes.get_errno()
+        if error in (errno.EINVAL, errno.ENOSYS, errno.EXDEV):
+            return False
+        raise OSError(error, os.strerror(error), str(b))
+    return True
+
+
+def _carry_previous_media(path: Path, final_path: Path) -> None:
+    """Keep the media the published feed still lists: a feed read during the swap, or a
+    player that fetched it a minute ago, must find the exact file it was told about."""
+    for name in published_media(final_path):
+        source, target = final_path / name, path / name
+        if source.is_file() and not target.exists():
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+
+
 def _move_into_place(path: Path, final_path: Path) -> None:
-    """Replace final_path by path with renames only: the old folder is moved aside first and
-    removed last, so a crash leaves either the old or the new episode in place."""
+    """Replace final_path by path: swapped atomically where the kernel can, else with two
+    renames (the old folder moved aside first, removed last)."""
     os.chmod(path, 0o755)
+    _carry_previous_media(path, final_path)
+    if final_path.exists() and _exchange(path, final_path):
+        shutil.rmtree(path, ignore_errors=True)  # the old episode, now at the staging path
+        return
     old: Path | None = None
     try:
         if final_path.exists():
