@@ -190,3 +190,11 @@ def test_the_server_never_errors_on_malformed_headers(served: int, name: str, va
             answer += chunk
     status = int(answer.split(b" ", 2)[1])
     assert status < 500, answer[:200]
+
+
+@pytest.mark.parametrize("title", ["../../etc/passwd", "/tmp/x", "..", "\x00\x07", "   "])
+def test_titles_cannot_make_paths_outside_the_episodes_folder(title: str) -> None:
+    from phatthanh.publish.staging import slugify
+
+    slug = slugify(title)
+    assert slug and "/" not in slug and ".." not in slug and not slug.startswith(".")
