@@ -164,3 +164,19 @@ def test_lineup_source_outside_its_folder_is_refused(tmp_path: Path) -> None:
     lineup_path.write_text('[[items]]\nsource = "../../etc/passwd"\n', "utf-8")
     with pytest.raises(ArticleError, match="outside the lineup's folder"):
         expand_sources([str(lineup_path)], ArticleSettings())
+
+
+def test_lineup_holds_and_expires(tmp_path: Path) -> None:
+    (tmp_path / "tin.txt").write_text(PAGE, "utf-8")
+    lineup_path = tmp_path / "chieu.toml"
+    lineup_path.write_text(
+        "publish_at = 2026-11-24T17:00:00+07:00\nexpires = 2026-11-25T00:00:00\n\n"
+        '[[items]]\nsource = "tin.txt"\n',
+        "utf-8",
+    )
+    lineup = expand_sources([str(lineup_path)], ArticleSettings())
+    assert lineup.publish_at == datetime(2026, 11, 24, 17, 0, tzinfo=ICT)
+    assert lineup.expires == datetime(2026, 11, 25, 0, 0, tzinfo=ICT)  # local time: +07:00
+    lineup_path.write_text('publish_at = "chiều nay"\n[[items]]\nsource = "tin.txt"\n', "utf-8")
+    with pytest.raises(ArticleError, match="'publish_at' must be a date-time"):
+        expand_sources([str(lineup_path)], ArticleSettings())

@@ -252,3 +252,27 @@ def test_retention_hold_and_expiry(first_build: BuildResult, tmp_path: Path) -> 
     limited = replace(config, publish=replace(config.publish, retention=1))
     feed = feedparser.parse(rebuild_feeds(limited).read_bytes())
     assert [e.id for e in feed.entries] == ["guid-2026-11-22-moi"]
+
+
+def test_chapters_link_to_their_articles(first_build: BuildResult, tmp_path: Path) -> None:
+    import dataclasses
+
+    from phatthanh.model import Chapter, Timeline
+    from phatthanh.publish.staging import Stage
+    from phatthanh.tags import write_tags
+
+    mp3 = tmp_path / "a.mp3"
+    shutil.copy(first_build.episode_dir / first_build.record.audio.file, mp3)
+    rendition = dataclasses.replace(first_build.record.audio, file="a.mp3")
+    url = "https://songxanh.example.gov.vn/tin-tuc/tan-lap-thu-hoach-lua"
+    timeline = Timeline((), (Chapter("Mở đầu", 0, 1000), Chapter("Tin", 1000, 2000, url)))
+    from datetime import date
+
+    from phatthanh.model import Program, VoiceChoice
+
+    program = Program("Thử", date(2026, 11, 24), ("Mở đầu", "Tin"), (None, url), (1,), ())
+    stage = Stage(tmp_path, tmp_path, "thu", "guid-1", make_config(tmp_path))
+    write_tags(stage, [rendition], program, timeline, VoiceChoice("espeak-ng", "vi"))
+    chaps = {c.element_id: c for c in ID3(mp3).getall("CHAP")}
+    assert chaps["chp1"].sub_frames["WXXX:Bài viết"].url == url
+    assert "WXXX:Bài viết" not in chaps["chp0"].sub_frames

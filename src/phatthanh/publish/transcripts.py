@@ -32,18 +32,29 @@ def _split(cue: Cue, end: int) -> Iterator[tuple[int, int, str]]:
     if len(text) <= MAX_CUE_CHARS:
         yield cue.start_ms, end, text
         return
-    # Long sentences: share the time among word groups in proportion to their length.
-    # Word boundaries from the voice would be spoken-text words; the display text differs
-    # (numbers, abbreviations), so proportion keeps the display text honest.
-    groups: list[str] = []
-    current = ""
+    groups: list[list[str]] = [[]]
     for word in text.split():
-        if current and len(current) + 1 + len(word) > MAX_CUE_CHARS:
-            groups.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    groups.append(current)
+        if groups[-1] and len(" ".join([*groups[-1], word])) > MAX_CUE_CHARS:
+            groups.append([])
+        groups[-1].append(word)
+    words = cue.words
+    if words and len(words) == len(text.split()):
+        # Word-level timing from the voice: each group starts when its first word is heard.
+        # (Only when the display words line up one to one with the spoken ones; numbers and
+        # abbreviations read as several words break that, and proportion is used instead.)
+        index = 0
+        for n, group in enumerate(groups):
+            start = cue.start_ms + words[index].offset_ms
+            index += len(group)
+            stop = end if n == len(groups) - 1 else cue.start_ms + words[index].offset_ms
+            yield start if n else cue.start_ms, stop, " ".join(group)
+        return
+    # Otherwise share the time among word groups in proportion to their length.
+    joined = [" ".join(g) for g in groups]
+    yield from _proportional(cue, end, joined)
+
+
+def _proportional(cue: Cue, end: int, groups: list[str]) -> Iterator[tuple[int, int, str]]:
     total = sum(len(g) for g in groups)
     at = cue.start_ms
     for i, group in enumerate(groups):
