@@ -10,8 +10,11 @@ import webvtt
 from phatthanh.model import Chapter, Cue, Segment, Timeline, WordBoundary
 from phatthanh.publish.transcripts import MAX_CUE_CHARS, srt, vtt
 
-WORDS = ("Người dân xã Tân Lập tích cực tham gia làm đường giao thông nông thôn, "
-         "trồng cây xanh và giữ gìn vệ sinh môi trường ở khu dân cư trong suốt cả năm qua").split()  # fmt: skip
+SENTENCE = (
+    "Người dân xã Tân Lập tích cực tham gia làm đường giao thông nông thôn, "
+    "trồng cây xanh và giữ gìn vệ sinh môi trường ở khu dân cư trong suốt cả năm qua"
+)
+WORDS = SENTENCE.split()
 
 
 def timeline(words: tuple[WordBoundary, ...]) -> Timeline:
