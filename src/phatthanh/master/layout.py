@@ -7,6 +7,7 @@ around jingles), and chapters run contiguously from 0 to the end.
 
 from __future__ import annotations
 
+import math
 import warnings
 import wave
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyloudnorm
 
 from phatthanh.errors import AudioError
 from phatthanh.model import Chapter, Clip, Cue, Program, Timeline
@@ -50,6 +52,14 @@ def _pydub() -> tuple[Any, Any]:
         from pydub import AudioSegment
         from pydub.silence import detect_leading_silence
     return AudioSegment, detect_leading_silence
+
+
+def loudness(samples: np.ndarray, rate: int) -> float | None:
+    """BS.1770 integrated loudness of a clip (pyloudnorm), None if too short or silent."""
+    if len(samples) < 0.5 * rate:
+        return None
+    value = float(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64)))
+    return value if math.isfinite(value) else None
 
 
 def speech_bounds_ms(path: Path) -> tuple[int, int]:

@@ -27,14 +27,14 @@ from typing import Any
 
 import ffmpeg
 import numpy as np
-import pyloudnorm
 from scipy.signal import resample_poly
 
 from phatthanh.errors import AudioError
 from phatthanh.ffmpeg import run_ffmpeg
-from phatthanh.master.layout import read_wav
+from phatthanh.master.bed import Bed
+from phatthanh.master.layout import loudness, read_wav
 from phatthanh.master.settings import Profile
-from phatthanh.model import Cue, Timeline
+from phatthanh.model import Timeline
 
 log = logging.getLogger(__name__)
 MASTER_RATE_HZ = 44100
@@ -51,63 +51,11 @@ class Measured:
     true_peak_dbtp: float
 
 
-class _Bed:
-    """Music under speech: ducked `level_db` under the speech while it speaks, 8 LU under it
-    in the pauses, with ramps of RAMP_MS between levels and fades in and out at its ends."""
-
-    RAMP_MS = 150
-    FADE_MS = 500
-    OPEN_DB = -8.0
-
-    def __init__(self, beds: tuple[Cue, ...], speech_lufs: float | None) -> None:
-        self.spans = [
-            (round(c.start_ms * MASTER_RATE_HZ / 1000),
-             round((c.start_ms + c.duration_ms) * MASTER_RATE_HZ / 1000), c)
-            for c in beds if c.source is not None
-        ]  # fmt: skip
-        self.speech_lufs = speech_lufs
-        self.audio: dict[Path, tuple[np.ndarray, float]] = {}
-        self.gain = 0.0
-        self.step = 1.0 / (self.RAMP_MS * MASTER_RATE_HZ / 1000)
-
-    def _source(self, path: Path) -> tuple[np.ndarray, float]:
-        if path not in self.audio:
-            samples, rate = read_wav(path)
-            if rate != MASTER_RATE_HZ:
-                ratio = Fraction(MASTER_RATE_HZ, rate)
-                samples = resample_poly(samples, ratio.numerator, ratio.denominator)
-            self.audio[path] = (
-                samples.astype(np.float32),
-                _loudness(samples, MASTER_RATE_HZ) or -20,
-            )
-        return self.audio[path]
-
-    def mix(self, chunk: np.ndarray, first: int, speaking: bool) -> np.ndarray:
-        for start, end, cue in self.spans:
-            lo, hi = max(first, start), min(first + len(chunk), end)
-            if lo >= hi or self.speech_lufs is None:
-                continue
-            assert cue.source is not None
-            music, music_lufs = self._source(cue.source)
-            index = np.arange(lo - start, hi - start)
-            piece = music[index % len(music)]  # a short bed loops
-            level = cue.level_db if speaking else self.OPEN_DB
-            target = 10 ** ((self.speech_lufs + level - music_lufs) / 20)
-            size = self.step * max(target, self.gain)  # RAMP_MS from one level to the other
-            ramp = self.gain + np.cumsum(np.full(hi - lo, size)) * np.sign(target - self.gain)
-            gains = np.minimum(ramp, target) if target >= self.gain else np.maximum(ramp, target)
-            self.gain = float(gains[-1])
-            fade = int(self.FADE_MS * MASTER_RATE_HZ / 1000)
-            edges = np.minimum(1.0, np.minimum(index + 1, (end - start) - index) / fade)
-            chunk[lo - first : hi - first] += piece * gains * edges
-        return chunk
-
-
 def write_master(timeline: Timeline, path: Path) -> None:
     """Stream every cue into one mono 16-bit WAV at 44.1 kHz, with short fades at joins,
     jingles matched in loudness to the speech around them, and beds mixed under speech."""
-    speech_lufs = _speech_loudness(timeline)
-    bed = _Bed(timeline.beds, speech_lufs)
+    speech_lufs = _speechloudness(timeline)
+    bed = Bed(timeline.beds, speech_lufs, MASTER_RATE_HZ)
     jingle_gain: dict[Path, float] = {}
     fade = int(MASTER_RATE_HZ * FADE_MS / 1000)
     with wave.open(str(path), "wb") as out:
@@ -152,21 +100,14 @@ def _cue_samples(source: Path, offset_ms: int, frames: int) -> np.ndarray:
     return np.array(piece, dtype=np.float32)
 
 
-def _loudness(samples: np.ndarray, rate: int) -> float | None:
-    if len(samples) < 0.5 * rate:
-        return None
-    value = float(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64)))
-    return value if math.isfinite(value) else None
-
-
-def _speech_loudness(timeline: Timeline) -> float | None:
+def _speechloudness(timeline: Timeline) -> float | None:
     """Energy-weighted loudness of the speech clips (each measured with BS.1770)."""
     energy = seconds = 0.0
     for cue in timeline.cues:
         if cue.kind != "speech" or cue.source is None:
             continue
         samples, rate = read_wav(cue.source)
-        value = _loudness(samples, rate)
+        value = loudness(samples, rate)
         if value is not None:
             energy += cue.duration_ms * 10 ** (value / 10)
             seconds += cue.duration_ms
@@ -175,7 +116,7 @@ def _speech_loudness(timeline: Timeline) -> float | None:
 
 def _jingle_gain(source: Path, speech_lufs: float) -> float:
     samples, rate = read_wav(source)
-    value = _loudness(samples, rate)
+    value = loudness(samples, rate)
     return 1.0 if value is None else float(10 ** ((speech_lufs - value) / 20))
 
 
