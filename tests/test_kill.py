@@ -55,6 +55,23 @@ def check_published(station: Path) -> int:
     return len(feed.entries)
 
 
+def orphans(station: Path) -> list[str]:
+    """Command lines of processes still working in the station's folders."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (
+                (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            )
+        except OSError:
+            continue
+        if str(station) in cmdline and "ffmpeg" in cmdline:
+            found.append(cmdline)
+    return found
+
+
 @pytest.mark.slow
 def test_builds_killed_at_random_points_never_break_what_is_published(tmp_path: Path) -> None:
     (tmp_path / "phatthanh.toml").write_text(CONFIG, "utf-8")
@@ -85,6 +102,8 @@ def test_builds_killed_at_random_points_never_break_what_is_published(tmp_path: 
         count = check_published(tmp_path)
         assert count in (2, 3)
     assert killed_while_running >= KILL_POINTS // 2
+    time.sleep(1.0)
+    assert orphans(tmp_path) == []  # a killed build takes its ffmpeg with it
     final = build(tmp_path, SAMPLES[1], "Bản tin chiều")
     out, err = final.communicate(timeout=300)
     assert final.returncode == 0, err

@@ -8,17 +8,21 @@ message is ffmpeg's last meaningful stderr line.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import shlex
 import shutil
+import signal
 import subprocess
+import sys
 from collections.abc import Sequence
 from functools import lru_cache
 
 from phatthanh.errors import FFmpegError
 
 log = logging.getLogger(__name__)
+_PR_SET_PDEATHSIG = 1
 
 
 @lru_cache(maxsize=8)
@@ -55,6 +59,15 @@ def last_error_line(stderr: str) -> str:
     return "ffmpeg failed without a message"
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Linux: end ffmpeg if the build that started it is killed (no orphaned encoders)."""
+    try:
+        libc = ctypes.CDLL(None)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
 def run_ffmpeg(
     args: Sequence[str],
     *,
@@ -73,6 +86,7 @@ def run_ffmpeg(
             capture_output=True,
             timeout=timeout_s,
             check=False,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
     except subprocess.TimeoutExpired:
         raise FFmpegError(f"ffmpeg took longer than {timeout_s} s and was stopped") from None
