@@ -14,6 +14,7 @@ from phatthanh.articles.settings import ArticleSettings
 from phatthanh.config import StationSettings
 from phatthanh.errors import ArticleError
 from phatthanh.model import Article, SourceEntry
+from tests.fixtures.make_pages import to_cp1258
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "samples" / "000_6cad9bfced467b8c.txt"
@@ -87,17 +88,6 @@ def test_shapes_today_header_caption_repeat_and_allcaps_author(tmp_path: Path) -
     rules = {d.text: d.rule for d in article.decisions}
     assert rules["Ảnh: Người dân làm đường."] == "photo caption"
     assert rules["Các tin khác"] == "widget"
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 keeps tone marks as combining characters after the base letter."""
-    tones = "\u0300\u0301\u0303\u0309\u0323"
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-        out.append(base + "".join(c for c in parts if c in tones))
-    return "".join(out).encode("cp1258")
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,13 @@ from phatthanh.model import EpisodeRecord
 from phatthanh.publish.cover import cover_name, draw_cover, station_cover
 from phatthanh.publish.feed import feed_xml
 from phatthanh.publish.manifest import manifest, manifest_json, manifest_m3u
-from phatthanh.publish.record import RECORD, load_record, write_episode, write_text_atomic
+from phatthanh.publish.record import (
+    RECORD,
+    load_record,
+    write_bytes_atomic,
+    write_episode,
+    write_text_atomic,
+)
 from phatthanh.publish.staging import Stage, stage_episode
 
 if TYPE_CHECKING:
@@ -80,18 +86,3 @@ def _write_cover(config: Config) -> str:
     if not path.is_file():
         write_bytes_atomic(path, data)
     return f"{station.base_url.rstrip('/')}/feeds/{name}"
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise PublishError(f"{path}: cannot write ({exc.strerror})") from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -42,6 +43,7 @@ def _wrap(
     return lines
 
 
+@lru_cache(maxsize=4)  # drawn for the tags and again for the feed in one build
 def draw_cover(station: str, program: str) -> bytes:
     """A 1400 px square JPEG with the program and station names."""
     image = Image.new("RGB", (SIZE_PX, SIZE_PX), BACKGROUND)
