@@ -276,3 +276,24 @@ def test_chapters_link_to_their_articles(first_build: BuildResult, tmp_path: Pat
     chaps = {c.element_id: c for c in ID3(mp3).getall("CHAP")}
     assert chaps["chp1"].sub_frames["WXXX:Bài viết"].url == url
     assert "WXXX:Bài viết" not in chaps["chp0"].sub_frames
+
+
+def test_a_station_cover_is_checked_against_apples_rules(tmp_path: Path) -> None:
+    from phatthanh.errors import ConfigError
+    from phatthanh.publish.cover import station_cover
+
+    good = tmp_path / "bia.png"
+    Image.new("RGB", (1400, 1400), (10, 80, 140)).save(good)
+    data, ext = station_cover(good)
+    assert ext == "png" and data == good.read_bytes()
+    for size, mode, message in (((1400, 1000), "RGB", "must be square"),
+                                ((800, 800), "RGB", "1400 to 3000 px"),
+                                ((1400, 1400), "RGBA", "must be RGB")):  # fmt: skip
+        bad = tmp_path / f"bad-{size[0]}-{mode}.png"
+        Image.new(mode, size).save(bad)
+        with pytest.raises(ConfigError, match=message):
+            station_cover(bad)
+    text = tmp_path / "bia.jpg"
+    text.write_text("không phải ảnh", "utf-8")
+    with pytest.raises(ConfigError, match="not an image"):
+        station_cover(text)

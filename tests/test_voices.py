@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import wave
 from pathlib import Path
@@ -199,3 +200,41 @@ def test_normalize_command_reads_arguments_or_lines(
     monkeypatch.setattr("sys.stdin", io.StringIO("5,12%\n17h\n"))
     assert main(["normalize"]) == 0
     assert capsys.readouterr().out == "năm phẩy mười hai phần trăm\nmười bảy giờ\n"
+
+
+class RecordingProgress:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, object, str]] = []
+
+    def start(self, task: str, total: int) -> None:
+        self.events.append(("start", total, task))
+
+    def advance(self, n: int = 1, detail: str = "") -> None:
+        self.events.append(("advance", n, detail))
+
+    def finish(self) -> None:
+        self.events.append(("finish", 0, ""))
+
+
+def test_synthesis_reports_progress_with_engine_and_cache_hits(tmp_path: Path) -> None:
+    voice = choose_voice(VoiceSettings(engine="espeak"), None, False, tmp_path)
+    cache = ClipCache(tmp_path / "cache")
+    synthesize(SEGMENTS[:1], voice, cache, None)
+    progress = RecordingProgress()
+    synthesize(SEGMENTS, voice, cache, progress)
+    start, *advances, finish = progress.events
+    assert start == ("start", 2, "Reading with espeak-ng (vi)")
+    assert sum(int(n) for _, n, _ in advances) == 2  # type: ignore[call-overload]
+    assert advances[-1][2] == "1 from cache"
+    assert finish[0] == "finish"
+
+
+def test_the_progress_line_without_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    from phatthanh.cli.progress import RichProgress
+
+    with RichProgress() as progress:
+        progress.start("Reading with espeak-ng (vi)", 3)
+        progress.advance(1, "1 from cache")
+        progress.advance(2, "1 from cache")
+    err = capsys.readouterr().err
+    assert re.search(r"Reading with espeak-ng \(vi\): 3/3 in \d+\.\d s \(1 from cache\)", err)
