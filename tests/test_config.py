@@ -83,3 +83,18 @@ def test_rendered_defaults_parse_back_to_the_defaults(tmp_path: Path) -> None:
     loaded = load_config(path)
     defaults = Config(root=loaded.root)
     assert loaded == defaults
+
+
+def test_station_audio_is_checked_when_the_config_is_loaded(tmp_path: Path) -> None:
+    from phatthanh.ffmpeg import run_ffmpeg
+
+    run_ffmpeg(["-f", "lavfi", "-i", "sine=duration=2", str(tmp_path / "nhac.wav")])
+    (tmp_path / "sai.mp3").write_text("không phải âm thanh", "utf-8")
+    good = write(tmp_path, '[program]\nopening_jingle = "nhac.wav"\n')
+    assert load_config(good).program.opening_jingle == "nhac.wav"
+    bad = write(tmp_path, '[program]\nstinger = "sai.mp3"\n')
+    with pytest.raises(ConfigError, match=r"sai\.mp3: stinger is not audio ffmpeg can read"):
+        load_config(bad)
+    missing = write(tmp_path, '[program]\nbed = "khong-co.wav"\n')
+    with pytest.raises(ConfigError, match=r"bed file not found"):
+        load_config(missing)

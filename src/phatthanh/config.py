@@ -169,7 +169,21 @@ def load_config(path: Path | None = None) -> Config:
         if not isinstance(section, dict):
             raise ConfigError(f"{path}: '{name}' must be a table ([{name}])")
         values[name] = _build(hints[name], section, f"{name}", path)
-    return Config(**values)
+    config = Config(**values)
+    _check_station_audio(config)
+    return config
+
+
+def _check_station_audio(config: Config) -> None:
+    """Station audio named in [program] must decode and last a sensible time: checked now,
+    not halfway through a build."""
+    from phatthanh.program.jingles import check_station_audio
+
+    program = config.program
+    for key in ("opening_jingle", "closing_jingle", "stinger", "bed"):
+        value = getattr(program, key)
+        if value:
+            check_station_audio(config.resolve(value), config.resolve(".cache/assets"), key)
 
 
 def config_from_dict(raw: dict[str, Any], root: Path, origin: str = "<config>") -> Config:
