@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import json
@@ -9,6 +10,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import unicodedata
 import uuid
 from collections.abc import Iterator
@@ -75,6 +77,7 @@ def stage_episode(program: Program, config: Config) -> Iterator[Stage]:
     )
     try:
         (episodes / STAGING).mkdir(parents=True, exist_ok=True)
+        _remove_stale(episodes / STAGING)
         path = Path(tempfile.mkdtemp(prefix=f"{slug}-", dir=episodes / STAGING))
     except OSError as exc:
         raise PublishError(
@@ -85,6 +88,17 @@ def stage_episode(program: Program, config: Config) -> Iterator[Stage]:
         _move_into_place(path, final_path)
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+STALE_S = 86_400  # a build never takes a day: older staging folders are from killed builds
+
+
+def _remove_stale(staging: Path) -> None:
+    limit = time.time() - STALE_S
+    for folder in staging.iterdir():
+        with contextlib.suppress(OSError):
+            if folder.stat().st_mtime < limit:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 _RENAME_EXCHANGE = 2
