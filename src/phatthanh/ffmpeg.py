@@ -16,7 +16,8 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from phatthanh.errors import FFmpegError
@@ -96,6 +97,49 @@ def run_ffmpeg(
         stderr = proc.stderr.decode("utf-8", "replace")
         raise FFmpegError(f"ffmpeg failed: {last_error_line(stderr)}")
     return proc
+
+
+def stream_ffmpeg(
+    args: Sequence[str], *, chunk_bytes: int = 1 << 20, configured: str = ""
+) -> Iterator[bytes]:
+    """Run ffmpeg with `args` (output to "-") and yield its stdout in chunks of about
+    `chunk_bytes` as it comes, so a long decode never sits in memory; raise on failure."""
+    binary = ffmpeg_binary(configured)
+    full = ["-hide_banner", "-nostdin", "-nostats", *args]
+    log.debug("running: %s", command_line(full, binary))
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                [binary, *full],
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            )
+        except OSError as exc:
+            raise FFmpegError(f"cannot run ffmpeg ({binary}): {exc.strerror}") from None
+        assert proc.stdout is not None
+        finished = False
+        try:
+            while chunk := proc.stdout.read(chunk_bytes):
+                yield chunk
+            finished = True
+        finally:
+            proc.stdout.close()
+            if not finished:  # the reader stopped early: ffmpeg is not needed any more
+                proc.kill()
+            returncode = proc.wait()
+        if finished and returncode != 0:
+            errors.seek(0)
+            stderr = errors.read().decode("utf-8", "replace")
+            raise FFmpegError(f"ffmpeg failed: {last_error_line(stderr)}")
+
+
+def encode_args(sample_rate_hz: int, bitrate_kbps: int) -> list[str]:
+    """Output options of an MP3 per standards.md §8: MPEG-1 layer III at `sample_rate_hz`,
+    mono, CBR `bitrate_kbps`, Info header (a real file only, G7), no ID3 or metadata."""
+    return ["-c:a", "libmp3lame", "-ac", "1", "-ar", str(sample_rate_hz),
+            "-b:a", f"{bitrate_kbps}k", "-write_xing", "1", "-id3v2_version", "0",
+            "-write_id3v1", "0", "-map_metadata", "-1", "-f", "mp3"]  # fmt: skip
 
 
 def configure_pydub(configured: str = "") -> None:

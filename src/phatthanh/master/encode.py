@@ -1,0 +1,200 @@
+"""Master WAV -> one MP3 per profile, each encoded once on target and verified by decoding.
+
+Loudness per ITU-R BS.1770 / EBU R 128 (../shared/specs/standards.md §7): the gain of every
+encoder is planned before it starts, from what the meter saw while the master was written:
+a limiter (ffmpeg `alimiter`, no `loudnorm`: its dynamic mode misses on speech and
+resamples to 192 kHz, G6) keeps peaks under the ceiling, and what it takes away is predicted
+from the 10 ms step energies and peaks (a step whose peak the gain pushes over the ceiling
+loses the square of the excess, held for `RELEASE_STEPS`); what the MP3 coder takes away is
+measured once per encoder setting on a short band-limited noise (cached in the process).
+Every finished MP3 is decoded and measured in process (loudness and 4x true peak); a file
+more than `TOLERANCE_LU` off or over its ceiling is re-encoded with the correction, and
+every encode is counted. MP3 per §8: MPEG-1 layer III, mono, CBR, Info header (written to a
+real file, never a pipe, G7), no ID3 from ffmpeg (tags.py writes ID3v2.3).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy.ndimage import minimum_filter1d
+from scipy.signal import butter, sosfilt
+
+from phatthanh.errors import AudioError
+from phatthanh.ffmpeg import encode_args, run_ffmpeg, stream_ffmpeg
+from phatthanh.master.meter import LoudnessMeter, TruePeakMeter, gated_lufs
+from phatthanh.master.render import Levels
+from phatthanh.master.settings import Profile
+
+log = logging.getLogger(__name__)
+TOLERANCE_LU = 0.4  # the promise is 0.5 on an independent meter
+PEAK_MARGIN_DB = 1.0  # MP3 coding adds overshoot above the limiter's ceiling
+RELEASE_STEPS = 2  # 10 ms steps the limiter's gain stays down after a peak (release 80 ms)
+LIMITER_ATTACK_MS, LIMITER_RELEASE_MS = 5, 80
+MAX_ENCODES = 3
+
+
+@dataclass(frozen=True)
+class Measured:
+    integrated_lufs: float
+    true_peak_dbtp: float
+
+
+@dataclass
+class MasterStats:
+    """Where a render spent its time (seconds per stage) and how often each profile was
+    encoded; pass one to `render` to read them (benchmarks and tests do)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    encodes: dict[str, int] = field(default_factory=dict)
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+
+def predicted_lufs(levels: Levels, gain_db: float, ceiling_db: float) -> float:
+    """Loudness of the stream after `gain_db` and a limiter at `ceiling_db` (before coding)."""
+    gain = 10 ** (gain_db / 20)
+    limit = 10 ** (ceiling_db / 20)
+    with np.errstate(divide="ignore"):
+        kept = np.minimum(1.0, limit / (gain * levels.step_peak))
+    if RELEASE_STEPS > 1:
+        kept = minimum_filter1d(kept, RELEASE_STEPS, origin=(RELEASE_STEPS - 1) // 2)
+    energy = levels.step_energy * np.square(kept) * gain * gain
+    return gated_lufs(energy, levels.rate_hz // 100)
+
+
+def plan_gain(levels: Levels, target_lufs: float, ceiling_db: float) -> float:
+    """The gain that brings the limited stream to `target_lufs` (secant on the prediction)."""
+    gain = target_lufs - levels.integrated_lufs
+    previous: tuple[float, float] | None = None
+    for _ in range(8):
+        off = target_lufs - predicted_lufs(levels, gain, ceiling_db)
+        if abs(off) < 0.01:
+            break
+        slope = 1.0
+        if previous is not None and previous[0] != gain:
+            slope = min(1.0, max(0.1, (previous[1] - off) / (gain - previous[0])))
+        previous = (gain, off)
+        gain += off / slope
+    return gain
+
+
+@lru_cache(maxsize=16)
+def coding_loss_db(sample_rate_hz: int, bitrate_kbps: int, configured: str = "") -> float:
+    """How much quieter the MP3 encoder and decoder leave a band-limited noise (LU)."""
+    rate = 44100
+    noise = np.random.default_rng(7).standard_normal(rate * 4) * 0.05
+    noise = sosfilt(butter(4, [100, 7000], btype="bandpass", fs=rate, output="sos"), noise)
+    meter = LoudnessMeter(rate)
+    meter.add(noise)
+    pcm = np.clip(noise * 32767, -32768, 32767).astype("<i2").tobytes()
+    args = ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-",
+            *encode_args(sample_rate_hz, bitrate_kbps), "-f", "mp3", "-"]  # fmt: skip
+    mp3 = run_ffmpeg(args, input_bytes=pcm, configured=configured).stdout
+    decoded = run_ffmpeg(["-f", "mp3", "-i", "-", "-f", "f32le", "-"], input_bytes=mp3).stdout
+    after = LoudnessMeter(sample_rate_hz)
+    after.add(np.frombuffer(decoded, dtype="<f4"))
+    return meter.integrated_lufs() - after.integrated_lufs()
+
+
+def filters(gain_db: float, ceiling_db: float, sample_rate_hz: int, source_rate_hz: int) -> str:
+    """The encoder's filter chain: gain, limiter, and the profile's sample rate."""
+    chain = [
+        f"volume={gain_db:.3f}dB",
+        f"alimiter=limit={10 ** (ceiling_db / 20):.6f}:level=disabled:"
+        f"attack={LIMITER_ATTACK_MS}:release={LIMITER_RELEASE_MS}:asc=enabled",
+    ]
+    if sample_rate_hz != source_rate_hz:
+        chain.append(f"aresample={sample_rate_hz}")
+    return ",".join(chain)
+
+
+def encode(
+    source: Path, rate_hz: int, out: Path, profile: Profile, plan: tuple[float, float]
+) -> None:
+    gain_db, ceiling_db = plan
+    args = ["-nostats", "-y", "-i", str(source),
+            "-af", filters(gain_db, ceiling_db, profile.sample_rate_hz, rate_hz),
+            *encode_args(profile.sample_rate_hz, profile.bitrate_kbps), str(out)]  # fmt: skip
+    run_ffmpeg(args)
+
+
+def measure_file(path: Path, rate_hz: int) -> Measured:
+    """Integrated loudness and 4x true peak of a finished file, decoded and metered in chunks."""
+    loud = LoudnessMeter(rate_hz)
+    peak = TruePeakMeter()
+    args = ["-i", str(path), "-f", "f32le", "-ac", "1", "-ar", str(rate_hz), "-"]
+    for chunk in stream_ffmpeg(args, chunk_bytes=rate_hz * 4 * 10):
+        samples = np.frombuffer(chunk, dtype="<f4")
+        loud.add(samples)
+        peak.add(samples)
+    return Measured(loud.integrated_lufs(), peak.dbtp())
+
+
+@dataclass(frozen=True)
+class Job:
+    """One rendition to make: its profile, the stream it is cut from, and where it goes."""
+
+    name: str
+    profile: Profile
+    source: Path
+    levels: Levels
+    out: Path
+
+
+def encode_all(jobs: Sequence[Job], stats: MasterStats) -> list[Measured]:
+    """Plan, encode and verify every rendition, the encoders side by side."""
+    if not all(math.isfinite(j.levels.integrated_lufs) for j in jobs):
+        raise AudioError("the program is silent; check the voice and the clips")
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
+        losses = list(pool.map(lambda j: coding_loss_db(j.profile.sample_rate_hz,
+                                                        j.profile.bitrate_kbps), jobs))  # fmt: skip
+        plans = []
+        for job, loss in zip(jobs, losses, strict=True):
+            ceiling = job.profile.true_peak_max_dbtp - PEAK_MARGIN_DB
+            plans.append((plan_gain(job.levels, job.profile.target_lufs + loss, ceiling), ceiling))
+        stats.add("loudness", time.perf_counter() - started)
+        started = time.perf_counter()
+        ends: list[float] = []
+        results = list(
+            pool.map(lambda jp: _make(jp[0], jp[1], stats, ends), zip(jobs, plans, strict=True))
+        )
+    last_encode = max(ends, default=started)
+    stats.add("encodes", last_encode - started)
+    stats.add("verification", time.perf_counter() - last_encode)
+    return results
+
+
+def _make(job: Job, plan: tuple[float, float], stats: MasterStats, ends: list[float]) -> Measured:
+    """Encode one rendition, verify it, and re-encode with the correction if it missed."""
+    gain, ceiling = plan
+    tried: list[tuple[float, float]] = []
+    for attempt in range(MAX_ENCODES):
+        encode(job.source, job.levels.rate_hz, job.out, job.profile, (gain, ceiling))
+        stats.encodes[job.name] = stats.encodes.get(job.name, 0) + 1
+        ends.append(time.perf_counter())
+        result = measure_file(job.out, job.profile.sample_rate_hz)
+        off = job.profile.target_lufs - result.integrated_lufs
+        over = result.true_peak_dbtp - job.profile.true_peak_max_dbtp
+        if (abs(off) <= TOLERANCE_LU and over <= 0) or attempt == MAX_ENCODES - 1:
+            return result
+        log.info("%s landed at %s; re-encoding with a correction", job.out.name, result)
+        tried.append((gain, result.integrated_lufs))
+        slope = 1.0
+        if len(tried) > 1 and tried[-1][0] != tried[-2][0]:  # secant: the limiter bends it
+            slope = (tried[-1][1] - tried[-2][1]) / (tried[-1][0] - tried[-2][0])
+            slope = min(1.0, max(0.2, slope))
+        gain += off / slope
+        if over > 0:
+            ceiling -= over + 0.2
+    raise AssertionError("unreachable")  # pragma: no cover
