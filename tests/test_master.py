@@ -17,8 +17,10 @@ from scipy.signal import resample_poly
 from phatthanh.config import Config
 from phatthanh.errors import ConfigError
 from phatthanh.ffmpeg import run_ffmpeg
-from phatthanh.master import lay_out, render
+from phatthanh.master import MasterStats, lay_out, render
+from phatthanh.master import encode as encode_module
 from phatthanh.master.layout import MAX_EDGE_SILENCE_MS, read_wav, speech_bounds_ms
+from phatthanh.master.meter import LoudnessMeter, TruePeakMeter
 from phatthanh.master.render import write_master
 from phatthanh.master.settings import MasterSettings
 from phatthanh.model import Part, Program, Segment
@@ -66,8 +68,10 @@ def renditions(program_and_clips):  # type: ignore[no-untyped-def]
     timeline = lay_out(program, clips, ProgramSettings())
     out = root / "out"
     out.mkdir()
-    made = render(timeline, ("podcast", "loudspeaker", "broadcast"), out, MasterSettings(), None)
-    return out, made, timeline
+    stats = MasterStats()
+    names = ("podcast", "loudspeaker", "broadcast")
+    made = render(timeline, names, out, MasterSettings(), None, stats=stats)
+    return out, made, timeline, stats
 
 
 def true_peak_dbtp(samples: np.ndarray) -> float:
@@ -76,7 +80,7 @@ def true_peak_dbtp(samples: np.ndarray) -> float:
 
 @pytest.mark.parametrize("index", [0, 1, 2], ids=["podcast", "loudspeaker", "broadcast"])
 def test_each_rendition_is_on_target_measured_independently(renditions, index: int) -> None:  # type: ignore[no-untyped-def]
-    out, made, _ = renditions
+    out, made, _, _ = renditions
     rendition = made[index]
     path = out / rendition.file
     samples = decode(path, rendition.sample_rate_hz)
@@ -92,7 +96,7 @@ def test_each_rendition_is_on_target_measured_independently(renditions, index: i
 
 
 def test_profiles_have_their_formats(renditions) -> None:  # type: ignore[no-untyped-def]
-    _, made, _ = renditions
+    _, made, _, _ = renditions
     shape = {r.profile: (r.target_lufs, r.sample_rate_hz, r.bitrate_kbps) for r in made}
     assert shape == {
         "podcast": (-19.0, 44100, 96),
@@ -103,7 +107,7 @@ def test_profiles_have_their_formats(renditions) -> None:  # type: ignore[no-unt
 
 
 def test_loudspeaker_rendition_is_band_limited(renditions) -> None:  # type: ignore[no-untyped-def]
-    out, made, _ = renditions
+    out, made, _, _ = renditions
     loudspeaker = decode(out / made[1].file, 44100)
     podcast = decode(out / made[0].file, 44100)
 
@@ -257,3 +261,64 @@ def test_music_bed_is_ducked_under_speech_with_smooth_ramps(
     # no jumps: in 10 ms the bed's level moves by less than a tenth of its full level (an
     # unramped switch between the pause and the ducked level would move it by ~70%)
     assert np.max(np.abs(np.diff(rms))) < 0.1 * np.max(rms)
+
+
+def test_every_rendition_is_encoded_once(renditions) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, stats = renditions
+    assert stats.encodes == {"podcast": 1, "loudspeaker": 1, "broadcast": 1}
+    assert {"master write", "loudness", "encodes", "verification"} <= set(stats.seconds)
+
+
+def test_a_missed_rendition_is_re_encoded_and_counted(
+    program_and_clips, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    _, program, clips = program_and_clips
+    timeline = lay_out(program, clips, ProgramSettings())
+    # a wrong prediction of the coder's loss: the first encode lands 3 LU too loud
+    monkeypatch.setattr(encode_module, "coding_loss_db", lambda *_: 3.0)
+    stats = MasterStats()
+    made = render(timeline, ("podcast",), tmp_path, MasterSettings(), None, stats=stats)
+    assert stats.encodes == {"podcast": 2}
+    samples = decode(tmp_path / made[0].file, 44100)
+    loudness = pyloudnorm.Meter(44100).integrated_loudness(samples)
+    assert abs(loudness - made[0].target_lufs) <= 0.5
+
+
+def test_in_process_loudness_agrees_with_pyloudnorm(program_and_clips, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, program, clips = program_and_clips
+    timeline = lay_out(program, clips, ProgramSettings())
+    levels = write_master(timeline, tmp_path / "master.wav", tmp_path / "band.wav")
+    for name, stream in (("master", levels.master), ("band", levels.band)):
+        assert stream is not None
+        samples, rate = read_wav(tmp_path / f"{name}.wav")
+        reference = pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64))
+        assert abs(stream.integrated_lufs - reference) <= 0.1, name
+    # a signal where both gates matter: loud and quiet speech-like noise, and silence
+    rng = np.random.default_rng(3)
+    rate = 48000
+    parts = [
+        rng.standard_normal(rate * 3) * 0.2,
+        np.zeros(rate),
+        rng.standard_normal(rate * 2) * 0.01,  # under the relative gate
+        rng.standard_normal(rate * 4) * 0.05,
+    ]
+    signal = np.concatenate(parts).astype(np.float32)
+    meter = LoudnessMeter(rate)
+    for start in range(0, len(signal), 7777):  # odd chunks: state carries over
+        meter.add(signal[start : start + 7777])
+    reference = pyloudnorm.Meter(rate).integrated_loudness(signal.astype(np.float64))
+    assert abs(meter.integrated_lufs() - reference) <= 0.1
+    whole = LoudnessMeter(rate)
+    whole.add(signal)
+    assert abs(whole.integrated_lufs() - meter.integrated_lufs()) < 1e-6
+
+
+def test_streamed_true_peak_equals_full_oversampling(renditions) -> None:  # type: ignore[no-untyped-def]
+    out, made, _, _ = renditions
+    for rendition in made:
+        samples = decode(out / rendition.file, rendition.sample_rate_hz)
+        meter = TruePeakMeter()
+        for start in range(0, len(samples), 5000):
+            meter.add(samples[start : start + 5000])
+        assert abs(meter.dbtp() - true_peak_dbtp(samples)) < 0.01, rendition.profile
+        assert abs(rendition.true_peak_dbtp - true_peak_dbtp(samples)) < 0.02

@@ -8,9 +8,9 @@ from the 10 ms step energies and peaks (a step whose peak the gain pushes over t
 loses the square of the excess, held for `RELEASE_STEPS`); what the MP3 coder takes away is
 measured once per encoder setting on a short band-limited noise (cached in the process).
 Every finished MP3 is decoded and measured in process (loudness and 4x true peak); a file
-more than `TOLERANCE_LU` off or over its ceiling is re-encoded with the correction, and
-every encode is counted. MP3 per §8: MPEG-1 layer III, mono, CBR, Info header (written to a
-real file, never a pipe, G7), no ID3 from ffmpeg (tags.py writes ID3v2.3).
+more than `TOLERANCE_LU` off or over its ceiling is re-planned with the loss it showed and
+re-encoded, and every encode is counted. MP3 per §8: MPEG-1 layer III, mono, CBR, Info
+header (written to a real file, never a pipe, G7), no ID3 from ffmpeg (tags.py writes ID3v2.3).
 """
 
 from __future__ import annotations
@@ -159,15 +159,11 @@ def encode_all(jobs: Sequence[Job], stats: MasterStats) -> list[Measured]:
     with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
         losses = list(pool.map(lambda j: coding_loss_db(j.profile.sample_rate_hz,
                                                         j.profile.bitrate_kbps), jobs))  # fmt: skip
-        plans = []
-        for job, loss in zip(jobs, losses, strict=True):
-            ceiling = job.profile.true_peak_max_dbtp - PEAK_MARGIN_DB
-            plans.append((plan_gain(job.levels, job.profile.target_lufs + loss, ceiling), ceiling))
         stats.add("loudness", time.perf_counter() - started)
         started = time.perf_counter()
         ends: list[float] = []
         results = list(
-            pool.map(lambda jp: _make(jp[0], jp[1], stats, ends), zip(jobs, plans, strict=True))
+            pool.map(lambda jl: _make(jl[0], jl[1], stats, ends), zip(jobs, losses, strict=True))
         )
     last_encode = max(ends, default=started)
     stats.add("encodes", last_encode - started)
@@ -175,11 +171,12 @@ def encode_all(jobs: Sequence[Job], stats: MasterStats) -> list[Measured]:
     return results
 
 
-def _make(job: Job, plan: tuple[float, float], stats: MasterStats, ends: list[float]) -> Measured:
-    """Encode one rendition, verify it, and re-encode with the correction if it missed."""
-    gain, ceiling = plan
-    tried: list[tuple[float, float]] = []
+def _make(job: Job, loss_db: float, stats: MasterStats, ends: list[float]) -> Measured:
+    """Encode one rendition, verify it, and if it missed, re-plan with the loss it showed
+    (the prediction keeps accounting for the limiter) and encode again."""
+    ceiling = job.profile.true_peak_max_dbtp - PEAK_MARGIN_DB
     for attempt in range(MAX_ENCODES):
+        gain = plan_gain(job.levels, job.profile.target_lufs + loss_db, ceiling)
         encode(job.source, job.levels.rate_hz, job.out, job.profile, (gain, ceiling))
         stats.encodes[job.name] = stats.encodes.get(job.name, 0) + 1
         ends.append(time.perf_counter())
@@ -189,12 +186,7 @@ def _make(job: Job, plan: tuple[float, float], stats: MasterStats, ends: list[fl
         if (abs(off) <= TOLERANCE_LU and over <= 0) or attempt == MAX_ENCODES - 1:
             return result
         log.info("%s landed at %s; re-encoding with a correction", job.out.name, result)
-        tried.append((gain, result.integrated_lufs))
-        slope = 1.0
-        if len(tried) > 1 and tried[-1][0] != tried[-2][0]:  # secant: the limiter bends it
-            slope = (tried[-1][1] - tried[-2][1]) / (tried[-1][0] - tried[-2][0])
-            slope = min(1.0, max(0.2, slope))
-        gain += off / slope
+        loss_db = predicted_lufs(job.levels, gain, ceiling) - result.integrated_lufs
         if over > 0:
             ceiling -= over + 0.2
     raise AssertionError("unreachable")  # pragma: no cover
