@@ -64,6 +64,7 @@ class Timed:
     synthesized: int = 0
     minutes: float = 0.0
     wall_s: float = 0.0
+    cpu_s: float = 0.0
     timeline: Timeline | None = None
     folder: Path | None = None  # the published episode
 
@@ -76,6 +77,7 @@ def timed_build(lineup: Lineup, config: Config) -> Timed:
     """build_episode's stages (engine espeak, all renditions), each timed."""
     timed = Timed()
     clock = started = time.perf_counter()
+    cpu_started = cpu_s()
 
     def lap(stage: str) -> None:
         nonlocal clock
@@ -108,10 +110,18 @@ def timed_build(lineup: Lineup, config: Config) -> Timed:
     timed.synthesized = voiced.synthesized
     timed.minutes = timeline.duration_ms / 60000
     timed.wall_s = time.perf_counter() - started
+    timed.cpu_s = cpu_s() - cpu_started
     timed.timeline = timeline
     timed.folder = stage.final_path
     timed.seconds["other"] = timed.wall_s - sum(timed.seconds.values())
     return timed
+
+
+def cpu_s() -> float:
+    """CPU seconds used so far by this process and its finished children (user + system)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def peak_rss_mb() -> tuple[float, float]:

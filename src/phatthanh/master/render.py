@@ -14,6 +14,9 @@ import hashlib
 import math
 import time
 import wave
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -69,50 +72,68 @@ class _Stream:
 
 def write_master(timeline: Timeline, path: Path, band_path: Path | None = None) -> MasterLevels:
     """Stream every cue into the master WAV (and the speech band into `band_path`), metering
-    both on the way."""
-    speech_lufs = _speech_loudness(timeline)
-    bed = Bed(timeline.beds, speech_lufs, MASTER_RATE_HZ)
-    jingle_gain: dict[Path, float] = {}
-    fade = int(MASTER_RATE_HZ * FADE_MS / 1000)
+    both on the way; the speech band is shaped on a second thread, chunk by chunk in order."""
     master = _Stream(path)
     band = _Stream(band_path) if band_path is not None else None
-    speech_band = SpeechBand(MASTER_RATE_HZ) if band is not None else None
+    shaper = SpeechBand(MASTER_RATE_HZ)
+    pending: deque[Future[None]] = deque()
     metering = 0.0
-    written = 0
     try:
-        for cue in timeline.cues:
-            target_frames = round((cue.start_ms + cue.duration_ms) * MASTER_RATE_HZ / 1000)
-            frames = target_frames - written
-            if frames <= 0:
-                continue
-            if cue.source is None:
-                samples = bed.mix(np.zeros(frames, dtype=np.float32), written, speaking=False)
-            else:
-                samples = _cue_samples(cue.source, cue.source_offset_ms, frames)
-                if cue.kind in ("jingle", "stinger") and speech_lufs is not None:
-                    if cue.source not in jingle_gain:
-                        jingle_gain[cue.source] = _jingle_gain(cue.source, speech_lufs)
-                    samples *= jingle_gain[cue.source]
-                ramp = np.linspace(0.0, 1.0, min(fade, len(samples) // 2), dtype=np.float32)
-                if ramp.size:
-                    samples[: ramp.size] *= ramp
-                    samples[-ramp.size :] *= ramp[::-1]
-                samples = bed.mix(samples, written, speaking=cue.kind == "speech")
-            samples = np.clip(samples, -1.0, 1.0)
-            master.write(samples)
+        with ThreadPoolExecutor(max_workers=1) as worker:
+            for samples in _program(timeline):
+                master.write(samples)
+                if band is not None:
+                    pending.append(worker.submit(_shape, shaper, band, samples))
+                    if len(pending) > 8:  # bounded: the program never piles up in memory
+                        pending.popleft().result()
+                started = time.perf_counter()
+                master.meter.add(samples)
+                metering += time.perf_counter() - started
             started = time.perf_counter()
-            master.meter.add(samples)
-            if band is not None and speech_band is not None:
-                shaped = speech_band.process(samples)
-                band.meter.add(shaped)
-                band.write(shaped)
+            while pending:
+                pending.popleft().result()
             metering += time.perf_counter() - started
-            written += frames
     finally:
         master.out.close()
         if band is not None:
             band.out.close()
     return MasterLevels(master.levels(), band.levels() if band is not None else None, metering)
+
+
+def _shape(shaper: SpeechBand, band: _Stream, samples: np.ndarray) -> None:
+    shaped = shaper.process(samples)
+    band.meter.add(shaped)
+    band.write(shaped)
+
+
+def _program(timeline: Timeline) -> Iterator[np.ndarray]:
+    """The program's samples, one chunk per cue: faded at the joins, jingles matched to the
+    speech's loudness, beds mixed under, clipped to full scale."""
+    speech_lufs = _speech_loudness(timeline)
+    bed = Bed(timeline.beds, speech_lufs, MASTER_RATE_HZ)
+    jingle_gain: dict[Path, float] = {}
+    fade = int(MASTER_RATE_HZ * FADE_MS / 1000)
+    written = 0
+    for cue in timeline.cues:
+        target_frames = round((cue.start_ms + cue.duration_ms) * MASTER_RATE_HZ / 1000)
+        frames = target_frames - written
+        if frames <= 0:
+            continue
+        if cue.source is None:
+            samples = bed.mix(np.zeros(frames, dtype=np.float32), written, speaking=False)
+        else:
+            samples = _cue_samples(cue.source, cue.source_offset_ms, frames)
+            if cue.kind in ("jingle", "stinger") and speech_lufs is not None:
+                if cue.source not in jingle_gain:
+                    jingle_gain[cue.source] = _jingle_gain(cue.source, speech_lufs)
+                samples *= jingle_gain[cue.source]
+            ramp = np.linspace(0.0, 1.0, min(fade, len(samples) // 2), dtype=np.float32)
+            if ramp.size:
+                samples[: ramp.size] *= ramp
+                samples[-ramp.size :] *= ramp[::-1]
+            samples = bed.mix(samples, written, speaking=cue.kind == "speech")
+        yield np.clip(samples, -1.0, 1.0)
+        written += frames
 
 
 def _cue_samples(source: Path, offset_ms: int, frames: int) -> np.ndarray:
