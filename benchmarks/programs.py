@@ -101,11 +101,11 @@ def timed_build(lineup: Lineup, config: Config) -> Timed:
         clock = time.perf_counter()
         write_tags(stage, renditions, program, timeline, voice.choice)
         lap("tags")
-        write_episode(stage, program, scripts, timeline, renditions, voice.choice, lineup)
+        record = write_episode(stage, program, scripts, timeline, renditions, voice.choice, lineup)
     rebuild_feeds(config)
     lap("publish")
     timed.seconds.update({k: v for k, v in stats.seconds.items() if k in STAGES})
-    timed.renditions = renditions
+    timed.renditions = record.renditions or (record.audio,)  # as published
     timed.encodes = dict(stats.encodes)
     timed.synthesized = voiced.synthesized
     timed.minutes = timeline.duration_ms / 60000

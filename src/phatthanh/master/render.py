@@ -1,7 +1,8 @@
 """Timeline -> one master PCM file (and the loudspeaker band master), measured as written.
 
-The master is streamed cue by cue into a mono 16-bit WAV at 44.1 kHz (the program is never
-held in memory), with short fades at joins, jingles matched in loudness to the speech, and
+The master is streamed cue by cue into a mono 16-bit WAV at the voice's sample rate (the
+program is never held in memory; jingles and beds are resampled to it, the encoders resample
+to each profile's rate), with short fades at joins, jingles matched in loudness to the speech, and
 beds mixed under speech. While each chunk is written, its BS.1770 loudness is metered in
 process (meter.py) and, when a profile needs it, the speech band (band.py) is computed,
 metered and written to its own WAV; encode.py then plans every encoder's gain from these
@@ -27,18 +28,19 @@ from scipy.signal import resample_poly
 from phatthanh.master.band import SpeechBand
 from phatthanh.master.bed import Bed
 from phatthanh.master.layout import loudness, read_wav
-from phatthanh.master.meter import LoudnessMeter
+from phatthanh.master.meter import LoudnessMeter, step_ms_for
 from phatthanh.model import Timeline
 
-MASTER_RATE_HZ = 44100
+FALLBACK_RATE_HZ = 44100
 FADE_MS = 8
 
 
 @dataclass(frozen=True)
 class Levels:
-    """What the meter saw of one stream: K-weighted energy and sample peak per 10 ms."""
+    """What the meter saw of one stream: K-weighted energy and sample peak per step."""
 
     rate_hz: int
+    step_ms: int
     step_energy: np.ndarray
     step_peak: np.ndarray
     integrated_lufs: float
@@ -54,12 +56,12 @@ class MasterLevels:
 class _Stream:
     """One 16-bit WAV being written, with its meter."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, rate_hz: int) -> None:
         self.out = wave.open(str(path), "wb")  # noqa: SIM115 - closed in close()
         self.out.setnchannels(1)
         self.out.setsampwidth(2)
-        self.out.setframerate(MASTER_RATE_HZ)
-        self.meter = LoudnessMeter(MASTER_RATE_HZ)
+        self.out.setframerate(rate_hz)
+        self.meter = LoudnessMeter(rate_hz)
 
     def write(self, samples: np.ndarray) -> None:
         pcm = np.clip(samples * 32767.0, -32768, 32767).astype("<i2")
@@ -67,20 +69,22 @@ class _Stream:
 
     def levels(self) -> Levels:
         energy, peak = self.meter.steps()
-        return Levels(MASTER_RATE_HZ, energy, peak, self.meter.integrated_lufs())
+        meter = self.meter
+        return Levels(meter.rate_hz, meter.step_ms, energy, peak, meter.integrated_lufs())
 
 
 def write_master(timeline: Timeline, path: Path, band_path: Path | None = None) -> MasterLevels:
     """Stream every cue into the master WAV (and the speech band into `band_path`), metering
     both on the way; the speech band is shaped on a second thread, chunk by chunk in order."""
-    master = _Stream(path)
-    band = _Stream(band_path) if band_path is not None else None
-    shaper = SpeechBand(MASTER_RATE_HZ)
+    rate = master_rate(timeline)
+    master = _Stream(path, rate)
+    band = _Stream(band_path, rate) if band_path is not None else None
+    shaper = SpeechBand(rate)
     pending: deque[Future[None]] = deque()
     metering = 0.0
     try:
         with ThreadPoolExecutor(max_workers=1) as worker:
-            for samples in _program(timeline):
+            for samples in _program(timeline, rate):
                 master.write(samples)
                 if band is not None:
                     pending.append(worker.submit(_shape, shaper, band, samples))
@@ -106,23 +110,35 @@ def _shape(shaper: SpeechBand, band: _Stream, samples: np.ndarray) -> None:
     band.write(shaped)
 
 
-def _program(timeline: Timeline) -> Iterator[np.ndarray]:
+def master_rate(timeline: Timeline) -> int:
+    """The voice's sample rate (the highest among the speech clips): nothing the voice says
+    is resampled in Python, and the encoders convert to each profile's rate in C."""
+    rates = set()
+    for cue in timeline.cues:
+        if cue.kind == "speech" and cue.source is not None and cue.source not in rates:
+            with wave.open(str(cue.source)) as w:
+                rates.add(w.getframerate())
+    rate = max(rates, default=FALLBACK_RATE_HZ)
+    return rate if step_ms_for(rate) is not None else FALLBACK_RATE_HZ
+
+
+def _program(timeline: Timeline, rate: int) -> Iterator[np.ndarray]:
     """The program's samples, one chunk per cue: faded at the joins, jingles matched to the
     speech's loudness, beds mixed under, clipped to full scale."""
     speech_lufs = _speech_loudness(timeline)
-    bed = Bed(timeline.beds, speech_lufs, MASTER_RATE_HZ)
+    bed = Bed(timeline.beds, speech_lufs, rate)
     jingle_gain: dict[Path, float] = {}
-    fade = int(MASTER_RATE_HZ * FADE_MS / 1000)
+    fade = int(rate * FADE_MS / 1000)
     written = 0
     for cue in timeline.cues:
-        target_frames = round((cue.start_ms + cue.duration_ms) * MASTER_RATE_HZ / 1000)
+        target_frames = round((cue.start_ms + cue.duration_ms) * rate / 1000)
         frames = target_frames - written
         if frames <= 0:
             continue
         if cue.source is None:
             samples = bed.mix(np.zeros(frames, dtype=np.float32), written, speaking=False)
         else:
-            samples = _cue_samples(cue.source, cue.source_offset_ms, frames)
+            samples = _cue_samples(cue.source, cue.source_offset_ms, frames, rate)
             if cue.kind in ("jingle", "stinger") and speech_lufs is not None:
                 if cue.source not in jingle_gain:
                     jingle_gain[cue.source] = _jingle_gain(cue.source, speech_lufs)
@@ -136,19 +152,18 @@ def _program(timeline: Timeline) -> Iterator[np.ndarray]:
         written += frames
 
 
-def _cue_samples(source: Path, offset_ms: int, frames: int) -> np.ndarray:
+def _cue_samples(source: Path, offset_ms: int, frames: int, rate_hz: int) -> np.ndarray:
     samples, rate = read_wav(source)
-    start_native = offset_ms * rate // 1000
-    if rate != MASTER_RATE_HZ:  # resample only the part used (and a margin for the filter)
-        ratio = Fraction(MASTER_RATE_HZ, rate)
+    if rate != rate_hz:  # a jingle or a clip at another rate: resample the part used
+        ratio = Fraction(rate_hz, rate)
         margin = 64
-        lo = max(0, start_native - margin)
-        hi = min(len(samples), start_native + math.ceil(frames / ratio) + margin)
+        lo = max(0, offset_ms * rate // 1000 - margin)
+        hi = min(len(samples), offset_ms * rate // 1000 + math.ceil(frames / ratio) + margin)
         piece = resample_poly(samples[lo:hi], ratio.numerator, ratio.denominator)
-        start = round(offset_ms * MASTER_RATE_HZ / 1000) - round(lo * ratio)
-        samples = piece
+        start = round(offset_ms * rate_hz / 1000) - round(lo * ratio)
+        samples = piece.astype(np.float32)
     else:
-        start = round(offset_ms * MASTER_RATE_HZ / 1000)
+        start = round(offset_ms * rate_hz / 1000)
     piece = samples[start : start + frames]
     if len(piece) < frames:
         piece = np.concatenate([piece, np.zeros(frames - len(piece), dtype=np.float32)])
