@@ -140,7 +140,7 @@ def measure_file(path: Path, rate_hz: int) -> Measured:
     loud = LoudnessMeter(rate_hz)
     peak = TruePeakMeter()
     args = ["-i", str(path), "-f", "f32le", "-ac", "1", "-ar", str(rate_hz), "-"]
-    for chunk in stream_ffmpeg(args, chunk_bytes=rate_hz * 4 * 2):  # 2 s at a time
+    for chunk in stream_ffmpeg(args, chunk_bytes=rate_hz * 4 * 5):  # 5 s at a time
         samples = np.frombuffer(chunk, dtype="<f4")
         loud.add(samples)
         peak.add(samples)

@@ -151,17 +151,17 @@ class TruePeakMeter:
 
     def __init__(self) -> None:
         self.peak = 0.0
-        self._tail = np.zeros(0)
+        self._tail = np.zeros(0, dtype=np.float32)
 
     def add(self, samples: np.ndarray) -> None:
         if not len(samples):
             return
-        x = np.concatenate([self._tail, samples.astype(np.float64)])
+        x = np.concatenate([self._tail, np.asarray(samples, dtype=np.float32)])
         reach = 2 * _TP_HALF + 2
         self._tail = x[-reach:]
         magnitude = np.abs(x)
         self.peak = max(self.peak, float(np.max(magnitude)))
-        floor = self.peak * 10 ** (-TP_SEARCH_DB / 20)
+        floor = np.float32(self.peak * 10 ** (-TP_SEARCH_DB / 20))
         inner = magnitude[1:-1]
         loud = (inner >= floor) & (inner >= magnitude[:-2]) & (inner >= magnitude[2:])
         centres = np.flatnonzero(loud) + 1
@@ -172,7 +172,7 @@ class TruePeakMeter:
         offsets = np.arange(-_TP_HALF, _TP_HALF + 1)
         for start in range(0, len(lefts), 8192):
             batch = lefts[start : start + 8192]
-            windows = x[batch[:, None] + offsets[None, :]]
+            windows = x[batch[:, None] + offsets[None, :]].astype(np.float64)
             between = windows @ rows.T
             if between.size:
                 self.peak = max(self.peak, float(np.max(np.abs(between))))
