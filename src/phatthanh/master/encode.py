@@ -7,7 +7,8 @@ resamples to 192 kHz, G6) keeps peaks under the ceiling, and what it takes away 
 from the step energies and peaks (a step whose peak the gain pushes over the ceiling
 loses the square of the excess, held for `RELEASE_MS`); what the MP3 coder takes away is
 measured on a dozen seconds of the program encoded and decoded through pipes.
-Every finished MP3 is decoded and measured in process (loudness and 4x true peak); a file
+Every MP3 is decoded and measured in process while it is encoded (ffmpeg's loopback
+decoder: the packets written to the file, decoded; loudness and 4x true peak); a file
 more than `TOLERANCE_LU` off or over its ceiling is re-planned with the loss it showed and
 re-encoded, and every encode is counted. MP3 per §8: MPEG-1 layer III, mono, CBR, Info
 header (written to a real file, never a pipe, G7), no ID3 from ffmpeg (tags.py writes ID3v2.3).
@@ -125,14 +126,26 @@ def filters(gain_db: float, ceiling_db: float, sample_rate_hz: int, source_rate_
     return ",".join(chain)
 
 
-def encode(
+def encode_verified(
     source: Path, rate_hz: int, out: Path, profile: Profile, plan: tuple[float, float]
-) -> None:
+) -> Measured:
+    """Encode one rendition into `out` and measure it by decoding the MP3 it writes: ffmpeg's
+    loopback decoder (`-dec`) decodes every packet of the file as it is encoded and pipes
+    the samples here, 1 s at a time (the same samples as decoding the finished file, without
+    reading it back or waiting for the encode to end)."""
     gain_db, ceiling_db = plan
-    args = ["-nostats", "-y", "-i", str(source),
+    args = ["-y", "-i", str(source), "-map", "0:a",
             "-af", filters(gain_db, ceiling_db, profile.sample_rate_hz, rate_hz),
-            *encode_args(profile.sample_rate_hz, profile.bitrate_kbps), str(out)]  # fmt: skip
-    run_ffmpeg(args)
+            *encode_args(profile.sample_rate_hz, profile.bitrate_kbps), str(out),
+            "-dec", "0:0", "-filter_complex", "[dec:0]anull[decoded]", "-map", "[decoded]",
+            "-f", "f32le", "-"]  # fmt: skip
+    loud = LoudnessMeter(profile.sample_rate_hz)
+    peak = TruePeakMeter()
+    for chunk in stream_ffmpeg(args, chunk_bytes=profile.sample_rate_hz * 4):
+        samples = np.frombuffer(chunk, dtype="<f4")
+        loud.add(samples)
+        peak.add(samples)
+    return Measured(loud.integrated_lufs(), peak.dbtp())
 
 
 def measure_file(path: Path, rate_hz: int) -> Measured:
@@ -140,7 +153,7 @@ def measure_file(path: Path, rate_hz: int) -> Measured:
     loud = LoudnessMeter(rate_hz)
     peak = TruePeakMeter()
     args = ["-i", str(path), "-f", "f32le", "-ac", "1", "-ar", str(rate_hz), "-"]
-    for chunk in stream_ffmpeg(args, chunk_bytes=rate_hz * 4 * 5):  # 5 s at a time
+    for chunk in stream_ffmpeg(args, chunk_bytes=rate_hz * 4):  # a second at a time
         samples = np.frombuffer(chunk, dtype="<f4")
         loud.add(samples)
         peak.add(samples)
@@ -183,10 +196,11 @@ def _make(job: Job, loss_db: float, stats: MasterStats, ends: list[float]) -> Me
     ceiling = job.profile.true_peak_max_dbtp - PEAK_MARGIN_DB
     for attempt in range(MAX_ENCODES):
         gain = plan_gain(job.levels, job.profile.target_lufs + loss_db, ceiling)
-        encode(job.source, job.levels.rate_hz, job.out, job.profile, (gain, ceiling))
+        result = encode_verified(
+            job.source, job.levels.rate_hz, job.out, job.profile, (gain, ceiling)
+        )
         stats.encodes[job.name] = stats.encodes.get(job.name, 0) + 1
         ends.append(time.perf_counter())
-        result = measure_file(job.out, job.profile.sample_rate_hz)
         off = job.profile.target_lufs - result.integrated_lufs
         over = result.true_peak_dbtp - job.profile.true_peak_max_dbtp
         if (abs(off) <= TOLERANCE_LU and over <= 0) or attempt == MAX_ENCODES - 1:

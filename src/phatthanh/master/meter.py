@@ -170,8 +170,8 @@ class TruePeakMeter:
         lefts = lefts[(lefts >= _TP_HALF) & (lefts < len(x) - _TP_HALF - 1)]
         rows = _phases()
         offsets = np.arange(-_TP_HALF, _TP_HALF + 1)
-        for start in range(0, len(lefts), 8192):
-            batch = lefts[start : start + 8192]
+        for start in range(0, len(lefts), 2048):
+            batch = lefts[start : start + 2048]
             windows = x[batch[:, None] + offsets[None, :]].astype(np.float64)
             between = windows @ rows.T
             if between.size:
