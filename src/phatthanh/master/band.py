@@ -34,7 +34,8 @@ class SpeechBand:
     """Band-pass and compress a stream of chunks; `process` returns each chunk's output."""
 
     def __init__(self, rate_hz: int) -> None:
-        sos = butter(4, [LOW_HZ, HIGH_HZ], btype="bandpass", fs=rate_hz, output="sos")
+        high = min(HIGH_HZ, 0.45 * rate_hz)  # a 16 kHz voice has no 8 kHz to cut
+        sos = butter(4, [LOW_HZ, high], btype="bandpass", fs=rate_hz, output="sos")
         self._sos = sos.astype(np.float32)
         self._band_state = np.zeros((self._sos.shape[0], 2), dtype=np.float32)
         self._block = rate_hz // 1000  # samples per millisecond
