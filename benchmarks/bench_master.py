@@ -169,16 +169,27 @@ def growth(root: Path) -> None:
 
 
 _CHILD = """
-import json, sys
+import json, sys, threading, time
 from pathlib import Path
-from benchmarks.programs import lineup_of, peak_rss_mb, timed_build, write_articles
+from benchmarks.programs import lineup_of, timed_build, vm_hwm_mb, write_articles
 from phatthanh.config import Config
 root = Path(sys.argv[1])
 config = Config(root=root / "station")
+children = {"mb": 0.0}
+def watch():
+    while True:
+        for task in Path("/proc/self/task").iterdir():
+            try:
+                pids = (task / "children").read_text().split()
+            except OSError:  # the thread ended meanwhile
+                continue
+            for pid in pids:
+                children["mb"] = max(children["mb"], vm_hwm_mb(pid))
+        time.sleep(0.05)
+threading.Thread(target=watch, daemon=True).start()
 timed = timed_build(lineup_of(write_articles(root / "articles", 60), config), config)
-own, child = peak_rss_mb()
-print(json.dumps({"self_mb": own, "child_mb": child, "minutes": timed.minutes,
-                  "synthesized": timed.synthesized}))
+print(json.dumps({"self_mb": vm_hwm_mb("self"), "child_mb": children["mb"],
+                  "minutes": timed.minutes, "synthesized": timed.synthesized}))
 """
 
 

@@ -124,7 +124,12 @@ def cpu_s() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def peak_rss_mb() -> tuple[float, float]:
-    """Peak RSS of this process and of its largest finished child (MB)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+def vm_hwm_mb(pid: str) -> float:
+    """Peak RSS (VmHWM) of a running process since it started its program (MB); 0 if gone.
+    Not getrusage: Linux carries the parent's peak into a child across fork and exec."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((ln for ln in status.splitlines() if ln.startswith("VmHWM:")), "VmHWM: 0 kB")
+    return int(line.split()[1]) / 1024
