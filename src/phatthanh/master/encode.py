@@ -148,18 +148,6 @@ def encode_verified(
     return Measured(loud.integrated_lufs(), peak.dbtp())
 
 
-def measure_file(path: Path, rate_hz: int) -> Measured:
-    """Integrated loudness and 4x true peak of a finished file, decoded and metered in chunks."""
-    loud = LoudnessMeter(rate_hz)
-    peak = TruePeakMeter()
-    args = ["-i", str(path), "-f", "f32le", "-ac", "1", "-ar", str(rate_hz), "-"]
-    for chunk in stream_ffmpeg(args, chunk_bytes=rate_hz * 4):  # a second at a time
-        samples = np.frombuffer(chunk, dtype="<f4")
-        loud.add(samples)
-        peak.add(samples)
-    return Measured(loud.integrated_lufs(), peak.dbtp())
-
-
 @dataclass(frozen=True)
 class Job:
     """One rendition to make: its profile, the stream it is cut from, and where it goes."""
