@@ -1,6 +1,7 @@
 """The only door to ffmpeg.
 
-The binary is found lazily (never at import): the one named in the config, else
+The binary is found lazily (never at import): the one named in the config (`use_ffmpeg`,
+called once when a build starts, so every run below honours `[master] ffmpeg`), else
 `PHATTHANH_FFMPEG`, else the static build the `imageio-ffmpeg` wheel ships. Every run is
 logged at debug level as a copyable command line; a failure raises FFmpegError whose
 message is ffmpeg's last meaningful stderr line.
@@ -23,12 +24,24 @@ from phatthanh.errors import FFmpegError
 
 log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
+_configured = ""  # [master] ffmpeg of the config in use (use_ffmpeg)
+
+
+def use_ffmpeg(configured: str) -> None:
+    """Run the ffmpeg the config names (empty: $PHATTHANH_FFMPEG or the pip one) from now on;
+    FFmpegError now if it cannot be found."""
+    global _configured
+    _find(configured or os.environ.get("PHATTHANH_FFMPEG", ""))
+    _configured = configured
+
+
+def ffmpeg_binary(configured: str = "") -> str:
+    """Path of the ffmpeg to run: the configured one, $PHATTHANH_FFMPEG, or the pip one."""
+    return _find(configured or _configured or os.environ.get("PHATTHANH_FFMPEG", ""))
 
 
 @lru_cache(maxsize=8)
-def ffmpeg_binary(configured: str = "") -> str:
-    """Path of the ffmpeg to run: the configured one, $PHATTHANH_FFMPEG, or the pip one."""
-    name = configured or os.environ.get("PHATTHANH_FFMPEG", "")
+def _find(name: str) -> str:
     if name:
         found = shutil.which(name)
         if found is None:

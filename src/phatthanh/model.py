@@ -149,6 +149,7 @@ class Program:
     chapter_urls: tuple[str | None, ...]
     item_chapters: tuple[int, ...]  # chapter index of each item, in order
     parts: tuple[Part, ...]
+    air_slot: str = "06:00"  # HH:MM on air_date: with it, the episode's identity and pubDate
 
     def segments(self) -> tuple[Segment, ...]:
         return tuple(s for p in self.parts for s in p.segments)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any, get_args
@@ -11,10 +12,17 @@ from typing import Any, get_args
 import click
 
 from phatthanh.cli.progress import RichProgress
-from phatthanh.config import CONFIG_NAME, Config, load_config, render_default_config
+from phatthanh.config import (
+    CONFIG_NAME,
+    Config,
+    config_from_dict,
+    load_config,
+    render_default_config,
+)
 from phatthanh.errors import ConfigError
-from phatthanh.master.settings import ProfileName
 from phatthanh.model import Script
+from phatthanh.settings import ProfileName, StationSettings
+from phatthanh.settings.station import station_identity
 
 _CONFIG_HELP = "Config file; outputs go next to it. [default: ./phatthanh.toml if present]"
 
@@ -40,15 +48,45 @@ def _parse_date(value: str | None) -> date | None:
 
 @click.command()
 @click.option("--force", is_flag=True, help="Overwrite an existing phatthanh.toml.")
-def init(force: bool) -> None:
-    """Write phatthanh.toml with every setting and its default, commented, in this folder."""
+@click.option("--station", "name", help="Station name, e.g. 'Đài Truyền thanh huyện Tân Lập'.")
+@click.option("--base-url", help="Public URL that will serve episodes/ and feeds/.")
+@click.option("--email", help="The station's e-mail (feed owner).")
+def init(force: bool, name: str | None, base_url: str | None, email: str | None) -> None:
+    """Write phatthanh.toml in this folder: the station's identity, then every other setting
+    commented with its default. Asks for what is not given when run in a terminal."""
     target = Path.cwd() / CONFIG_NAME
     if target.exists() and not force:
         raise ConfigError(f"{target}: already exists; use --force to overwrite it")
-    target.write_text(render_default_config(), encoding="utf-8")
+    if _interactive():
+        name = name or click.prompt("Station name", default=StationSettings().name)
+        base_url = base_url or click.prompt("Public base URL", default=StationSettings().base_url)
+        email = email or click.prompt("Station e-mail", default=StationSettings().email)
+    identity = station_identity(name, base_url, email)
+    text = render_default_config(identity)
+    config_from_dict(tomllib.loads(text), Path.cwd(), "phatthanh init")  # refuses a bad value
+    target.write_text(text, encoding="utf-8")
     for folder in ("episodes", "feeds"):
         (Path.cwd() / folder).mkdir(exist_ok=True)
     click.echo(f"wrote {target}")
+    _warn_example(config_from_dict(tomllib.loads(text), Path.cwd(), str(target)))
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _warn_example(config: Config) -> None:
+    """One loud line on every build and publish while the station is the example one."""
+    keys = config.site.examples
+    if keys:
+        click.secho(
+            f"warning: [station] {', '.join(keys)} are still the example station's (feed at "
+            f"{config.site.feed_url}); set them in {config.root / CONFIG_NAME} or run "
+            "'phatthanh init --force --station NAME --base-url URL --email ADDRESS'",
+            err=True,
+            fg="yellow",
+            bold=True,
+        )
 
 
 @click.command("build-episode")
@@ -72,6 +110,12 @@ def init(force: bool) -> None:
     type=click.Choice(list(get_args(ProfileName))),
     help="Rendition to write; repeat for several. [default: the config's renditions]",
 )
+@click.option(
+    "--slot",
+    help="Air time HH:MM on the air date: with the date, the episode's identity and pubDate. "
+    "[default: the lineup's first air slot, else now for today, else [publish] publish_time]",
+)
+@click.option("--replace", is_flag=True, help="Rebuild an episode already published for this slot.")
 @click.option("--since", help="Portal feeds: only articles published on or after YYYY-MM-DD.")
 @click.option("--latest", type=int, help="Portal feeds: only the newest N articles.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
@@ -82,6 +126,8 @@ def build_episode(
     engine: str | None,
     strict_engine: bool,
     profiles: tuple[ProfileName, ...],
+    slot: str | None,
+    replace: bool,
     since: str | None,
     latest: int | None,
     config_path: Path | None,
@@ -92,12 +138,18 @@ def build_episode(
     from phatthanh.pipeline import BuildOptions, build_episode
 
     config = _config(config_path)
+    _warn_example(config)
     lineup = expand_sources(articles, config.articles, since=_parse_date(since), latest=latest)
-    options = BuildOptions(title, _parse_date(air_date), engine, strict_engine, profiles)
+    options = BuildOptions(
+        title, _parse_date(air_date), engine, strict_engine, profiles, slot, replace
+    )
     with RichProgress() as progress:
         result = build_episode(lineup, config, options, progress)
     record = result.record
-    click.echo(f"Episode: {record.title} ({record.published[:10]}), {len(record.items)} items")
+    click.echo(
+        f"Episode: {record.title} ({record.published[:16].replace('T', ' ')}), "
+        f"{len(record.items)} items"
+    )
     click.echo(
         f"Voice:   {record.engine} {record.voice}"
         + (f" (fallback: {record.voice_fallback})" if record.voice_fallback else "")
@@ -225,5 +277,7 @@ def feed(config_path: Path | None) -> None:
     """Rebuild the feeds from the episodes already built (episodes/*/episode.json)."""
     from phatthanh.publish import rebuild_feeds
 
-    path = rebuild_feeds(_config(config_path))
+    config = _config(config_path)
+    _warn_example(config)
+    path = rebuild_feeds(config)
     click.echo(f"Feed: {_show(path)}")

@@ -13,7 +13,7 @@ from phatthanh.articles.text import parse_offset
 from phatthanh.errors import PublishError
 from phatthanh.model import EpisodeRecord
 from phatthanh.publish.cover import cover_name, draw_cover, station_cover
-from phatthanh.publish.feed import feed_xml
+from phatthanh.publish.feed import feed_xml, keep_podcast_guid
 from phatthanh.publish.manifest import manifest, manifest_json, manifest_m3u
 from phatthanh.publish.record import (
     RECORD,
@@ -66,6 +66,7 @@ def rebuild_feeds(config: Config) -> Path:
 
 def _rebuild(config: Config, feeds: Path) -> Path:
     records = current_records(config)
+    keep_podcast_guid(config.site)
     cover_url = _write_cover(config)
     write_bytes_atomic(feeds / "podcast.xml", feed_xml(config, records, cover_url))
     generated = records[0].published if records else "1970-01-01T00:00:00+00:00"

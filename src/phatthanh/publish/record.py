@@ -7,11 +7,10 @@ import json
 import os
 import tempfile
 from collections.abc import Sequence
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from phatthanh.articles.text import parse_offset
 from phatthanh.errors import PublishError
 from phatthanh.master.render import sha256_of
 from phatthanh.model import (
@@ -27,6 +26,7 @@ from phatthanh.model import (
 )
 from phatthanh.publish.staging import Stage
 from phatthanh.publish.transcripts import chapters_json, script_text, srt, vtt
+from phatthanh.settings import parse_clock
 
 RECORD = "episode.json"
 
@@ -103,10 +103,9 @@ def write_episode(
     lineup: Lineup,
 ) -> EpisodeRecord:
     """Write episode.json, script.txt, transcripts and chapters into the staging folder."""
-    config = stage.config
-    tz = parse_offset(config.station.timezone)
-    hour, minute = (int(x) for x in config.publish.publish_time.split(":"))
-    published = datetime.combine(program.air_date, time(hour, minute), tz)
+    # The pubDate is the program's air date and slot: two programs a day, two moments.
+    slot = parse_clock(program.air_slot)
+    published = datetime.combine(program.air_date, slot, stage.config.site.tz)
     final = tuple(_final(stage.path, r) for r in renditions)
     files = {
         f"{stage.slug}.vtt": vtt(timeline),

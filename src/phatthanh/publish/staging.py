@@ -46,7 +46,9 @@ def slugify(text: str, limit: int = 60) -> str:
 
 
 def episode_slug(program: Program) -> str:
-    return f"{program.air_date.isoformat()}-{slugify(program.title)}"
+    """<air date>-<HHMM air slot>-<title>: two programs on one day are two episodes."""
+    slot = program.air_slot.replace(":", "")
+    return f"{program.air_date.isoformat()}-{slot}-{slugify(program.title)}"
 
 
 def existing_guid(final_path: Path) -> str | None:
