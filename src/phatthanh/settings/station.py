@@ -84,15 +84,15 @@ class StationSettings:
     district: str = field(
         default="huyện Sông Xanh", metadata=help_line("district or commune the station serves")
     )
-    website: HttpUrl = field(
-        default=f"https://songxanh.{EXAMPLE_DOMAIN}",
-        metadata=help_line("the station's website (feed <link>)"),
-    )
     base_url: HttpUrl = field(
         default=EXAMPLE_BASE_URL,
         metadata=help_line(
             "public URL where episodes/ and feeds/ are served (feed and enclosure URLs)"
         ),
+    )
+    website: HttpUrl = field(
+        default=f"https://songxanh.{EXAMPLE_DOMAIN}",
+        metadata=help_line("the station's website (feed <link>)"),
     )
     email: Annotated[str, AfterValidator(_email)] = field(
         default=f"dai-truyen-thanh@songxanh.{EXAMPLE_DOMAIN}",

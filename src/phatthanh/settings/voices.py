@@ -41,7 +41,7 @@ def _chain(value: tuple[str, ...]) -> tuple[str, ...]:
 
 def _folder(value: str) -> str:
     if not value.strip():
-        raise ValueError("is empty; name a folder, e.g. '.cache/clips'")
+        raise ValueError("must not be empty; name a folder, e.g. '.cache/clips'")
     return value
 
 
