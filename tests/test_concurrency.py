@@ -117,7 +117,7 @@ def test_a_rebuild_with_new_content_never_changes_what_a_published_url_serves(
     config = make_config(tmp_path)
     page = tmp_path / "tin.txt"
     original = SAMPLES[0].read_text("utf-8")
-    options = BuildOptions(title="Bản tin sáng", air_date=date(2026, 11, 24))
+    options = BuildOptions(title="Bản tin sáng", air_date=date(2026, 11, 24), replace=True)
     versions = []
     for edition in range(3):
         page.write_text(original.replace("hằng ngày", f"hằng ngày, lần {edition + 1}"), "utf-8")

@@ -88,7 +88,7 @@ def test_init_writes_a_real_station_that_builds_without_a_warning(
     assert site.examples == ()
     assert config.station.podcast_guid == derived_guid("https://radio.tanlap.vn/feeds/podcast.xml")
     code, out, err = run(capsys, "feed")
-    assert code == 0 and err == ""
+    assert (code, out, err) == (0, "Feed: feeds/podcast.xml\n", "")
     feed = (fresh / "feeds" / "podcast.xml").read_text("utf-8")
     assert "<itunes:author>Đài Truyền thanh xã Tân Lập</itunes:author>" in feed
     assert "https://radio.tanlap.vn/feeds/podcast.xml" in feed

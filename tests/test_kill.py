@@ -31,7 +31,7 @@ renditions = ["podcast", "loudspeaker"]
 def build(station: Path, sample: Path, title: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "phatthanh", "build-episode", str(sample), "--title", title,
-         "--date", "2026-11-24"],
+         "--date", "2026-11-24", "--replace"],
         cwd=station, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )  # fmt: skip

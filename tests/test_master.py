@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import wave
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import numpy as np
@@ -201,6 +201,7 @@ def test_station_templates_and_weekday_variants(tmp_path: Path) -> None:
     from phatthanh.clean import Normalizer
     from phatthanh.model import Article, Lineup, Script
     from phatthanh.program import arrange
+    from phatthanh.station import prepare_station
 
     (tmp_path / "mau").mkdir()
     (tmp_path / "mau" / "opening.t3.j2").write_text("Hôm nay thứ Ba, ngày {{ date }}.\n", "utf-8")
@@ -211,13 +212,19 @@ def test_station_templates_and_weekday_variants(tmp_path: Path) -> None:
     article = Article("a.txt", "Tin một", ("Nội dung.",))
     scripts = [Script(article, (Segment("title", "Tin một", "Tin một"),))]
     normalizer = Normalizer(config.speech)
-    tuesday = arrange(scripts, Lineup(()), None, date(2026, 11, 24), config, normalizer)
+    kit = prepare_station(config)
+
+    def arrange_on(day: date) -> Program:
+        when = datetime.combine(day, time(6), config.site.tz)
+        return arrange(scripts, Lineup(()), None, when, config.program, kit, normalizer)
+
+    tuesday = arrange_on(date(2026, 11, 24))
     opening = [s for p in tuesday.parts[:3] for s in p.segments]
     assert opening[0].display == "Hôm nay thứ Ba, ngày 24/11/2026."
     assert opening[0].spoken == (
         "Hôm nay thứ Ba, ngày hai mươi tư tháng mười một năm hai nghìn không trăm hai mươi sáu."
     )
-    wednesday = arrange(scripts, Lineup(()), None, date(2026, 11, 25), config, normalizer)
+    wednesday = arrange_on(date(2026, 11, 25))
     assert wednesday.parts[1].segments[0].display.startswith("Đây là Đài Truyền thanh")
 
 
