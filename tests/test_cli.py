@@ -71,7 +71,7 @@ def test_build_help_shows_defaults(capsys: pytest.CaptureFixture[str]) -> None:
 
 def _assert_clean_failure(station: Path, code: int, err: str, name: str) -> None:
     assert code == 3, err
-    lines = err.strip().splitlines()
+    lines = [ln for ln in err.strip().splitlines() if not ln.startswith("warning: [station]")]
     assert len(lines) == 1, err
     assert lines[0].startswith("error: ") and name in lines[0]
     assert "Traceback" not in err
