@@ -137,12 +137,13 @@ def build_episode(
     from phatthanh.articles import expand_sources
     from phatthanh.pipeline import BuildOptions, build_episode
 
-    config = _config(config_path)
-    _warn_example(config)
-    lineup = expand_sources(articles, config.articles, since=_parse_date(since), latest=latest)
     options = BuildOptions(
         title, _parse_date(air_date), engine, strict_engine, profiles, slot, replace
     )
+    first_day = _parse_date(since)
+    config = _config(config_path)
+    _warn_example(config)
+    lineup = expand_sources(articles, config.articles, since=first_day, latest=latest)
     with RichProgress() as progress:
         result = build_episode(lineup, config, options, progress)
     record = result.record
