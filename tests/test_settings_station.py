@@ -167,3 +167,6 @@ def test_a_bad_slot_is_one_line_naming_where_it_came_from(tmp_path: Path) -> Non
     lineup = Lineup((), air_slots=("25:99",), origin="sang.toml")
     with pytest.raises(ConfigError, match=r"^sang\.toml: air_slots: '25:99' is not"):
         air_moment(site, "06:00", None, None, lineup, NOW)
+    later = Lineup((), air_slots=("06:00", "6h"), origin="sang.toml")  # every slot, any --slot
+    with pytest.raises(ConfigError, match=r"^sang\.toml: air_slots: '6h' is not"):
+        air_moment(site, "06:00", None, "17:00", later, NOW)

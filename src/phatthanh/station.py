@@ -21,7 +21,7 @@ from phatthanh.model import Lineup, Program
 from phatthanh.program import WEEKDAY_CODES
 from phatthanh.program.jingles import check_station_audio, generated_jingle
 from phatthanh.publish.cover import draw_cover, station_cover
-from phatthanh.settings import Site, parse_clock
+from phatthanh.settings import Site, check_air_slots, parse_clock
 from phatthanh.settings.station import now_at
 
 TEMPLATES = ("opening", "lineup", "item", "closing")
@@ -113,17 +113,19 @@ def air_moment(
     program built for today, else [publish] publish_time."""
     now = now or now_at(site.tz)
     day = air_date or lineup.air_date or now.date()
-    chosen = slot or (lineup.air_slots[0] if lineup.air_slots else None)
-    if chosen is not None:
-        try:
-            clock = parse_clock(chosen)
-        except ValueError as exc:
-            where = "--slot" if slot else f"{lineup.origin or 'lineup'}: air_slots"
-            raise ConfigError(f"{where}: {exc}") from None
-    elif day == now.date():
-        clock = time(now.hour, now.minute)
-    else:
-        clock = parse_clock(publish_time)
+    try:
+        slots = check_air_slots(lineup.air_slots)
+    except ValueError as exc:
+        raise ConfigError(f"{lineup.origin or 'lineup'}: air_slots: {exc}") from None
+    try:
+        clock = parse_clock(slot) if slot else None
+    except ValueError as exc:
+        raise ConfigError(f"--slot: {exc}") from None
+    if clock is None and slots:
+        clock = parse_clock(slots[0])
+    if clock is None:
+        same_day = day == now.date()
+        clock = time(now.hour, now.minute) if same_day else parse_clock(publish_time)
     return datetime.combine(day, clock, site.tz)
 
 

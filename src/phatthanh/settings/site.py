@@ -54,9 +54,6 @@ class Site:
         p = Path(path).expanduser()
         return p if p.is_absolute() else self.root / p
 
-    def episode_url(self, slug: str, name: str = "") -> str:
-        return f"{self.base_url}/episodes/{slug}" + (f"/{name}" if name else "")
-
 
 def resolve_site(settings: StationSettings, root: Path) -> Site:
     """The Site of these settings under `root`; reads the stored podcast:guid, if any."""
