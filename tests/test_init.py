@@ -150,3 +150,20 @@ def test_a_bad_publish_time_fails_before_anything_is_read(
         'time HH:MM, e.g. "06:00" or "17:30"\n'
     )
     assert not (fresh / "episodes").exists() and not (fresh / ".cache").exists()
+
+
+def test_init_over_a_published_feed_keeps_its_guid(
+    fresh: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (fresh / "phatthanh.toml").write_text(
+        '[station]\nbase_url = "https://radio.tanlap.vn"\n', "utf-8"
+    )
+    assert run(capsys, "feed")[0] == 0
+    published = (fresh / "feeds" / ".podcast-guid").read_text("ascii").strip()
+    code, _, _ = run(capsys, "init", "--force", "--base-url", "https://tanlap.gov.vn/radio")
+    assert code == 0
+    assert load_config(fresh / "phatthanh.toml").station.podcast_guid == published
+    run(capsys, "feed")
+    feed = (fresh / "feeds" / "podcast.xml").read_text("utf-8")
+    assert f"<podcast:guid>{published}</podcast:guid>" in feed
+    assert "https://tanlap.gov.vn/radio/feeds/podcast.xml" in feed

@@ -22,6 +22,7 @@ from phatthanh.config import (
 from phatthanh.errors import ConfigError
 from phatthanh.model import Script
 from phatthanh.settings import ProfileName, StationSettings
+from phatthanh.settings.site import stored_guid
 from phatthanh.settings.station import station_identity
 
 _CONFIG_HELP = "Config file; outputs go next to it. [default: ./phatthanh.toml if present]"
@@ -61,14 +62,14 @@ def init(force: bool, name: str | None, base_url: str | None, email: str | None)
         name = name or click.prompt("Station name", default=StationSettings().name)
         base_url = base_url or click.prompt("Public base URL", default=StationSettings().base_url)
         email = email or click.prompt("Station e-mail", default=StationSettings().email)
-    identity = station_identity(name, base_url, email)
-    text = render_default_config(identity)
-    config_from_dict(tomllib.loads(text), Path.cwd(), "phatthanh init")  # refuses a bad value
+    stored = stored_guid(Path.cwd() / "feeds")  # a feed published here keeps its identity
+    text = render_default_config(station_identity(name, base_url, email, stored))
+    config = config_from_dict(tomllib.loads(text), Path.cwd(), "phatthanh init")  # checked
     target.write_text(text, encoding="utf-8")
     for folder in ("episodes", "feeds"):
         (Path.cwd() / folder).mkdir(exist_ok=True)
     click.echo(f"wrote {target}")
-    _warn_example(config_from_dict(tomllib.loads(text), Path.cwd(), str(target)))
+    _warn_example(config)
 
 
 def _interactive() -> bool:

@@ -62,7 +62,7 @@ def resolve_site(settings: StationSettings, root: Path) -> Site:
     examples = settings.examples()
     guid, unstored = settings.podcast_guid, False
     if not guid:
-        guid = _stored_guid(root / "feeds" / GUID_FILE) or ""
+        guid = stored_guid(root / "feeds") or ""
     if not guid:
         # Derived from the first real address and then kept; the example address is shared
         # by every fresh install, so a guid derived from it is never stored.
@@ -90,9 +90,10 @@ def resolve_site(settings: StationSettings, root: Path) -> Site:
     )
 
 
-def _stored_guid(path: Path) -> str | None:
+def stored_guid(feeds: Path) -> str | None:
+    """The podcast:guid kept in this feeds folder, if there is one."""
     try:
-        text = path.read_text("ascii").strip()
+        text = (feeds / GUID_FILE).read_text("ascii").strip()
         return str(uuid.UUID(text))
     except (OSError, ValueError, UnicodeDecodeError):
         return None

@@ -157,10 +157,12 @@ def now_at(tz: timezone) -> datetime:
     return datetime.now(tz).replace(microsecond=0)
 
 
-def station_identity(name: str | None, base_url: str | None, email: str | None) -> dict[str, str]:
+def station_identity(
+    name: str | None, base_url: str | None, email: str | None, stored_guid: str | None = None
+) -> dict[str, str]:
     """The [station] keys `phatthanh init` writes for a real station: what it was given, the
-    website and copyright that follow from it, and the feed's podcast:guid fixed from the
-    real address."""
+    website and copyright that follow from it, and the feed's podcast:guid (the one a feed
+    already published here has, else derived from the real address)."""
     identity: dict[str, str] = {}
     if name:
         identity["name"] = name
@@ -169,8 +171,8 @@ def station_identity(name: str | None, base_url: str | None, email: str | None) 
         base = base_url.rstrip("/")
         identity["base_url"] = base
         identity["website"] = base
-        if base != EXAMPLE_BASE_URL:
-            identity["podcast_guid"] = derived_guid(f"{base}/feeds/podcast.xml")
+        if stored_guid or base != EXAMPLE_BASE_URL:
+            identity["podcast_guid"] = stored_guid or derived_guid(f"{base}/feeds/podcast.xml")
     if email:
         identity["email"] = email
     return identity
