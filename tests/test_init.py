@@ -17,7 +17,9 @@ from phatthanh.settings.station import derived_guid
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORTEST = min((ROOT / "samples" / "articles").glob("*.txt"), key=lambda p: p.stat().st_size)
-EXAMPLE_WARNING = "warning: [station] name, base_url, website, email are still the example"
+EXAMPLE_WARNING = (
+    "warning: [station] name, district, copyright, base_url, website, email are still the example"
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -129,7 +131,9 @@ def test_init_asks_for_the_identity_in_a_terminal(
 
     monkeypatch.setattr(build, "_interactive", lambda: True)
     build.register(cli)
-    answers = "Đài Truyền thanh xã Tân Lập\nhttps://radio.tanlap.vn\ndai@tanlap.gov.vn\n"
+    answers = (
+        "Đài Truyền thanh xã Tân Lập\nhttps://radio.tanlap.vn\ndai@tanlap.gov.vn\nxã Tân Lập\n"
+    )
     result = CliRunner().invoke(cli, ["init"], input=answers)
     assert result.exit_code == 0, result.output
     assert "Station name [Đài Truyền thanh huyện Sông Xanh]:" in result.output
@@ -137,6 +141,7 @@ def test_init_asks_for_the_identity_in_a_terminal(
     assert station["name"] == "Đài Truyền thanh xã Tân Lập"
     assert station["base_url"] == "https://radio.tanlap.vn"
     assert station["email"] == "dai@tanlap.gov.vn"
+    assert station["district"] == "xã Tân Lập"
 
 
 def test_a_bad_publish_time_fails_before_anything_is_read(

@@ -131,12 +131,22 @@ def test_the_example_address_never_fixes_the_guid(tmp_path: Path) -> None:
 
 
 def test_example_values_are_named_and_a_real_station_has_none(tmp_path: Path) -> None:
-    assert Config(root=tmp_path).site.examples == ("name", "base_url", "website", "email")
+    assert Config(root=tmp_path).site.examples == (
+        "name",
+        "district",
+        "copyright",
+        "base_url",
+        "website",
+        "email",
+    )
     real = config_with(tmp_path, station={
         "name": "Đài Truyền thanh xã Tân Lập", "base_url": "https://radio.tanlap.vn",
         "website": "https://tanlap.gov.vn", "email": "dai@tanlap.gov.vn",
+        "district": "xã Tân Lập", "copyright": "Đài Truyền thanh xã Tân Lập",
     })  # fmt: skip
     assert real.site.examples == ()
+    half = config_with(tmp_path, station={"name": "Đài Truyền thanh xã Tân Lập"})
+    assert half.site.examples == ("district", "copyright", "base_url", "website", "email")
 
 
 NOW = datetime(2026, 11, 24, 19, 42, 31, tzinfo=ICT)

@@ -52,7 +52,10 @@ def _parse_date(value: str | None) -> date | None:
 @click.option("--station", "name", help="Station name, e.g. 'Đài Truyền thanh huyện Tân Lập'.")
 @click.option("--base-url", help="Public URL that will serve episodes/ and feeds/.")
 @click.option("--email", help="The station's e-mail (feed owner).")
-def init(force: bool, name: str | None, base_url: str | None, email: str | None) -> None:
+@click.option("--district", help="District or commune served, e.g. 'xã Tân Lập'.")
+def init(
+    force: bool, name: str | None, base_url: str | None, email: str | None, district: str | None
+) -> None:
     """Write phatthanh.toml in this folder: the station's identity, then every other setting
     commented with its default. Asks for what is not given when run in a terminal."""
     target = Path.cwd() / CONFIG_NAME
@@ -62,8 +65,9 @@ def init(force: bool, name: str | None, base_url: str | None, email: str | None)
         name = name or click.prompt("Station name", default=StationSettings().name)
         base_url = base_url or click.prompt("Public base URL", default=StationSettings().base_url)
         email = email or click.prompt("Station e-mail", default=StationSettings().email)
+        district = district or click.prompt("District or commune", default="")
     stored = stored_guid(Path.cwd() / "feeds")  # a feed published here keeps its identity
-    text = render_default_config(station_identity(name, base_url, email, stored))
+    text = render_default_config(station_identity(name, base_url, email, district, stored))
     config = config_from_dict(tomllib.loads(text), Path.cwd(), "phatthanh init")  # checked
     target.write_text(text, encoding="utf-8")
     for folder in ("episodes", "feeds"):

@@ -16,7 +16,8 @@ from phatthanh.settings._base import SECTION, HttpUrl, help_line
 
 # The example identity `phatthanh init` writes when it is given none: a build with any of it
 # says so on every run (`Site.examples`).
-EXAMPLE_NAME = "Đài Truyền thanh huyện Sông Xanh"
+EXAMPLE_PLACE = "Sông Xanh"
+EXAMPLE_NAME = f"Đài Truyền thanh huyện {EXAMPLE_PLACE}"
 EXAMPLE_BASE_URL = "http://127.0.0.1:8765"
 EXAMPLE_DOMAIN = "example.gov.vn"
 
@@ -82,7 +83,8 @@ class StationSettings:
         metadata=help_line("program name (ID3 album, feed title)"),
     )
     district: str = field(
-        default="huyện Sông Xanh", metadata=help_line("district or commune the station serves")
+        default=f"huyện {EXAMPLE_PLACE}",
+        metadata=help_line("district or commune the station serves (podcast:location)"),
     )
     base_url: HttpUrl = field(
         default=EXAMPLE_BASE_URL,
@@ -103,7 +105,7 @@ class StationSettings:
         metadata=help_line("show description in the feed (Vietnamese)"),
     )
     copyright: str = field(
-        default="Bản quyền thuộc Đài Truyền thanh huyện Sông Xanh",
+        default=f"Bản quyền thuộc {EXAMPLE_NAME}",
         metadata=help_line("copyright notice in the feed"),
     )
     air_time: str = field(
@@ -134,8 +136,9 @@ class StationSettings:
     def examples(self) -> tuple[str, ...]:
         """The keys that still hold the example station's values."""
         found = []
-        if self.name == EXAMPLE_NAME:
-            found.append("name")
+        for key in ("name", "district", "copyright"):
+            if EXAMPLE_PLACE in getattr(self, key):
+                found.append(key)
         if self.base_url.rstrip("/") == EXAMPLE_BASE_URL:
             found.append("base_url")
         for key in ("website", "email"):
@@ -158,7 +161,11 @@ def now_at(tz: timezone) -> datetime:
 
 
 def station_identity(
-    name: str | None, base_url: str | None, email: str | None, stored_guid: str | None = None
+    name: str | None,
+    base_url: str | None,
+    email: str | None,
+    district: str | None = None,
+    stored_guid: str | None = None,
 ) -> dict[str, str]:
     """The [station] keys `phatthanh init` writes for a real station: what it was given, the
     website and copyright that follow from it, and the feed's podcast:guid (the one a feed
@@ -167,6 +174,9 @@ def station_identity(
     if name:
         identity["name"] = name
         identity["copyright"] = f"Bản quyền thuộc {name}"
+        identity["district"] = ""  # not the example's place: no podcast:location at all
+    if district:
+        identity["district"] = district
     if base_url:
         base = base_url.rstrip("/")
         identity["base_url"] = base
