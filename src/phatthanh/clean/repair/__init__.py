@@ -49,12 +49,13 @@ _SLIP_PATTERNS = tuple(
     )
     for slip, must, never, fix in _SLIPS
 )
+_ANY_SLIP = re.compile("|".join(re.escape(slip) for slip, _, _, _ in _SLIPS))  # a quick first look
 
 
 def repair_typing(text: str) -> tuple[str, tuple[Repair, ...]]:
     """Fix known slips, Telex residue and near misses; return the text and the repairs."""
     repairs: list[Repair] = []
-    for pattern, fix in _SLIP_PATTERNS:
+    for pattern, fix in _SLIP_PATTERNS if _ANY_SLIP.search(text) else ():
 
         def slip(m: re.Match[str], fix: str = fix) -> str:
             repairs.append(Repair(m.group(0), fix, "known slip"))

@@ -24,12 +24,12 @@ from itertools import pairwise
 
 from phatthanh.clean.repair.model import Repair
 from phatthanh.clean.repair.syllable import TONES, is_syllable, split_onset, split_tone, with_tone
-from phatthanh.clean.repair.telex import at_sentence_start
 from phatthanh.clean.repair.wordlist import WordList, load_wordlist, syllable_key
 
 _TOKEN = re.compile(r"\S+")
 _LEADING = "([“‘\"'"
 _TRAILING = ".,;:!?…)]”’\"'"
+_SENTENCE_END = tuple(".!?…:;")
 _FAMILIES = {ch: fam for fam in ("aăâ", "eê", "oôơ", "uư", "dđ") for ch in fam}
 _LETTERS = "aăâeêioôơuưycghmnpt"  # what a rhyme can hold
 
@@ -67,60 +67,63 @@ def repair_near_misses(text: str, repairs: list[Repair]) -> str:
     words = load_wordlist()
     if words is None:
         return text
-    tokens = [_core(m) for m in _TOKEN.finditer(text)]
-    keys = [_key(text, core) for core, _, _ in tokens]
+    pieces = [_piece(token) for token in text.split()]
+    keys = [
+        key if key and (not capital or _starts_sentence(pieces, i)) else None
+        for i, (_, lead, _, key, capital) in enumerate(pieces)
+    ]
     # neighbours only count when no punctuation stands between them
-    joined = [not trail and not lead for (_, _, trail), (_, lead, _) in pairwise(tokens)]
+    joined = [not p[2] and not q[1] for p, q in pairwise(pieces)]
     edits: dict[int, str] = {}
-    for i in range(len(tokens) - 1):
+    for i in range(len(pieces) - 1):
         a, b = keys[i], keys[i + 1]
         if not (a and b and joined[i]) or i in edits:
             continue
         before = keys[i - 1] if i > 0 and joined[i - 1] else None
-        after = keys[i + 2] if i + 2 < len(tokens) and joined[i + 1] else None
+        after = keys[i + 2] if i + 2 < len(pieces) and joined[i + 1] else None
         found = _repair_pair(before, a, b, after)
         if found is None:
             continue
         side, fixed, edit = found
         index = i + side
-        if not text[tokens[index][0][1] :].strip():
+        if index == len(pieces) - 1 and not pieces[index][2]:
             continue  # the last word of a text that stops without a full stop may be cut off
-        written = _text(text, tokens[index][0])
+        written = pieces[index][0]
         edits[index] = fixed.capitalize() if written[0].isupper() else fixed
-        pair = (_text(text, tokens[i][0]), _text(text, tokens[i + 1][0]))
+        pair = (pieces[i][0], pieces[i + 1][0])
         new = (edits[index], pair[1]) if side == 0 else (pair[0], edits[index])
         repairs.append(Repair(" ".join(pair), " ".join(new), f"near miss: {edit}"))
-    for index in sorted(edits, reverse=True):
-        start, end = tokens[index][0]
-        text = text[:start] + edits[index] + text[end:]
+    if not edits:
+        return text
+    for index, m in reversed(list(enumerate(_TOKEN.finditer(text)))):
+        if index in edits:
+            core, lead, _, _, _ = pieces[index]
+            start = m.start() + len(lead)
+            text = text[:start] + edits[index] + text[start + len(core) :]
     return text
 
 
-def _core(m: re.Match[str]) -> tuple[tuple[int, int], str, str]:
-    """A whitespace-delimited token's word span, without the punctuation around it, and
-    that leading and trailing punctuation."""
-    token = m.group(0)
+@lru_cache(maxsize=65536)
+def _piece(token: str) -> tuple[str, str, str, str | None, bool]:
+    """A whitespace-delimited token as (word, leading punctuation, trailing punctuation, lookup
+    key, capitalized). The key is None when the word is no lowercase Vietnamese syllable (an
+    acronym, a number, a foreign word, a word glued to symbols)."""
     word = token.lstrip(_LEADING)
     lead = token[: len(token) - len(word)]
     core = word.rstrip(_TRAILING)
-    start = m.start() + len(lead)
-    return (start, start + len(core)), lead, word[len(core) :]
+    trail = word[len(core) :]
+    if not core.isalpha() or not core[1:].islower():
+        return core, lead, trail, None, False
+    key = syllable_key(core)
+    return core, lead, trail, key if is_syllable(key) else None, core[0].isupper()
 
 
-def _text(text: str, span: tuple[int, int]) -> str:
-    return text[span[0] : span[1]]
-
-
-def _key(text: str, span: tuple[int, int]) -> str | None:
-    """A word's lookup key, or None when it is no lowercase Vietnamese syllable (a name, an
-    acronym, a number, a foreign word, a word glued to symbols)."""
-    token = _text(text, span)
-    if not token.isalpha() or not token[1:].islower():
-        return None
-    if token[0].isupper() and not at_sentence_start(text, span[0]):
-        return None
-    key = syllable_key(token)
-    return key if is_syllable(key) else None
+def _starts_sentence(pieces: list[tuple[str, str, str, str | None, bool]], i: int) -> bool:
+    """True when the i-th token opens a sentence: a capital there is no sign of a name."""
+    if i == 0 or pieces[i][1][-1:] in ("“", '"'):
+        return True
+    previous, _, trail, _, _ = pieces[i - 1]
+    return trail[-1:] in _SENTENCE_END or not previous.isalnum()  # after `.` or a dash
 
 
 @lru_cache(maxsize=65536)

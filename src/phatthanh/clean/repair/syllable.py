@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from phatthanh.clean.unicode import place_tone
 
@@ -36,6 +37,7 @@ def split_onset(bare: str) -> tuple[str, str]:
     return onset, bare[len(onset) :]
 
 
+@lru_cache(maxsize=65536)
 def is_syllable(word: str) -> bool:
     """A rough Vietnamese syllable shape check: onset + vowels + coda."""
     bare = "".join(

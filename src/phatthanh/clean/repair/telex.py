@@ -20,7 +20,10 @@ _TONE_KEYS = {"s": "\u0301", "f": "\u0300", "r": "\u0309", "x": "\u0303", "j": "
 _TELEX_PAIRS = (("aa", "â"), ("aw", "ă"), ("ee", "ê"), ("oo", "ô"), ("ow", "ơ"), ("uw", "ư"),
                 ("dd", "đ"))  # fmt: skip
 _DOUBLED = ("nhh", "tth", "ngg", "chh", "khh")
-_ASCII_WORD = re.compile(r"(?<![\w])[A-Za-z][a-z]{2,9}(?![\w])")
+# only words that hold a vowel-mark key pair: strong_telex asks for one
+_ASCII_WORD = re.compile(
+    r"(?<![\w])(?=[A-Za-z]*(?:aa|aw|ee|oo|ow|uw|dd))[A-Za-z][a-z]{2,9}(?![\w])"
+)
 _MARK_KEYS = re.compile(r"aa|aw|ee|oo|ow|uw|dd")
 _TONE_END = re.compile(r"[aeiouy][a-z]*[sfrxj]$")
 _DOUBLED_ONSET = re.compile(r"^(nhh|tth|ngg|chh|khh)")
