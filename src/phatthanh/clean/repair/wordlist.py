@@ -35,7 +35,7 @@ _EVERYDAY = "corpus/data/Viet22K.txt"
 _NEWS_GLOB = "pipeline/pos_tag/models/*/test_output.txt"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class WordList:
     """Dictionary words and news-text counts, all lowercase, in the project's tone style."""
 
@@ -45,6 +45,9 @@ class WordList:
     alone: Counter[str]  # news text: how often a syllable is a word by itself
     seen: Counter[str]  # news text: how often a syllable occurs, alone or inside a word
     pairs: frozenset[str]  # news text: syllable pairs seen side by side (`chuyển sang`)
+
+    def __repr__(self) -> str:
+        return f"WordList({len(self.words)} words, {len(self.syllables)} syllables)"
 
     def stands_alone(self, syllable: str) -> bool:
         """True when news text uses the syllable as a word of its own more than rarely."""
