@@ -29,9 +29,9 @@ GOLDEN = [
     ("Mọi nhà giữ sạch nơi cộng cộng và ngõ xóm.",
      "Mọi nhà giữ sạch nơi công cộng và ngõ xóm.",
      "'cộng cộng' -> 'công cộng' (near miss: tone mark)"),
-    ("Phụ huynh góp đồ dung học tập cho các cháu.",
-     "Phụ huynh góp đồ dùng học tập cho các cháu.",
-     "'đồ dung' -> 'đồ dùng' (near miss: tone mark)"),
+    ("Xã ban hành kế hoach phòng chống lụt bão.",
+     "Xã ban hành kế hoạch phòng chống lụt bão.",
+     "'kế hoach' -> 'kế hoạch' (near miss: tone mark)"),
     ("Ai nấy đều phẩn khởi khi cây cầu thông xe.",
      "Ai nấy đều phấn khởi khi cây cầu thông xe.",
      "'phẩn khởi' -> 'phấn khởi' (near miss: tone mark)"),
@@ -86,6 +86,8 @@ UNTOUCHED = [
     "Chờ đợi 3 tiếng mới tới lượt.",
     # a text cut off mid-word: the last word may be the start of a longer one
     "Hàng hóa phải bảo đảm chất lư",
+    # a name that explains its neighbour: `Quốc hội` here, not `hội tụ`
+    "Các đại biểu Quốc hội tự mình đăng ký phát biểu.",
 ]
 
 
@@ -159,7 +161,6 @@ REVIEWED = {
     ("028", "phẩn khởi", "phấn khởi"): "a joyful atmosphere",
     ("036", "quân tâm", "quan tâm"): "matters voters care about",
     ("047", "đợi", "đợt"): "campaign round IV",
-    ("054", "đồ dung", "đồ dùng"): "school supplies (đồ dùng học tập)",
 }
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 from phatthanh.clean.repair.model import Repair
 from phatthanh.clean.repair.syllable import TONES, is_syllable, split_onset, split_tone, with_tone
@@ -62,6 +63,17 @@ def _variants(syllable: str) -> tuple[tuple[str, str], ...]:
     return tuple(found.items())
 
 
+class _Piece(NamedTuple):
+    """A whitespace-delimited token: its word and the punctuation around it."""
+
+    word: str
+    lead: str
+    trail: str
+    context: str | None  # the word as context for its neighbours, names included
+    key: str | None  # the word as a candidate: a lowercase Vietnamese syllable, else None
+    capital: bool
+
+
 def repair_near_misses(text: str, repairs: list[Repair]) -> str:
     """Repair near-miss spellings in `text`, appending a Repair for each."""
     words = load_wordlist()
@@ -69,76 +81,95 @@ def repair_near_misses(text: str, repairs: list[Repair]) -> str:
         return text
     pieces = [_piece(token) for token in text.split()]
     keys = [
-        key if key and (not capital or _starts_sentence(pieces, i)) else None
-        for i, (_, lead, _, key, capital) in enumerate(pieces)
+        p.key if p.key and (not p.capital or _starts_sentence(pieces, i)) else None
+        for i, p in enumerate(pieces)
     ]
     # neighbours only count when no punctuation stands between them
-    joined = [not p[2] and not q[1] for p, q in pairwise(pieces)]
+    joined = [not p.trail and not q.lead for p, q in pairwise(pieces)]
     edits: dict[int, str] = {}
     for i in range(len(pieces) - 1):
         a, b = keys[i], keys[i + 1]
         if not (a and b and joined[i]) or i in edits:
             continue
-        before = keys[i - 1] if i > 0 and joined[i - 1] else None
-        after = keys[i + 2] if i + 2 < len(pieces) and joined[i + 1] else None
-        found = _repair_pair(before, a, b, after)
+        found = _repair_pair(_left(pieces, joined, i), a, b, _right(pieces, joined, i + 1))
         if found is None:
             continue
         side, fixed, edit = found
         index = i + side
-        if index == len(pieces) - 1 and not pieces[index][2]:
+        if index == len(pieces) - 1 and not pieces[index].trail:
             continue  # the last word of a text that stops without a full stop may be cut off
-        written = pieces[index][0]
+        written = pieces[index].word
         edits[index] = fixed.capitalize() if written[0].isupper() else fixed
-        pair = (pieces[i][0], pieces[i + 1][0])
+        pair = (pieces[i].word, pieces[i + 1].word)
         new = (edits[index], pair[1]) if side == 0 else (pair[0], edits[index])
         repairs.append(Repair(" ".join(pair), " ".join(new), f"near miss: {edit}"))
     if not edits:
         return text
     for index, m in reversed(list(enumerate(_TOKEN.finditer(text)))):
         if index in edits:
-            core, lead, _, _, _ = pieces[index]
-            start = m.start() + len(lead)
-            text = text[:start] + edits[index] + text[start + len(core) :]
+            start = m.start() + len(pieces[index].lead)
+            text = text[:start] + edits[index] + text[start + len(pieces[index].word) :]
     return text
 
 
+def _left(pieces: list[_Piece], joined: list[bool], i: int) -> tuple[str, ...]:
+    """Up to two words joined to the left of piece i, in reading order."""
+    found: list[str] = []
+    j = i - 1
+    while j >= 0 and len(found) < 2 and joined[j] and (word := pieces[j].context):
+        found.insert(0, word)
+        j -= 1
+    return tuple(found)
+
+
+def _right(pieces: list[_Piece], joined: list[bool], i: int) -> tuple[str, ...]:
+    """Up to two words joined to the right of piece i, in reading order."""
+    found: list[str] = []
+    j = i + 1
+    while j < len(pieces) and len(found) < 2 and joined[j - 1] and (word := pieces[j].context):
+        found.append(word)
+        j += 1
+    return tuple(found)
+
+
 @lru_cache(maxsize=65536)
-def _piece(token: str) -> tuple[str, str, str, str | None, bool]:
-    """A whitespace-delimited token as (word, leading punctuation, trailing punctuation, lookup
-    key, capitalized). The key is None when the word is no lowercase Vietnamese syllable (an
-    acronym, a number, a foreign word, a word glued to symbols)."""
+def _piece(token: str) -> _Piece:
     word = token.lstrip(_LEADING)
     lead = token[: len(token) - len(word)]
     core = word.rstrip(_TRAILING)
     trail = word[len(core) :]
-    if not core.isalpha() or not core[1:].islower():
-        return core, lead, trail, None, False
-    key = syllable_key(core)
-    return core, lead, trail, key if is_syllable(key) else None, core[0].isupper()
+    if not core.isalpha():
+        return _Piece(core, lead, trail, None, None, False)
+    context = syllable_key(core)
+    if not core[1:].islower() or not is_syllable(context):
+        return _Piece(core, lead, trail, context, None, False)
+    return _Piece(core, lead, trail, context, context, core[0].isupper())
 
 
-def _starts_sentence(pieces: list[tuple[str, str, str, str | None, bool]], i: int) -> bool:
+def _starts_sentence(pieces: list[_Piece], i: int) -> bool:
     """True when the i-th token opens a sentence: a capital there is no sign of a name."""
-    if i == 0 or pieces[i][1][-1:] in ("“", '"'):
+    if i == 0 or pieces[i].lead[-1:] in ("“", '"'):
         return True
-    previous, _, trail, _, _ = pieces[i - 1]
-    return trail[-1:] in _SENTENCE_END or not previous.isalnum()  # after `.` or a dash
+    previous = pieces[i - 1]
+    return previous.trail[-1:] in _SENTENCE_END or not previous.word.isalnum()  # `.`, a dash
 
 
 @lru_cache(maxsize=65536)
 def _repair_pair(
-    before: str | None, a: str, b: str, after: str | None
+    left: tuple[str, ...], a: str, b: str, right: tuple[str, ...]
 ) -> tuple[int, str, str] | None:
-    """(0 or 1 for the syllable to change, its new form, the edit) or None."""
+    """(0 or 1 for the syllable to change, its new form, the edit) or None, given up to two
+    words on either side."""
     words = load_wordlist()
     assert words is not None
-    pair = f"{a} {b}"
-    if pair in words.words or pair in words.pairs:
+    if f"{a} {b}" in words.pairs:
         return None
-    if before and (f"{before} {a}" in words.words or f"{before} {pair}" in words.words):
-        return None
-    if after and (f"{b} {after}" in words.words or f"{pair} {after}" in words.words):
+    # the pair with some of its neighbours, or either syllable with its other neighbours,
+    # makes a known word: then it is no typo
+    spans = [(*left[k:], a, b, *right[:m]) for k in range(len(left) + 1) for m in range(3)]
+    spans += [(*left[k:], a) for k in range(len(left))]
+    spans += [(b, *right[:m]) for m in range(1, len(right) + 1)]
+    if any(" ".join(span) in words.words for span in spans):
         return None
     candidates = [
         *((0, fixed, edit) for fixed, edit in _changes(words, a, keep=b, first=True)),

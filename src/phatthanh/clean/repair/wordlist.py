@@ -5,7 +5,7 @@ installed; underthesea itself is never imported (its import is slow and pulls in
 
 - `corpus/data/Viet74K.txt`: about 74,000 Vietnamese dictionary entries, one a line, most of
   them two-syllable words (`cơ sở`, `tần số`); capitalized entries are proper names.
-  `corpus/data/Viet22K.txt` is its shorter list of everyday words.
+  `corpus/data/Viet11K.txt` is its shortest list, of everyday words.
 - `pipeline/pos_tag/models/*/test_output.txt`: about 66,000 words of word-segmented news text
   (the VLSP 2013 test set as the tagger's output, one word a line, the gold word first).
   It says which syllables stand alone as words in real news (`các`, `không`, `năm`) and which
@@ -31,7 +31,7 @@ from phatthanh.clean.unicode import place_tone
 log = logging.getLogger(__name__)
 
 _DICTIONARY = "corpus/data/Viet74K.txt"
-_EVERYDAY = "corpus/data/Viet22K.txt"
+_EVERYDAY = "corpus/data/Viet11K.txt"
 _NEWS_GLOB = "pipeline/pos_tag/models/*/test_output.txt"
 
 
@@ -39,7 +39,7 @@ _NEWS_GLOB = "pipeline/pos_tag/models/*/test_output.txt"
 class WordList:
     """Dictionary words and news-text counts, all lowercase, in the project's tone style."""
 
-    words: frozenset[str]  # every entry, proper names included (`hà nội`)
+    words: frozenset[str]  # every entry and news word, proper names included (`hà nội`)
     common_words: frozenset[str]  # lowercase entries that are everyday words or seen in news
     syllables: frozenset[str]  # every syllable of every entry
     alone: Counter[str]  # news text: how often a syllable is a word by itself
@@ -112,7 +112,7 @@ def read_wordlist(dictionary: Path, everyday: Path, news: Path) -> WordList:
         for entry in _read(everyday).lower().splitlines():
             everyday_words.add(" ".join(map(key.__getitem__, entry.replace("-", " ").split())))
     return WordList(
-        words=frozenset(words),
+        words=frozenset(words | news_words),
         common_words=frozenset(lowercase & (everyday_words | news_words)),
         syllables=syllables,
         alone=alone,
@@ -125,7 +125,7 @@ class _Keys(dict[str, str]):
     """Lowercase NFC syllable -> its key in the project's tone style, computed once each."""
 
     def __missing__(self, syllable: str) -> str:
-        self[syllable] = key = place_tone(syllable)
+        self[syllable] = key = place_tone(syllable) if syllable.isalpha() else syllable
         return key
 
 
