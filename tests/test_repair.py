@@ -58,6 +58,8 @@ GOLDEN = [
     # Telex at the start of a sentence, and in the middle of one
     ("Trieenr khai xong, tổ công tác về thôn.",
      "Triển khai xong, tổ công tác về thôn.", "'Trieenr' -> 'Triển' (Telex residue)"),
+    ("UBND xã trieenr khai kế hoạch mới.",  # an acronym nearby is no sign of English
+     "UBND xã triển khai kế hoạch mới.", "'trieenr' -> 'triển' (Telex residue)"),
     ("Xã họp bàn. Ddaauf tư cho giao thông là việc trước hết.",
      "Xã họp bàn. Đầu tư cho giao thông là việc trước hết.", "'Ddaauf' -> 'Đầu' (Telex residue)"),
 ]  # fmt: skip

@@ -44,7 +44,11 @@ def _english_nearby(text: str, start: int, end: int) -> bool:
     before = _WORD.findall(text, max(0, start - 40), start)[-2:]
     after = _WORD.findall(text, end, end + 40)[:2]
     return any(
-        word.isascii() and word.isalpha() and not is_syllable(word) and not strong_telex(word)
+        word.isascii()
+        and word.isalpha()
+        and word.islower()
+        and not is_syllable(word)
+        and not strong_telex(word)
         for word in (*before, *after)
     )
 
