@@ -1,17 +1,17 @@
 """Near-miss spellings (`đạo đúc` -> `đạo đức`, `cơ sơ` -> `cơ sở`), repaired on strong
-evidence only: a wrong repair is worse than a missed one.
+evidence only: a wrong repair is worse than a missed one (docs/typing-repair.md).
 
 Two neighbouring syllables `a b` are changed to `a b'` (or `a' b`) only when all of this holds:
 - both are lowercase Vietnamese syllables (the first may be capitalized at the start of a
   sentence): names, English words and acronyms are never touched;
-- `a b` is not a dictionary word, is not part of a longer one with its neighbours, and was
-  never seen side by side in the news text;
-- neither `a` nor `b` forms a word with its other neighbour;
+- `a b` is no known word, alone or with up to two neighbours on either side, and was never
+  seen side by side in the news text;
+- neither `a` nor `b` makes a known word with its own neighbours, names included;
 - the syllable changed rarely stands alone as a word in news text, and the one kept is
   mostly part of longer words (so `không đội` never becomes `không đổi`);
-- the change is one edit of the rhyme: the tone mark, a vowel mark (`u`/`ư`, `d`/`đ`), or one
+- the change is one edit of the rhyme: the tone mark, a vowel mark (`u`/`ư`), `d`/`đ`, or one
   letter dropped or doubled (`trển` -> `triển`, `tầng` -> `tần`), never the first consonant;
-- the result is an everyday dictionary word, and it is the only such one-edit candidate;
+- the result is an everyday word, and it is the only such one-edit candidate;
 - the syllable changed is not the last of a text that stops without punctuation (a page
   excerpt cut off mid-word: `chất lư` is `chất lượng`, not `chất lưu`).
 """
