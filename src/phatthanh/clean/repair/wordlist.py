@@ -79,44 +79,27 @@ def load_wordlist() -> WordList | None:
 
 def read_wordlist(dictionary: Path, everyday: Path, news: Path) -> WordList:
     """Build a WordList from a dictionary, an everyday-word list and segmented news text."""
-    key = _Keys()
-    words: set[str] = set()
-    lowercase: set[str] = set()
-    for entry in _read(dictionary).splitlines():
-        joined = " ".join(map(key.__getitem__, entry.lower().replace("-", " ").split()))
-        words.add(joined)
-        if entry == entry.lower():
-            lowercase.add(joined)
-    syllables = frozenset(key.values())
-    alone: Counter[str] = Counter()
-    seen: Counter[str] = Counter()
+    key = _Keys().__getitem__
+    entries = [e for e in _read(dictionary).split("\n") if e.strip()]
+    keys = [" ".join(map(key, e.lower().replace("-", " ").split())) for e in entries]
+    lowercase = {k for e, k in zip(entries, keys, strict=True) if e == e.lower()}
+    syllables = frozenset(s for k in keys for s in k.split())
+    # one word a line (its gold form before the first tab), a blank line after each sentence
+    gold = [line.split("\t", 1)[0].strip() for line in _read(news).lower().split("\n")]
+    news_words = {" ".join(map(key, w.split())) for w in gold if " " in w}
     pairs: set[str] = set()
-    news_words: set[str] = set()
-    previous = ""
-    for line in _read(news).lower().splitlines():
-        parts = [key[part] for part in line.split("\t", 1)[0].split()]
-        if not parts:  # a blank line ends a sentence
-            previous = ""
-            continue
-        if len(parts) == 1:
-            alone[parts[0]] += 1
-        else:
-            news_words.add(" ".join(parts))
-        seen.update(parts)
-        if previous:
-            pairs.add(f"{previous} {parts[0]}")
-        pairs.update(f"{a} {b}" for a, b in pairwise(parts))
-        previous = parts[-1]
+    for sentence in "\n".join(gold).split("\n\n"):
+        pairs.update(map(" ".join, pairwise(map(key, sentence.split()))))
     everyday_words: set[str] = set()
     if everyday.is_file():
-        for entry in _read(everyday).lower().splitlines():
-            everyday_words.add(" ".join(map(key.__getitem__, entry.replace("-", " ").split())))
+        for entry in _read(everyday).lower().split("\n"):
+            everyday_words.add(" ".join(map(key, entry.replace("-", " ").split())))
     return WordList(
-        words=frozenset(words | news_words),
+        words=frozenset(keys) | news_words,
         common_words=frozenset(lowercase & (everyday_words | news_words)),
         syllables=syllables,
-        alone=alone,
-        seen=seen,
+        alone=Counter(key(w) for w in gold if w and " " not in w),
+        seen=Counter(map(key, " ".join(gold).split())),
         pairs=frozenset(pairs),
     )
 
