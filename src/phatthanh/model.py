@@ -108,6 +108,7 @@ class Segment:
     spoken: str
     paragraph: int = 0  # paragraph index inside its part, for pause lengths
     residue: tuple[Residue, ...] = ()
+    repairs: tuple[str, ...] = ()  # typing repairs, `'before' -> 'after' (rule)`
 
 
 @dataclass(frozen=True)

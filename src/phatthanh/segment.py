@@ -81,7 +81,7 @@ def _segments(
     for display in _pieces(display_text, speech.max_segment_chars):
         spoken = normalizer.normalize(display)
         if spoken.text.strip(" .,;:!?…-"):
-            yield Segment(kind, display, spoken.text, paragraph, spoken.residue)
+            yield Segment(kind, display, spoken.text, paragraph, spoken.residue, spoken.repairs)
 
 
 def _pieces(text: str, max_chars: int) -> Iterator[str]:

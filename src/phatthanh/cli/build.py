@@ -186,7 +186,11 @@ def _show(path: Path) -> str:
     default="text",
     help="Side by side text, or JSON for other programs.",
 )
-@click.option("--explain", is_flag=True, help="List every input line as kept or dropped, and why.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="List every input line as kept or dropped, and why, and every typing repair.",
+)
 @click.option("--residue", is_flag=True, help="Only list what the voice would still misread.")
 @click.option("--since", help="Portal feeds: only articles published on or after YYYY-MM-DD.")
 @click.option("--latest", type=int, help="Portal feeds: only the newest N articles.")
@@ -265,6 +269,9 @@ def _echo_explain(item: Script) -> None:
     for d in item.article.decisions:
         mark = "keep" if d.kept else "drop"
         click.echo(f"{d.line_no:4d} {mark} {d.rule:<22} {d.text[:90]}")
+    for number, seg in enumerate(item.segments, start=1):
+        for repair in seg.repairs:
+            click.echo(f"     repair in segment {number}: {repair}")
     click.echo()
 
 
