@@ -28,9 +28,20 @@ def spell(token: str) -> str:
 
 @dataclass(frozen=True)
 class ContextRule:
+    """`token` reads `spoken` when the text after it matches `next_pattern` and the text
+    before it ends with `prev_pattern` (either may be absent)."""
+
     token: str
     next_pattern: re.Pattern[str] | None
+    prev_pattern: re.Pattern[str] | None
     spoken: str
+
+    def matches(self, text: str, start: int, end: int) -> bool:
+        if self.next_pattern is not None and not self.next_pattern.match(text, end):
+            return False
+        return self.prev_pattern is None or bool(
+            self.prev_pattern.search(text, max(0, start - 40), start)
+        )
 
 
 class Lexicon:
@@ -42,17 +53,29 @@ class Lexicon:
         )
         self.codes: dict[str, str] = dict(data["codes"])
         words: dict[str, str] = {**data["words"], **data["dotted"]}
-        self.known: frozenset[str] = frozenset(words) | frozenset(station)
+        self.known: frozenset[str] = (
+            frozenset(words)
+            | frozenset(station)
+            | frozenset(
+                rule["token"]
+                for rule in data["context"]
+                if "next" not in rule and "prev" not in rule
+            )
+        )
         self._station = _alternation(station)
         self._station_map = dict(station)
         self._words = _alternation(words)
         self._words_map = words
         self._context: dict[str, list[ContextRule]] = {}
         for rule in data["context"]:
-            nxt = rule.get("next")
-            compiled = re.compile(r"\s*(?:" + nxt + ")") if nxt else None
+            nxt, prev = rule.get("next"), rule.get("prev")
             self._context.setdefault(rule["token"], []).append(
-                ContextRule(rule["token"], compiled, rule["spoken"])
+                ContextRule(
+                    rule["token"],
+                    re.compile(r"\s*(?:" + nxt + ")") if nxt else None,
+                    re.compile("(?:" + prev + r")\s*$") if prev else None,
+                    rule["spoken"],
+                )
             )
         self._context_tokens = re.compile(
             _BOUNDARY_BEFORE + "(" + "|".join(map(re.escape, self._context)) + ")" + r"(?![\w/&-])"
@@ -68,11 +91,17 @@ class Lexicon:
         return text
 
     def _context_sub(self, match: re.Match[str]) -> str:
-        following = match.string[match.end() :]
         for rule in self._context[match.group(1)]:
-            if rule.next_pattern is None or rule.next_pattern.match(following):
+            if rule.matches(match.string, match.start(), match.end()):
                 return rule.spoken
         return match.group(0)
+
+    def expands(self, text: str, start: int, end: int) -> bool:
+        """Would `apply` read the token text[start:end] as an abbreviation here?"""
+        token = text[start:end]
+        if token in self._station_map or token in self._words_map:
+            return True
+        return any(rule.matches(text, start, end) for rule in self._context.get(token, ()))
 
 
 def _alternation(words: Mapping[str, str]) -> re.Pattern[str] | None:

@@ -1,0 +1,39 @@
+"""Marks and symbols that real pages carry and a voice must not read (readings decided from
+real pages, ../shared/specs/vietnamese-speech.md): end markers, list bullets, `v.v.`,
+hashtags, glued tokens and numbers written with the wrong separators.
+"""
+
+from __future__ import annotations
+
+import re
+
+# `./.` closes an article; `1/.` numbers a list item. Neither slash is spoken.
+END_MARKER = re.compile(r"\s*\./\.")
+LIST_MARKER = re.compile(r"(?m)^(\s*\d{1,2})/\.")
+# A bullet at the start of a line (`+ Buổi sáng`, `* Ghi chú`, `• `) is layout, not `cộng`.
+BULLET = re.compile(r"(?m)^[ \t]*[+*•·▪►-][ \t]+")
+ETC = re.compile(r"[.…]*\s*\bv\.{1,3}\s?v\b([.…]*)")
+HASHTAG = re.compile(r"(?<![\w&])#\w+")
+UNDERSCORE = re.compile(r"(?<=\w)_+(?=\w)")
+# A number glued to a capitalised word (`4Gia Lai` in a table row) gets a space.
+GLUED_WORD = re.compile(r"(?<=\d)(?=[A-ZĐ][^\W\d_])")
+# `13,200.000` mixes a thousands comma with thousands dots: it is 13.200.000.
+MIXED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}),(\d{3}(?:\.\d{3})+)(?![\d,]|\.\d)")
+# `97.9%`, `2.5 triệu`: a dot followed by one or two digits cannot group thousands, so before
+# a percent sign or a quantity word it is a decimal point.
+DOT_DECIMAL = re.compile(
+    r"(?<![\d.,])(\d+)\.(\d{1,2})(?=\s?(?:%|triệu|tỷ|nghìn|ngàn|lần|điểm|ha|km|kg|tấn|m\b))"
+)
+
+
+def tidy(text: str) -> str:
+    """Remove or rewrite the marks above; runs before dates and numbers."""
+    text = END_MARKER.sub(".", text)
+    text = LIST_MARKER.sub(r"\1.", text)
+    text = BULLET.sub("", text)
+    text = ETC.sub(lambda m: " vân vân" + ("." if m.group(1) else ""), text)
+    text = HASHTAG.sub("", text)
+    text = UNDERSCORE.sub(" ", text)
+    text = GLUED_WORD.sub(" ", text)
+    text = MIXED_THOUSANDS.sub(r"\1.\2", text)
+    return DOT_DECIMAL.sub(r"\1,\2", text)
