@@ -32,7 +32,7 @@ PHONE = re.compile(r"(?<![\w.,])(\+84[ .-]?|0)(\d{2,3})([ .-]?)(\d{3,4})\3(\d{3,
 AREA_CODE_PHONE = re.compile(r"\((0\d{2,3})\)\s?(\d{3,4})[ .]?(\d{3,4})(?![\w]|[.,]\d)")
 HOTLINE = re.compile(r"(?<![\w.,])(1[89]00)([ .]?)(\d{3,4})(?:\2(\d{2,4}))?(?![\w]|[.,]\d)")
 SHORT_HOTLINE = re.compile(
-    r"(?i)(đường dây nóng|hotline|số máy|điện thoại|gọi|tổng đài)(:?\s+)(1\d{2,3})\b"
+    r"(?i)(đường dây nóng|hotline|số máy|điện thoại|tổng đài)(:?\s+)(1\d{2,3})\b"
 )
 
 

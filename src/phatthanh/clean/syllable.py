@@ -29,6 +29,9 @@ _RIME = (
     r"|ư|ưa|ưi|ưu|ư(?:c|m|n|ng|t)|ươ(?:c|i|m|n|ng|p|t|u)|y)"
 )
 _SYLLABLE = re.compile(_ONSET + "(" + _RIME + ")")
+# Pages typed without diacritics drop the vowel letters too (`TUYET` for `TUYỆT`): the same
+# rimes with ă â ê ô ơ ư folded to their plain letters.
+_UNMARKED = re.compile(_ONSET + "(" + _RIME.translate(str.maketrans("ăâêôơư", "aaeoou")) + ")")
 # c, g, ng are written k, gh, ngh before i, e, ê (and y); k, gh, ngh only there
 _FRONT = ("i", "e", "ê", "y")
 
@@ -43,7 +46,10 @@ def plain(token: str) -> str:
 @lru_cache(maxsize=16384)
 def is_syllable(token: str) -> bool:
     """True when the token is spelled as one Vietnamese syllable (any case, any tone)."""
-    match = _SYLLABLE.fullmatch(plain(token))
+    folded = plain(token)
+    match = _SYLLABLE.fullmatch(folded)
+    if match is None and folded.isascii():
+        match = _UNMARKED.fullmatch(folded)
     if match is None:
         return False
     onset, rime = match.group(1) or "", match.group(2)
