@@ -62,6 +62,7 @@ ROMAN_TRIGGER = re.compile(
     r"|chương|thế kỷ|thế kỉ|mục|điều|thứ|cấp|đợt|giai đoạn|vòng|tập))(\s*)([IVXLC]+)(?!\w)"
 )
 ROMAN_HEADING = re.compile(r"(?m)^([IVX]{1,4})\.\s")
+_ROMAN_LETTER = re.compile(r"[IVXLC]")
 
 
 def dates(text: str, say: Say) -> str:
@@ -122,23 +123,36 @@ def dates(text: str, say: Say) -> str:
         mo = int(m.group(2))
         return f"{m.group(1)}{MONTHS[mo]}" if 1 <= mo <= 12 else m.group(0)
 
-    text = DATE_RANGE.sub(date_range, text)
-    text = FULL_DATE.sub(full, text)
-    text = DAY_LIST.sub(
-        lambda m: day_list("", m.group(1), m.group(2), m.group(3), m.group(4)) or m.group(0),
-        text,
-    )
-    text = DAY_LIST_DOT.sub(
-        lambda m: day_list(m.group(1), m.group(2), m.group(3), m.group(4), None) or m.group(0),
-        text,
-    )
-    text = SHORT_DATE.sub(short, text)
-    text = SHORT_DATE_DOT.sub(short, text)
-    text = MONTH_YEAR.sub(month_year, text)
-    text = QUARTER.sub(quarter, text)
-    text = BARE_DAY_MONTH.sub(bare, text)
-    text = DAY_MONTH_WORDS.sub(day_month_words, text)
-    return MONTH_NAME.sub(month_name, text)
+    # Each pattern runs only when the characters it needs are there (throughput).
+    slash, dot, dash = "/" in text, "." in text, "-" in text or "–" in text
+    if dash:
+        text = DATE_RANGE.sub(date_range, text)
+    if slash or dot or dash:
+        text = FULL_DATE.sub(full, text)
+    if slash:
+        text = DAY_LIST.sub(
+            lambda m: day_list("", m.group(1), m.group(2), m.group(3), m.group(4)) or m.group(0),
+            text,
+        )
+        text = SHORT_DATE.sub(short, text)
+    if dot:
+        text = DAY_LIST_DOT.sub(
+            lambda m: day_list(m.group(1), m.group(2), m.group(3), m.group(4), None) or m.group(0),
+            text,
+        )
+    if dot or dash:
+        text = SHORT_DATE_DOT.sub(short, text)
+    month = "háng" in text
+    if month:
+        text = MONTH_YEAR.sub(month_year, text)
+    if "uý" in text:
+        text = QUARTER.sub(quarter, text)
+    if slash:
+        text = BARE_DAY_MONTH.sub(bare, text)
+    if month:
+        text = DAY_MONTH_WORDS.sub(day_month_words, text)
+        text = MONTH_NAME.sub(month_name, text)
+    return text
 
 
 def times(text: str, say: Say) -> str:
@@ -160,13 +174,20 @@ def times(text: str, say: Say) -> str:
     def number(value: str | None) -> int | None:
         return int(value) if value else None
 
-    text = TIME_RANGE.sub(r"\1 đến \2", text)
-    text = TIME_COLON.sub(
-        lambda m: clock(int(m.group(1)), int(m.group(2)), number(m.group(3)), m.group(4)),
-        text,
-    )
-    text = TIME_H.sub(lambda m: clock(int(m.group(1)), number(m.group(2)), None, m.group(3)), text)
-    return TIME_G.sub(lambda m: clock(int(m.group(1)), int(m.group(2))), text)
+    if "-" in text or "–" in text:
+        text = TIME_RANGE.sub(r"\1 đến \2", text)
+    if ":" in text:
+        text = TIME_COLON.sub(
+            lambda m: clock(int(m.group(1)), int(m.group(2)), number(m.group(3)), m.group(4)),
+            text,
+        )
+    if "h" in text:
+        text = TIME_H.sub(
+            lambda m: clock(int(m.group(1)), number(m.group(2)), None, m.group(3)), text
+        )
+    if "g" in text:
+        text = TIME_G.sub(lambda m: clock(int(m.group(1)), int(m.group(2))), text)
+    return text
 
 
 def roman(text: str, say: Say) -> str:
@@ -181,6 +202,8 @@ def roman(text: str, say: Say) -> str:
         words = ordinal_words(value) if trigger.lower().endswith("thứ") else say.num(value)
         return f"{trigger} {words}"
 
+    if not _ROMAN_LETTER.search(text):
+        return text
     text = ROMAN_TRIGGER.sub(sub, text)
     return ROMAN_HEADING.sub(
         lambda m: f"{say.num(v)}. " if (v := roman_value(m.group(1))) else m.group(0), text

@@ -27,6 +27,8 @@ _ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "ĐH": "đường huy�
 CHAINAGE = re.compile(r"(?<!\w)(?:[Kk]m\s?(\d+)\s?\+\s?(\d+)|Km\s?(\d+))(?![\w+])")
 ADDRESS_PART = re.compile(rf"(^|[,;(]\s*|\s[-–]\s)([PQXH])\.\s?(?=\d|[{_UP}])", re.M)
 _PARTS = {"P": "phường", "Q": "quận", "X": "xã", "H": "huyện"}
+_ROAD_LETTERS = re.compile(r"QL|ĐT|ĐH|TL|HL")
+_ADDRESS_LETTER = re.compile(r"[PQXH]\.")
 TOWN = re.compile(rf"(?<![\w.])TT\.\s?(?=[{_UP}])")
 PHONE = re.compile(r"(?<![\w.,])(\+84[ .-]?|0)(\d{2,3})([ .-]?)(\d{3,4})\3(\d{3,4})(?![\w]|[.,]\d)")
 AREA_CODE_PHONE = re.compile(r"\((0\d{2,3})\)\s?(\d{3,4})[ .]?(\d{3,4})(?![\w]|[.,]\d)")
@@ -48,10 +50,15 @@ def roads(text: str) -> str:
             return f"ki-lô-mét {m.group(3)}"
         return f"ki-lô-mét {m.group(1)} cộng {m.group(2)}"
 
-    text = ROAD.sub(road, text)
-    text = CHAINAGE.sub(chainage, text)
-    text = ADDRESS_PART.sub(lambda m: f"{m.group(1)}{_PARTS[m.group(2)]} ", text)
-    return TOWN.sub("thị trấn ", text)
+    if _ROAD_LETTERS.search(text):
+        text = ROAD.sub(road, text)
+    if "m" in text:
+        text = CHAINAGE.sub(chainage, text)
+    if _ADDRESS_LETTER.search(text):
+        text = ADDRESS_PART.sub(lambda m: f"{m.group(1)}{_PARTS[m.group(2)]} ", text)
+    if "TT." in text:
+        text = TOWN.sub("thị trấn ", text)
+    return text
 
 
 def phones(text: str) -> str:
@@ -72,7 +79,11 @@ def phones(text: str) -> str:
     def grouped(*groups: str | None) -> str:
         return ", ".join(digit_words(g) for g in groups if g)
 
-    text = AREA_CODE_PHONE.sub(lambda m: grouped(m.group(1), m.group(2), m.group(3)), text)
+    if "0" not in text and "1" not in text:
+        return text
+    if "(0" in text:
+        text = AREA_CODE_PHONE.sub(lambda m: grouped(m.group(1), m.group(2), m.group(3)), text)
     text = PHONE.sub(phone, text)
-    text = HOTLINE.sub(lambda m: grouped(m.group(1), m.group(3), m.group(4)), text)
+    if "00" in text:
+        text = HOTLINE.sub(lambda m: grouped(m.group(1), m.group(3), m.group(4)), text)
     return SHORT_HOTLINE.sub(lambda m: m.group(1) + m.group(2) + digit_words(m.group(3)), text)

@@ -53,6 +53,9 @@ ADDRESS = re.compile(
 )
 
 
+_ADDRESS_HINT = re.compile(r"@|://|www\.|\.(?:vn|com|net|org|gov)\b", re.I)
+
+
 class Rules:
     """The reading rules, bound to one SpeechSettings."""
 
@@ -99,17 +102,22 @@ class Rules:
 
     # --- numbers, units, money ----------------------------------------------------------
     def units(self, text: str) -> str:
-        text = PERCENT.sub(r"\1 phần trăm", text)
-        text = PER_UNIT.sub(lambda m: " trên " + _UNIT_WORDS.get(m.group(1), m.group(1)), text)
+        if "%" in text:
+            text = PERCENT.sub(r"\1 phần trăm", text)
+        if "/" in text:
+            text = PER_UNIT.sub(lambda m: " trên " + _UNIT_WORDS.get(m.group(1), m.group(1)), text)
         text = NUMBER_UNIT.sub(lambda m: f"{m.group(1)} {_UNIT_WORDS[m.group(2)]}", text)
         return LONE_UNIT.sub(lambda m: _UNIT_WORDS[m.group(1)], text)
 
     def numbers(self, text: str) -> str:
-        text = RATIO.sub(lambda m: f"{m.group(1)} trên {m.group(2)}", text)
+        if "/" in text:
+            text = RATIO.sub(lambda m: f"{m.group(1)} trên {m.group(2)}", text)
         text = ORDINAL.sub(lambda m: f"{m.group(1)} {ordinal_words(int(m.group(2)))}", text)
-        text = RANGE.sub(r"\1 đến \2", text)
+        if "-" in text or "–" in text:
+            text = RANGE.sub(r"\1 đến \2", text)
         text = DIGIT_LETTER.sub(r"\1 \2", text)
-        text = DOTTED.sub(r"\1 chấm \2", text)
+        if "." in text:
+            text = DOTTED.sub(r"\1 chấm \2", text)
         return NUMBER.sub(self._number, text)
 
     def _number(self, m: re.Match[str]) -> str:
@@ -127,6 +135,8 @@ class Rules:
         return self.num(int(integer))
 
     def addresses(self, text: str) -> str:
+        if not _ADDRESS_HINT.search(text):
+            return text
         if self.s.addresses == "drop":
             return ADDRESS.sub("", text)
 

@@ -26,14 +26,27 @@ DOT_DECIMAL = re.compile(
 )
 
 
+_BULLET_CHAR = re.compile(r"[+*•·▪►-]")
+_DIGIT = re.compile(r"\d")
+
+
 def tidy(text: str) -> str:
     """Remove or rewrite the marks above; runs before dates and numbers."""
-    text = END_MARKER.sub(".", text)
-    text = LIST_MARKER.sub(r"\1.", text)
-    text = BULLET.sub("", text)
-    text = ETC.sub(lambda m: " vân vân" + ("." if m.group(1) else ""), text)
-    text = HASHTAG.sub("", text)
-    text = UNDERSCORE.sub(" ", text)
-    text = GLUED_WORD.sub(" ", text)
-    text = MIXED_THOUSANDS.sub(r"\1.\2", text)
-    return DOT_DECIMAL.sub(r"\1,\2", text)
+    if "/." in text:
+        text = END_MARKER.sub(".", text)
+        text = LIST_MARKER.sub(r"\1.", text)
+    if _BULLET_CHAR.search(text):
+        text = BULLET.sub("", text)
+    if "v." in text:
+        text = ETC.sub(lambda m: " vân vân" + ("." if m.group(1) else ""), text)
+    if "#" in text:
+        text = HASHTAG.sub("", text)
+    if "_" in text:
+        text = UNDERSCORE.sub(" ", text)
+    if _DIGIT.search(text):
+        text = GLUED_WORD.sub(" ", text)
+        if "," in text:
+            text = MIXED_THOUSANDS.sub(r"\1.\2", text)
+        if "." in text:
+            text = DOT_DECIMAL.sub(r"\1,\2", text)
+    return text
