@@ -5,9 +5,9 @@ pages, ../shared/specs/vietnamese-speech.md).
   road (`đường tỉnh`) unless a phone number follows (phone numbers start with 0); `ĐH` a
   district road, `TL`/`HL` the older tỉnh lộ/hương lộ.
 - `Km 82+500`, `km82+500` chainages: `ki-lô-mét tám mươi hai cộng năm trăm`.
-- `P.`/`Q.`/`X.`/`H.` in an address (after a comma or at the start, before a name or a
-  number) are phường, quận, xã, huyện; `TT.` before a name is thị trấn. Elsewhere a
-  capital and a dot is a person's initial and is left alone.
+- `P.`/`Q.`/`X.`/`H.` in an address (after a comma, before a name or a number) are
+  phường, quận, xã, huyện; `TT.` before a name is thị trấn. Elsewhere (and at the start of
+  a line) a capital and a dot is a person's initial and is left alone.
 - Phones and hotlines are read digit by digit in their written groups, a pause per group:
   `0912.345.678`, `(0254) 3732.318`, `1900 1234`.
 """
@@ -25,7 +25,8 @@ ROAD = re.compile(
 _ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "ĐH": "đường huyện", "TL": "tỉnh lộ",
           "HL": "hương lộ"}  # fmt: skip
 CHAINAGE = re.compile(r"(?<!\w)(?:[Kk]m\s?(\d+)\s?\+\s?(\d+)|Km\s?(\d+))(?![\w+])")
-ADDRESS_PART = re.compile(rf"(^|[,;(]\s*|\s[-–]\s)([PQXH])\.\s?(?=\d|[{_UP}])", re.M)
+# Not at the start of a line: `P. Hà` alone on a line is a byline initial.
+ADDRESS_PART = re.compile(rf"([,;(]\s*|\s[-–]\s)([PQXH])\.\s?(?=\d|[{_UP}])")
 _PARTS = {"P": "phường", "Q": "quận", "X": "xã", "H": "huyện"}
 _ROAD_LETTERS = re.compile(r"QL|ĐT|ĐH|TL|HL")
 _ADDRESS_LETTER = re.compile(r"[PQXH]\.")

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import re
 
+from phatthanh.clean.numbers import roman_value
+
 # `./.` closes an article; `1/.` numbers a list item. Neither slash is spoken.
 END_MARKER = re.compile(r"\s*\./\.")
 LIST_MARKER = re.compile(r"(?m)^(\s*\d{1,2})/\.")
 # A bullet at the start of a line (`+ Buổi sáng`, `* Ghi chú`, `• `) is layout, not `cộng`.
 BULLET = re.compile(r"(?m)^[ \t]*[+*•·▪►-][ \t]+")
 ETC = re.compile(r"[.…]*\s*\bv\.{1,3}\s?v\b([.…]*)")
-HASHTAG = re.compile(r"(?<![\w&])#\w+")
+HASHTAG = re.compile(r"(?<![\w&])#[^\W\d_]\w*")
 UNDERSCORE = re.compile(r"(?<=\w)_+(?=\w)")
+# `(ii)` numbers an item in a legal text: read as the number it is.
+ROMAN_ITEM = re.compile(r"\((i{1,3}|iv|vi{0,3}|ix|x)\)")
 # A number glued to a capitalised word (`4Gia Lai` in a table row) gets a space.
 GLUED_WORD = re.compile(r"(?<=\d)(?=[A-ZĐ][^\W\d_])")
 # `13,200.000` mixes a thousands comma with thousands dots: it is 13.200.000.
@@ -39,6 +43,8 @@ def tidy(text: str) -> str:
         text = BULLET.sub("", text)
     if "v." in text:
         text = ETC.sub(lambda m: " vân vân" + ("." if m.group(1) else ""), text)
+    if "(" in text:
+        text = ROMAN_ITEM.sub(lambda m: f"({roman_value(m.group(1).upper())})", text)
     if "#" in text:
         text = HASHTAG.sub("", text)
     if "_" in text:
