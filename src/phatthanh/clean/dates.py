@@ -41,7 +41,9 @@ SHORT_DATE_DOT = re.compile(
 )
 BARE_DAY_MONTH = re.compile(r"(?<![\w/.,-])(\d{1,2})/(\d{1,2})" + _END)
 # Words before x/y that make it a count (`đạt 8/10`, `thứ 3/9`), and words after a date.
-_COUNT_BEFORE = re.compile(r"(?i:thứ|hạng|đạt|có|được|gồm|với|là|chiếm|còn|trên)\s*$")
+_COUNT_BEFORE = re.compile(
+    r"(?i:thứ|hạng|đạt|có|được|gồm|với|là|chiếm|còn|trên|tỷ số|tỉ số|thắng|thua|hòa)\s*$"
+)
 _DATE_AFTER = re.compile(
     r"\s*(?:[,.;:)!?(–]|-|$|(?:năm|vừa|tới|này|hằng|hàng|tại|của|đến|lúc)(?!\w))"
 )

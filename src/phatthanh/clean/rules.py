@@ -26,7 +26,7 @@ ORDINAL = re.compile(r"(?i)(?<!\w)(thứ|hạng)\s+(\d+)(?![\w/]|[.,]\d)")
 RATIO = re.compile(r"(?<![\w/.,])(\d+)/(\d+)(?![\w/]|[.,]\d)")
 RANGE = re.compile(r"(?<![\w/.,-])(\d+(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
 # `1A`, `14B` (a road, a class, a block): the letter is said after the number.
-DIGIT_LETTER = re.compile(r"(?<![\w])(\d+)([A-Z])(?![\w])")
+DIGIT_LETTER = re.compile(r"(?<![\w])(\d+)([A-Z])(\d*)(?![\w])")
 # `2.1` (a section or a version; thousands groups have three digits) reads `hai chấm một`.
 DOTTED = re.compile(r"(?<![\w.,])(\d+)\.(\d{1,2})(?![\w]|[.,]\d)")
 NUMBER = re.compile(r"(?<![\w])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?!\w)")
@@ -47,7 +47,12 @@ LONE_UNIT = re.compile(r"(?<![\w/])(km2|km²|km|kg|m2|m²|m3|kWh|kVA)(?![\w²³/
 _UNIT_WORDS = {u: w for u, w in UNITS}
 _UNIT_ALT = "|".join(re.escape(u) for u, _ in sorted(UNITS, key=lambda x: -len(x[0])))
 NUMBER_UNIT = re.compile(rf"(\d)\s?({_UNIT_ALT})(?![\w²³])")
-PER_UNIT = re.compile(rf"(?<=\w)/({_UNIT_ALT}|người|hộ|năm|tháng|ngày|giờ|tấn|tạ|con)(?![\w²³])")
+PER_UNIT = re.compile(
+    rf"(?<=\w)/({_UNIT_ALT}|người|hộ|năm|tháng|ngày|giờ|tấn|tạ|con|h|s)(?![\w²³])"
+)
+_PER_TIME = {"h": "giờ", "s": "giây"}  # `m3/h`, `km/s`: only after a slash
+# `30 độ C`: the letter is the Celsius sign, not a word.
+DEGREE_C = re.compile(r"(?<=độ )C(?!\w)")
 ADDRESS = re.compile(
     r"(?i)\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:https?://|www\.)[^\s,;)]+|\b[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov)(?:/[^\s,;)]*)?\b"
 )
@@ -105,9 +110,15 @@ class Rules:
         if "%" in text:
             text = PERCENT.sub(r"\1 phần trăm", text)
         if "/" in text:
-            text = PER_UNIT.sub(lambda m: " trên " + _UNIT_WORDS.get(m.group(1), m.group(1)), text)
+            text = PER_UNIT.sub(lambda m: " trên " + self._per(m.group(1)), text)
         text = NUMBER_UNIT.sub(lambda m: f"{m.group(1)} {_UNIT_WORDS[m.group(2)]}", text)
+        if "độ C" in text:
+            text = DEGREE_C.sub("xê", text)
         return LONE_UNIT.sub(lambda m: _UNIT_WORDS[m.group(1)], text)
+
+    @staticmethod
+    def _per(unit: str) -> str:
+        return _PER_TIME.get(unit) or _UNIT_WORDS.get(unit, unit)
 
     def numbers(self, text: str) -> str:
         if "/" in text:
@@ -115,7 +126,7 @@ class Rules:
         text = ORDINAL.sub(lambda m: f"{m.group(1)} {ordinal_words(int(m.group(2)))}", text)
         if "-" in text or "–" in text:
             text = RANGE.sub(r"\1 đến \2", text)
-        text = DIGIT_LETTER.sub(r"\1 \2", text)
+        text = DIGIT_LETTER.sub(lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)}", text)
         if "." in text:
             text = DOTTED.sub(r"\1 chấm \2", text)
         return NUMBER.sub(self._number, text)
