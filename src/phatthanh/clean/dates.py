@@ -61,7 +61,8 @@ TIME_G = re.compile(r"(?<![\w,.])([01]?\d|2[0-3])g([0-5]\d)(?!\w)")  # southern 
 
 ROMAN_TRIGGER = re.compile(
     r"((?<!\w)(?i:khóa|khoá|kỳ họp thứ|kì họp thứ|đại hội|hội nghị lần thứ|lần thứ|quý|phần"
-    r"|chương|thế kỷ|thế kỉ|mục|điều|thứ|cấp|đợt|giai đoạn|vòng|tập))(\s*)([IVXLC]+)(?!\w)"
+    r"|chương|thế kỷ|thế kỉ|mục|điều|thứ|cấp|đợt|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản))"
+    r"(\s*)([IVXLC]+)(?!\w)"
 )
 ROMAN_HEADING = re.compile(r"(?m)^([IVX]{1,4})\.\s")
 _ROMAN_LETTER = re.compile(r"[IVXLC]")
@@ -198,9 +199,11 @@ def roman(text: str, say: Say) -> str:
 
     def sub(m: re.Match[str]) -> str:
         value = roman_value(m.group(3))
-        if value is None:
-            return m.group(0)
         trigger = m.group(1)
+        # a lone C or L is a letter (`khu C`), and only `khóa` is found glued (`khóaXII`)
+        glued = not m.group(2) and trigger.lower() not in ("khóa", "khoá")
+        if value is None or m.group(3) in ("C", "L") or glued:
+            return m.group(0)
         words = ordinal_words(value) if trigger.lower().endswith("thứ") else say.num(value)
         return f"{trigger} {words}"
 
