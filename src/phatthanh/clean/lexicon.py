@@ -78,7 +78,7 @@ class Lexicon:
                 )
             )
         self._context_tokens = re.compile(
-            _BOUNDARY_BEFORE + "(" + "|".join(map(re.escape, self._context)) + ")" + r"(?![\w/&-])"
+            "(" + "|".join(_whole(t) for t in sorted(self._context, key=len, reverse=True)) + ")"
         )
 
     def apply(self, text: str) -> str:
@@ -108,12 +108,16 @@ def _alternation(words: Mapping[str, str]) -> re.Pattern[str] | None:
     if not words:
         return None
     ordered = sorted(words, key=len, reverse=True)  # longest first: "CB,CC,VC" before "CC,VC"
-    # A lookahead on the possible first letters makes most positions fail at once.
-    first = "".join(sorted({re.escape(w[0]) for w in ordered}))
-    parts = []
-    for word in ordered:
-        escaped = re.escape(word)
-        before = _BOUNDARY_BEFORE if word[0].isalnum() else ""
-        after = _BOUNDARY_AFTER if word[-1].isalnum() else ""
-        parts.append(before + escaped + after)
-    return re.compile(f"(?=[{first}])(?:" + "|".join(parts) + ")")
+    return re.compile("(?:" + "|".join(_whole(w) for w in ordered) + ")")
+
+
+def _whole(word: str) -> str:
+    """The word as a whole token. The left boundary is checked after the first letter so
+    every alternative starts with a literal and the regex engine skips ahead to the
+    possible first letters instead of trying every position."""
+    escaped = re.escape(word)
+    after = _BOUNDARY_AFTER if word[-1].isalnum() else ""
+    if not word[0].isalnum():
+        return escaped + after
+    first = re.escape(word[0])
+    return first + r"(?<![\w/&.-]" + first + ")" + re.escape(word[1:]) + after

@@ -26,10 +26,12 @@ ORDINAL = re.compile(r"(?i)(?<!\w)(thứ|hạng)\s+(\d+)(?![\w/]|[.,]\d)")
 RATIO = re.compile(r"(?<![\w/.,])(\d+)/(\d+)(?![\w/]|[.,]\d)")
 RANGE = re.compile(r"(?<![\w/.,-])(\d+(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
 # `1A`, `14B` (a road, a class, a block): the letter is said after the number.
-DIGIT_LETTER = re.compile(r"(?<![\w])(\d+)([A-Z])(\d*)(?![\w])")
+DIGIT_LETTER = re.compile(r"(\d(?<!\w\d)\d*)([A-Z])(\d*)(?![\w])")
 # `2.1` (a section or a version; thousands groups have three digits) reads `hai chấm một`.
 DOTTED = re.compile(r"(?<![\w.,])(\d+)\.(\d{1,2})(?![\w]|[.,]\d)")
-NUMBER = re.compile(r"(?<![\w])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?!\w)")
+# The left boundary is checked after the first digit (`\d(?<!\w\d)`) so the regex engine
+# can skip to digits instead of trying every position.
+NUMBER = re.compile(r"(\d(?<!\w\d)(?:\d{0,2}(?:\.\d{3})+|\d*))(?:,(\d+))?(?!\w)")
 PERCENT = re.compile(r"(\d)\s*%")
 UNITS: tuple[tuple[str, str], ...] = (
     ("km²", "ki-lô-mét vuông"), ("km2", "ki-lô-mét vuông"), ("m²", "mét vuông"),
@@ -123,7 +125,8 @@ class Rules:
     def numbers(self, text: str) -> str:
         if "/" in text:
             text = RATIO.sub(lambda m: f"{m.group(1)} trên {m.group(2)}", text)
-        text = ORDINAL.sub(lambda m: f"{m.group(1)} {ordinal_words(int(m.group(2)))}", text)
+        if "hứ" in text or "ạng" in text:
+            text = ORDINAL.sub(lambda m: f"{m.group(1)} {ordinal_words(int(m.group(2)))}", text)
         if "-" in text or "–" in text:
             text = RANGE.sub(r"\1 đến \2", text)
         text = DIGIT_LETTER.sub(lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)}", text)
