@@ -40,9 +40,11 @@ SHORT_DATE_DOT = re.compile(
     r"(\d{1,2})" + _END + r"(?!\s*(?i:tháng))"
 )
 BARE_DAY_MONTH = re.compile(r"(?<![\w/.,-])(\d{1,2})/(\d{1,2})" + _END)
-# Words before x/y that make it a count (`đạt 8/10`, `thứ 3/9`), and words after a date.
+# Words before x/y that make it a count or a name (`đạt 8/10`, `thứ 3/9`, `lớp 5/1`,
+# `hẻm 12/3`), and words after a date.
 _COUNT_BEFORE = re.compile(
-    r"(?i:thứ|hạng|đạt|có|được|gồm|với|là|chiếm|còn|trên|tỷ số|tỉ số|thắng|thua|hòa)\s*$"
+    r"(?i:thứ|hạng|đạt|có|được|gồm|với|là|chiếm|còn|trên|tỷ số|tỉ số|thắng|thua|hòa"
+    r"|lớp|phòng|số|nhà|lô|thửa|hẻm|kiệt|ngõ)\s*$"
 )
 _DATE_AFTER = re.compile(
     r"\s*(?:[,.;:)!?(–]|-|$|(?:năm|vừa|tới|này|hằng|hàng|tại|của|đến|lúc)(?!\w))"
