@@ -32,6 +32,11 @@ DAY_LIST = re.compile(
 DAY_LIST_DOT = re.compile(
     r"((?<!\w)(?i:ngày|từ ngày|từ)\s+)(\d{1,2})((?:\s*[-–]\s*\d{1,2})+)\.(\d{1,2})" + _END
 )
+# `từ ngày 15/3 - 20/3`: two day/month dates joined by a dash after a date word.
+SHORT_RANGE = re.compile(
+    rf"((?<!\w)(?i:{_DATE_WORDS})\s+(?:(?i:ngày)\s+)?)(\d{{1,2}})/(\d{{1,2}})\s*[–-]\s*"
+    r"(\d{1,2})/(\d{1,2})" + _END
+)
 SHORT_DATE = re.compile(
     rf"((?<!\w)(?i:{_DATE_WORDS})\s+(?:(?i:ngày)\s+)?)(\d{{1,2}})/(\d{{1,2}})" + _END
 )
@@ -99,6 +104,11 @@ def dates(text: str, say: Say) -> str:
         out = say.date(int(m.group(2)), int(m.group(3)), None, m.group(1))
         return out if out is not None else m.group(0)
 
+    def short_range(m: re.Match[str]) -> str:
+        first = say.date(int(m.group(2)), int(m.group(3)), None, m.group(1))
+        second = say.date(int(m.group(4)), int(m.group(5)))
+        return f"{first} đến {second}" if first and second else m.group(0)
+
     def bare(m: re.Match[str]) -> str:
         d, mo = int(m.group(1)), int(m.group(2))
         before = m.string[max(0, m.start() - 12) : m.start()]
@@ -139,6 +149,8 @@ def dates(text: str, say: Say) -> str:
             lambda m: day_list("", m.group(1), m.group(2), m.group(3), m.group(4)) or m.group(0),
             text,
         )
+        if dash:
+            text = SHORT_RANGE.sub(short_range, text)
         text = SHORT_DATE.sub(short, text)
     if dot:
         text = DAY_LIST_DOT.sub(
