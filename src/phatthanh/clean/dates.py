@@ -61,6 +61,7 @@ QUARTER = re.compile(r"(?i)(quý\s+)([IV]{1,3}|\d)[/-](\d{4})(?!\w)")
 
 _CLOCK = r"\d{1,2}(?:[:hg]\d{2}|h|\s?giờ(?:\s?\d{1,2}(?:\s?phút)?)?)"
 TIME_RANGE = re.compile(rf"(?<![\w:.,])({_CLOCK})\s*[–-]\s*({_CLOCK})(?![\w:])")
+# AM/PM (SA/CH in Vietnamese software) after a clock time: sáng, trưa, chiều or tối.
 _HALF = r"(?:\s?(AM|PM|am|pm|SA|CH|sa|ch)(?!\w))?"
 TIME_COLON = re.compile(r"(?<![\w:,.])([01]?\d|2[0-4]):([0-5]?\d)(?::([0-5]\d))?(?![\w:])" + _HALF)
 TIME_H = re.compile(r"(?<![\w,.])([01]?\d|2[0-4])\s?h(?:([0-5]\d)(?:'|p|ph)?)?(?!\w)" + _HALF)

@@ -14,8 +14,11 @@ END_MARKER = re.compile(r"\s*\./\.")
 LIST_MARKER = re.compile(r"(?m)^(\s*\d{1,2})/\.")
 # A bullet at the start of a line (`+ Buổi sáng`, `* Ghi chú`, `• `) is layout, not `cộng`.
 BULLET = re.compile(r"(?m)^[ \t]*[+*•·▪►-][ \t]+")
+# `v.v.`, `v.v…`, `...v...v.` (and so on) is said `vân vân`, not spelled.
 ETC = re.compile(r"[.…]*\s*\bv\.{1,3}\s?v\b([.…]*)")
+# `#tenxa` share tags are page furniture: dropped (a number after `#` is kept).
 HASHTAG = re.compile(r"(?<![\w&])#[^\W\d_]\w*")
+# `4_NQ` (file-name style) joins two words: a space.
 UNDERSCORE = re.compile(r"(?<=\w)_+(?=\w)")
 # `(ii)` numbers an item in a legal text: read as the number it is.
 ROMAN_ITEM = re.compile(r"\((i{1,3}|iv|vi{0,3}|ix|x)\)")
