@@ -17,8 +17,10 @@ _LETTERS = {
     "R": "e-rờ", "S": "ét-xì", "T": "tê", "U": "u", "Ư": "ư", "V": "vê", "W": "vê kép",
     "X": "ích-xì", "Y": "i dài", "Z": "dét",
 }  # fmt: skip
-_BOUNDARY_BEFORE = r"(?<![\w/&.-])"
-_BOUNDARY_AFTER = r"(?![\w/&-])"
+# A hyphen is a boundary (`Đảng ủy-HĐND-UBND`): joined keys (`KT-XH`) are longer and are
+# tried first. Slash, ampersand and dot are not (`CC,VC`, `TT&TT`, `TP.` are keys).
+_BOUNDARY_BEFORE = r"(?<![\w/&.])"
+_BOUNDARY_AFTER = r"(?![\w/&])"
 
 
 def spell(token: str) -> str:
@@ -120,4 +122,4 @@ def _whole(word: str) -> str:
     if not word[0].isalnum():
         return escaped + after
     first = re.escape(word[0])
-    return first + r"(?<![\w/&.-]" + first + ")" + re.escape(word[1:]) + after
+    return first + r"(?<![\w/&.]" + first + ")" + re.escape(word[1:]) + after
