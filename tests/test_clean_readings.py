@@ -87,3 +87,15 @@ def test_no_marked_capital_word_on_real_pages_is_spelled() -> None:
             spoken = NORMALIZER.normalize(line)
             spelled += [f"{page.name}: {r.text}" for r in spoken.residue if has_marks(r.text)]
     assert spelled == []
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="real-page corpus ../shared/corpus absent")
+def test_real_page_lines_read_the_same_when_read_again() -> None:
+    """Spoken text is a fixed point: no rule undoes or re-reads another's output."""
+    unstable = []
+    for page in sorted(CORPUS.glob("*.txt")):
+        for line in page.read_text("utf-8").splitlines()[1:]:
+            once = NORMALIZER.normalize(line).text
+            if NORMALIZER.normalize(once).text != once:
+                unstable.append(f"{page.name}: {once[:80]}")
+    assert unstable == []

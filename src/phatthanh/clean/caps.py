@@ -82,7 +82,8 @@ def read_capitals(text: str, expands: Expands) -> str:
 def _is_word(text: str, tok: re.Match[str], heading: bool, expands: Expands) -> bool:
     word = tok.group(0)
     marked = has_marks(word)
-    if (len(word) == 1 and not marked) or not is_syllable(word):
+    # a single capital (`Ô-cốp`, `Ý kiến`, `A Dơi`) is a word of its own only inside a heading
+    if (len(word) == 1 and not (marked and heading)) or not is_syllable(word):
         return False
     if roman_value(word) is not None and (
         _ROMAN_BEFORE.search(text, max(0, tok.start() - 16), tok.start())
