@@ -89,7 +89,7 @@ class Lexicon:
             text = self._station.sub(lambda m: self._station_map[m.group(0)], text)
         text = self._context_tokens.sub(self._context_sub, text)
         if self._words is not None:
-            text = self._words.sub(lambda m: self._words_map[m.group(0)], text)
+            text = self._words.sub(lambda m: _spaced(self._words_map[m.group(0)], m), text)
         return text
 
     def _context_sub(self, match: re.Match[str]) -> str:
@@ -104,6 +104,12 @@ class Lexicon:
         if token in self._station_map or token in self._words_map:
             return True
         return any(rule.matches(text, start, end) for rule in self._context.get(token, ()))
+
+
+def _spaced(spoken: str, match: re.Match[str]) -> str:
+    """A dotted abbreviation glued to the next word (`TP.Đông Hà`) keeps a space after it."""
+    glued = match.group(0).endswith(".") and match.string[match.end() : match.end() + 1].isalnum()
+    return spoken + " " if glued else spoken
 
 
 def _alternation(words: Mapping[str, str]) -> re.Pattern[str] | None:
