@@ -52,6 +52,8 @@ NUMBER_UNIT = re.compile(rf"(\d)\s?({_UNIT_ALT})(?![\w²³])")
 PER_UNIT = re.compile(
     rf"(?<=\w)/({_UNIT_ALT}|người|hộ|năm|tháng|ngày|giờ|tấn|tạ|con|h|s)(?![\w²³])"
 )
+# `ông/bà`, `nam/nữ`, `và/hoặc`: a slash between words (not a unit) is a pause, not `trên`.
+WORD_SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
 _PER_TIME = {"h": "giờ", "s": "giây"}  # `m3/h`, `km/s`: only after a slash
 # `30 độ C`: the letter is the Celsius sign, not a word.
 DEGREE_C = re.compile(r"(?<=độ )C(?!\w)")
@@ -113,6 +115,7 @@ class Rules:
             text = PERCENT.sub(r"\1 phần trăm", text)
         if "/" in text:
             text = PER_UNIT.sub(lambda m: " trên " + self._per(m.group(1)), text)
+            text = WORD_SLASH.sub(", ", text)
         text = NUMBER_UNIT.sub(lambda m: f"{m.group(1)} {_UNIT_WORDS[m.group(2)]}", text)
         if "độ C" in text:
             text = DEGREE_C.sub("xê", text)
