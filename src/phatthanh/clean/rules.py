@@ -43,6 +43,7 @@ UNITS: tuple[tuple[str, str], ...] = (
     ("USD", "đô la Mỹ"), ("m", "mét"), ("l", "lít"), ("g", "gam"), ("ml", "mi-li-lít"),
     ("kVA", "ki-lô-vôn-ampe"), ("MVA", "mê-ga-vôn-ampe"), ("kV", "ki-lô-vôn"), ("V", "vôn"),
     ("mg", "mi-li-gam"), ("MWh", "mê-ga-oát giờ"), ("Wp", "oát đỉnh"),
+    ("tr.đ", "triệu đồng"), ("trđ", "triệu đồng"), ("tr", "triệu"),
 )  # fmt: skip
 # Unit symbols that are never Vietnamese words, read even without a number (`hàng km`).
 LONE_UNIT = re.compile(r"(?<![\w/])(km2|km²|km|kg|m2|m²|m3|kWh|kVA)(?![\w²³/])")
@@ -55,6 +56,8 @@ PER_UNIT = re.compile(
 # `ông/bà`, `nam/nữ`, `và/hoặc`: a slash between words (not a unit) is a pause, not `trên`.
 WORD_SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
 _PER_TIME = {"h": "giờ", "s": "giây"}  # `m3/h`, `km/s`: only after a slash
+# `1,5 tỷ đ`: the đ after a scale word is đồng.
+DONG_AFTER_SCALE = re.compile(r"(?:(?<=triệu )|(?<=nghìn )|(?<=ngàn )|(?<=tỷ ))đ(?!\w)")
 # `30 độ C`: the letter is the Celsius sign, not a word.
 DEGREE_C = re.compile(r"(?<=độ )C(?!\w)")
 ADDRESS = re.compile(
@@ -117,6 +120,8 @@ class Rules:
             text = PER_UNIT.sub(lambda m: " trên " + self._per(m.group(1)), text)
             text = WORD_SLASH.sub(", ", text)
         text = NUMBER_UNIT.sub(lambda m: f"{m.group(1)} {_UNIT_WORDS[m.group(2)]}", text)
+        if " đ" in text:
+            text = DONG_AFTER_SCALE.sub("đồng", text)
         if "độ C" in text:
             text = DEGREE_C.sub("xê", text)
         return LONE_UNIT.sub(lambda m: _UNIT_WORDS[m.group(1)], text)
