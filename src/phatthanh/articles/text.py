@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 _END_MARKER = re.compile(r"\s*\./\.\s*$")
-_PHOTO_CREDIT = re.compile(r"(?i)\s*\((ảnh|nguồn ảnh|hình)\s*:[^)]*\)\s*$")
+_PHOTO_CREDIT = re.compile(r"(?i)\s*\((ảnh|nguồn ảnh|hình)\s*:[^)]*\)(?=[.\s]*$)")
 _LIST_MARKER = re.compile(r"^(\d{1,2}|[IVX]+|[a-zđ])[./)]\s|^[-+•*–]\s")
 _INTERNAL_BREAK = re.compile(r"[a-zà-ỹ]{2,}[.!?…]\s+[A-ZĐÀ-Ỹ]")
 _CUT_RULES = ("widget", "statistics/navigation", "view counter", "hashtags")
