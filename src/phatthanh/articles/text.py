@@ -30,6 +30,9 @@ __all__ = [
 
 _END_MARKER = re.compile(r"\s*\./\.\s*$")
 _PHOTO_CREDIT = re.compile(r"(?i)\s*\((ảnh|nguồn ảnh|hình)\s*:[^)]*\)(?=[.\s]*$)")
+# List bullets are layout, not words ('+ Buổi sáng' is not 'cộng buổi sáng'); '1/.' is '1.'.
+_LIST_BULLET = re.compile(r"^[-+*•–]\s+(?=\w)")
+_LIST_SLASH = re.compile(r"^(\d{1,2})/\.\s*")
 _LIST_MARKER = re.compile(r"^(\d{1,2}|[IVX]+|[a-zđ])[./)]\s|^[-+•*–]\s")
 _INTERNAL_BREAK = re.compile(r"[a-zà-ỹ]{2,}[.!?…]\s+[A-ZĐÀ-Ỹ]")
 _CUT_RULES = ("widget", "statistics/navigation", "view counter", "hashtags")
@@ -337,6 +340,7 @@ def _collect(page: ParsedPage, lines: list[str], decide: Decisions, blocks: list
             continue
         paragraph = _END_MARKER.sub(".", re.sub(r"\s+", " ", _text(lines, block)))
         paragraph = _PHOTO_CREDIT.sub("", paragraph).strip()
+        paragraph = _LIST_BULLET.sub("", _LIST_SLASH.sub(r"\1. ", paragraph))
         key = shape.clean_title(paragraph).casefold()
         if key in seen or paragraph.casefold() in seen:
             _mark(decide, block, False, "repeated paragraph")
