@@ -170,3 +170,48 @@ def test_lineup_holds_and_expires(tmp_path: Path) -> None:
     lineup_path.write_text('publish_at = "chiều nay"\n[[items]]\nsource = "tin.txt"\n', "utf-8")
     with pytest.raises(ArticleError, match="'publish_at' must be a date-time"):
         expand_sources([str(lineup_path)], ArticleSettings())
+
+
+FEED_PAGE = """Thứ Hai, 01/01/2024
+
+Sáng ngày 15/11/2026, hơn hai trăm đoàn viên xã Tân Lập đã trồng cây dọc tuyến đường \
+liên thôn. Mỗi chi đoàn nhận chăm sóc một đoạn đường trong năm tới.
+
+Lãnh đạo xã đề nghị các thôn tiếp tục phong trào.
+
+Thu Hà
+"""
+
+
+def test_a_feed_entry_gives_its_date_and_serves_a_page_without_a_headline(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "tin.txt"
+    page.write_text(FEED_PAGE, "utf-8")
+    feed = tmp_path / "tin.rss"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Xã</title>'
+        f"<item><title>Đoàn viên xã Tân Lập trồng cây</title><link>{page}</link>"
+        "<pubDate>Tue, 18 Nov 2026 01:30:00 GMT</pubDate></item></channel></rss>",
+        "utf-8",
+    )
+    (entry,) = expand_sources([str(feed)], ArticleSettings()).entries
+    article = read_article(entry, ArticleSettings(), StationSettings())
+    # the feed's own time, not 15/11 in the lead nor the header's 01/01/2024
+    assert article.published == datetime(2026, 11, 18, 8, 30, tzinfo=ICT)
+    assert article.title == "Đoàn viên xã Tân Lập trồng cây"  # the page has no headline
+    assert article.paragraphs[0].startswith("Sáng ngày 15/11/2026")
+
+
+def test_metadata_titles_lose_placeholders_and_portal_names(tmp_path: Path) -> None:
+    page = tmp_path / "tin.html"
+    page.write_text(
+        "<html><head><title>null Xã Tân Lập trồng cây xanh - Cổng thông tin điện tử huyện "
+        "Sông Xanh</title></head><body><article><p>Sáng nay, đoàn viên xã Tân Lập đã trồng "
+        "hơn năm trăm cây xanh dọc các tuyến đường liên thôn, góp phần làm đẹp cảnh quan."
+        "</p><p>Xã sẽ tiếp tục phát động phong trào trong các tháng tới.</p></article>"
+        "</body></html>",
+        "utf-8",
+    )
+    article = read(page)
+    assert article.title == "Xã Tân Lập trồng cây xanh"

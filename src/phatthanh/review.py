@@ -35,7 +35,6 @@ _DOUBTFUL_DROPS = (
     "flattened table row",
     "menu crumb",
     "photo gallery line",
-    "timestamp line",
 )
 
 

@@ -158,5 +158,9 @@ def _echo_residue(item: Script, config: Config) -> None:
         click.echo(f"{source}: {NO_TITLE}")
     for number, seg in enumerate(item.segments, start=1):
         for risk in segment_risks(seg, normalizer):
-            where = "spoken" if risk.position is None else f"char {risk.position}"
+            where = (
+                f"char {risk.position}"
+                if risk.position is not None
+                else ("spoken" if risk.in_spoken else "written")
+            )
             click.echo(f"{source}: segment {number}, {where}: {risk.token!r} ({risk.reason})")
