@@ -150,3 +150,17 @@ def test_spoken_risks_name_digits_capitals_and_non_vietnamese_tokens() -> None:
     ]
     assert all(is_syllable(w) for w in ("Nghiêng", "đường", "ủy", "khuya", "quốc", "gì"))
     assert not any(is_syllable(w) for w in ("Thc", "dng", "OCOP", "km", "Bok"))
+
+
+def test_the_lexicon_example_in_the_editors_doc_works(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/editors.md's [speech.lexicon] block and its normalize line, run as written."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "editors.md").read_text("utf-8")
+    block = doc.split("```toml\n[speech.lexicon]\n", 1)[1].split("```", 1)[0]
+    (here / "phatthanh.toml").write_text("[speech.lexicon]\n" + block, "utf-8")
+    command, expected = doc.split('phatthanh normalize "Đồng chí Hà', 1)[1].split("\n")[:2]
+    code, out, _ = run(capsys, "normalize", "Đồng chí Hà" + command.rstrip('"'))
+    assert code == 0
+    assert out == expected.removeprefix("# ") + "\n"
+    assert expected == "# Đồng chí Hà, Huyện ủy viên, về xã Bốc Tới"
