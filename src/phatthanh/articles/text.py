@@ -171,15 +171,19 @@ def _pick_title(
 ) -> list[Block]:
     """The headline, and menu crumbs above it. A page whose first lines are not a headline
     has no title: the caller asks for one, it is never made up."""
-    stamps = sorted(i for i, (_, r) in decide.items() if r in ("timestamp line", "view counter"))
-    above = [b for b in blocks if stamps and b[-1] < stamps[0]]
-    if (
-        1 <= len(above) <= 3
-        and all(len(shape.words(_text(lines, b))) <= 12 for b in above[:-1])
-        and _next_line(lines, above[-1][-1]) == stamps[0]
-        and _titleish(_text(lines, above[-1]), meta_follows=True)
-    ):
-        title = above[-1]
+    stamps = {i for i, (_, r) in decide.items() if r in ("timestamp line", "view counter")}
+    above = next(
+        (
+            n
+            for n, block in enumerate(blocks[:3])
+            if _next_line(lines, block[-1]) in stamps
+            and all(len(shape.words(_text(lines, b))) <= 12 for b in blocks[:n])
+            and _titleish(_text(lines, block), meta_follows=True)
+        ),
+        None,
+    )
+    if above is not None:
+        title = blocks[above]
     else:
         while blocks and _is_crumb(_text(lines, blocks[0])):
             _mark(decide, blocks.pop(0), False, "menu crumb")
