@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from phatthanh.articles import expand_sources, read_article
+from phatthanh.articles.lines import byline, clean_title, is_timestamp_line, widget_rule
 from phatthanh.articles.settings import ArticleSettings
 from phatthanh.config import StationSettings
 from phatthanh.errors import ArticleError
@@ -215,3 +216,66 @@ def test_metadata_titles_lose_placeholders_and_portal_names(tmp_path: Path) -> N
     )
     article = read(page)
     assert article.title == "Xã Tân Lập trồng cây xanh"
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp"),
+    [
+        ("Thứ hai - 18/11/2026 20:29 14 0", True),
+        ("Ngày đăng: 05/11/2026 - Lượt xem: 120", True),
+        ("Monday, 17/11/2026", True),
+        ("24/11/2026 05:32:38 PM", True),
+        ("07 giờ 30 ngày 20/11/2026 Chủ tịch UBND xã tiếp dân;", False),  # a schedule line
+        ("Căn cứ Kế hoạch số: 12/KH-UBND, ngày 01/11/2026", False),  # a sentence's start
+        ("thông báo lịch cắt điện ngày 20/11/2026", False),  # a headline
+        ("1. Thời gian: Từ 7h00 – 11h00 ngày 20/11/2026.", False),  # a numbered body line
+    ],
+)
+def test_a_timestamp_line_is_a_date_and_nothing_a_listener_needs(line: str, stamp: bool) -> None:
+    assert is_timestamp_line(line) is stamp
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Số lượt đọc: 312 Về trang trước Về đầu trang", "view counter"),
+        ("Truy cập trong tuần :1.024", "view counter"),
+        ("#xatanlap #nongthonmoi", "hashtags"),
+        ("A- A A+ | Tăng tương phản Giảm tương phản", "widget"),
+        ("Bài trướcXã Tân Lập khánh thành cầu mới", "widget"),
+        ("anh tuyen duong 01", "image file name"),
+        ("3Tân LậpToàn xã", "flattened table row"),
+        ("Chia sẻ tại buổi lễ, ông Lâm cho biết xã đã hoàn thành kế hoạch.", None),
+        ("Trong tuần qua, các thôn đã dọn sạch kênh mương nội đồng.", None),
+        ("Hình ảnh: Đoàn viên dọn rác bên bờ sông", "photo caption"),
+    ],
+)
+def test_furniture_is_told_by_shape_and_sentences_stay(line: str, rule: str | None) -> None:
+    assert widget_rule(line) == rule
+
+
+@pytest.mark.parametrize(
+    ("written", "title"),
+    [
+        ("null Xã Tân Lập khánh thành cầu mới", "Xã Tân Lập khánh thành cầu mới"),
+        ("date 2026-11 Xã Tân Lập khánh thành cầu mới", "Xã Tân Lập khánh thành cầu mới"),
+        ("à XÃ TÂN LẬP KHÁNH THÀNH CẦU MỚI", "XÃ TÂN LẬP KHÁNH THÀNH CẦU MỚI"),
+        ("thông báo lịch cắt điện tuần tới", "Thông báo lịch cắt điện tuần tới"),
+        ("Hội nghị chính trị - xã hội huyện", "Hội nghị chính trị - xã hội huyện"),
+    ],
+)
+def test_titles_lose_glued_metadata_only(written: str, title: str) -> None:
+    assert clean_title(written) == title
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("Tin, ảnh: Hồng Nhung", "Hồng Nhung"),
+        ("Tác giả: Quốc Việt - Nguồn: Đài Truyền thanh xã", "Quốc Việt"),
+        ("Tác giả: bientap02 bientap02", "bientap02"),
+        ("Ảnh: Hồng Nhung", None),
+    ],
+)
+def test_byline_lines_name_the_author(line: str, author: str | None) -> None:
+    assert byline(line) == author
