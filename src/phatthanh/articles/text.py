@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from phatthanh.articles import lines as shape
+from phatthanh.articles.blocks import Block, Decisions, drop_captions, pick_author
+from phatthanh.articles.blocks import mark as _mark
+from phatthanh.articles.blocks import text_of as _text
 from phatthanh.articles.lines import find_datetime, is_timestamp_line, looks_like_author
 from phatthanh.model import LineDecision
 
@@ -36,11 +39,6 @@ _LIST_SLASH = re.compile(r"^(\d{1,2})/\.\s*")
 _LIST_MARKER = re.compile(r"^(\d{1,2}|[IVX]+|[a-zđ])[./)]\s|^[-+•*–]\s")
 _INTERNAL_BREAK = re.compile(r"[a-zà-ỹ]{2,}[.!?…]\s+[A-ZĐÀ-Ỹ]")
 _CUT_RULES = ("widget", "statistics/navigation", "view counter", "hashtags")
-_PHOTO_RULES = ("photo caption", "image file name", "caption printed twice")
-_SHORT_WORDS, _SHORT_CHARS = 30, 200
-
-Decisions = dict[int, tuple[bool, str]]
-Block = list[int]  # indexes of the raw lines that make one paragraph
 
 
 @dataclass
@@ -75,24 +73,14 @@ def parse_text_page(text: str, tz: timezone) -> ParsedPage:
     cut = _cut_trailing(page, lines, decide, blocks)
     blocks = [b for b in blocks if b[0] < cut]
     _pick_published(page, lines, decide, cut, tz)
-    _pick_author(page, lines, decide, blocks)
-    _drop_captions(lines, decide, blocks)
+    page.author = pick_author(page.author, lines, decide, blocks)
+    drop_captions(lines, decide, blocks)
     _collect(page, lines, decide, blocks)
     page.decisions = [
         LineDecision(i + 1, lines[i], *decide.get(i, (False, "unclassified")))
         for i in range(len(lines))
     ]
     return page
-
-
-def _text(lines: list[str], block: Block) -> str:
-    return " ".join(lines[i] for i in block)
-
-
-def _mark(decide: Decisions, block: Block, kept: bool, rule: str) -> None:
-    decide[block[0]] = (kept, rule)
-    for i in block[1:]:
-        decide[i] = (kept, f"joined to line {block[0] + 1}")
 
 
 def _classify(lines: list[str], decide: Decisions) -> list[int]:
@@ -269,72 +257,6 @@ def _pick_published(
     # the title, below or above it.
     best = min(stamps, key=lambda i: (abs(i - anchor), i < anchor))
     page.published = find_datetime(lines[best], tz)
-
-
-def _pick_author(
-    page: ParsedPage, lines: list[str], decide: Decisions, blocks: list[Block]
-) -> None:
-    """The author alone on the last line (a name, a name and its unit in brackets, a name
-    after the './.' end marker, a unit's name), or a person then their unit."""
-    if page.author is not None or not blocks:
-        return
-    last = _text(lines, blocks[-1])
-    before = _text(lines, blocks[-2]) if len(blocks) > 1 else ""
-    if (named := shape.split_unit(last)) is not None:
-        page.author = named[0]
-        _mark(decide, blocks.pop(), True, "author (unit)")
-    elif looks_like_author(last):
-        page.author = shape.clean_author(last)
-        _mark(decide, blocks.pop(), True, "author")
-    elif (
-        len(blocks) > 2
-        and _is_short(last)
-        and looks_like_author(before)
-        and not shape.is_heading(last)
-    ):
-        _mark(decide, blocks.pop(), False, "author's unit")
-        page.author = shape.clean_author(before)
-        _mark(decide, blocks.pop(), True, "author")
-    elif _END_MARKER.search(before) and shape.looks_like_name(last):
-        page.author = shape.clean_author(last)
-        _mark(decide, blocks.pop(), True, "author after the end marker")
-    elif len(blocks) > 1 and shape.is_unit_name(last):
-        page.author = shape.clean_author(last)
-        _mark(decide, blocks.pop(), True, "author's unit")
-
-
-def _is_short(text: str) -> bool:
-    """Too short and unpunctuated to be a paragraph: a caption or a unit's name."""
-    return (
-        len(shape.words(text)) <= _SHORT_WORDS
-        and len(text) <= _SHORT_CHARS
-        and not shape.ends_sentence(text)
-    )
-
-
-def _drop_captions(lines: list[str], decide: Decisions, blocks: list[Block]) -> None:
-    """Photo captions between paragraphs (short unpunctuated lines, the line under an image
-    name); sub-headings (ALL CAPS, numbered) stay."""
-    signed = any(r.startswith(("author", "byline")) for _, r in decide.values())
-    for position, block in enumerate(blocks):
-        text = _text(lines, block)
-        previous = _previous_rule(decide, block[0])
-        if shape.is_heading(text):
-            _mark(decide, block, True, "sub-heading")
-        elif shape.is_gallery_line(text):
-            _mark(decide, block, False, "photo gallery line")
-        elif previous in _PHOTO_RULES and _is_short(text):
-            _mark(decide, block, False, "caption under a photo")
-        elif _is_short(text) and position > 0 and (position < len(blocks) - 1 or signed):
-            _mark(decide, block, False, "short caption line")
-
-
-def _previous_rule(decide: Decisions, index: int) -> str | None:
-    for i in range(index - 1, -1, -1):
-        rule = decide.get(i, (False, "blank"))[1]
-        if rule != "blank":
-            return rule
-    return None
 
 
 def _collect(page: ParsedPage, lines: list[str], decide: Decisions, blocks: list[Block]) -> None:
