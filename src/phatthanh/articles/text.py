@@ -149,8 +149,10 @@ def _continues(before: str, line: str, *, wrapping: bool, first: bool) -> bool:
         return False
     if _LIST_MARKER.match(line) or shape.widget_rule(line):
         return False
-    if line[0].islower() or line[0].isdigit():
+    if line[0].islower():
         return True
+    if line[0].isdigit():  # a headline may sit right above a lead that opens with a number
+        return not first or len(shape.words(before)) < 3
     return wrapping or (not first and before.split()[-1][0].islower())
 
 
