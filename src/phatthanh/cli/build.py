@@ -51,7 +51,11 @@ def init(force: bool) -> None:
 
 @click.command("build-episode")
 @click.argument("articles", nargs=-1, required=True)
-@click.option("--title", help="Program title. [default: the lineup's, else the station's program]")
+@click.option(
+    "--title",
+    help="Program title; also the title of the only article when its page has no headline. "
+    "[default: the lineup's, else the station's program]",
+)
 @click.option(
     "--date", "air_date", help="Air date, YYYY-MM-DD. [default: the lineup's, else today]"
 )
