@@ -182,3 +182,14 @@ def test_accepted_tokens_are_still_on_their_pages() -> None:
         e for e in EXCEPTIONS.get("accept", []) if e["token"] not in CHECKS[e["check"]](e["page"])
     ]
     assert stale == []
+
+
+def test_pages_without_a_headline_are_exactly_those_the_corpus_marks_notitle() -> None:
+    """The corpus README tags each page that has no headline `notitle`; those, and only
+    those, must come out without a title (and the others with one)."""
+    readme = (CORPUS.parent / "README.md").read_text("utf-8")
+    rows = re.findall(r"^\| \d+ \| `(\d{3}-[^`]+)\.txt` \|(.*)$", readme, re.M)
+    tagged = {name for name, rest in rows if "`notitle`" in rest}
+    assert len(rows) == len(PAGES) and tagged
+    untitled = {page for page in PAGES if not script(page).article.title}
+    assert untitled == tagged
