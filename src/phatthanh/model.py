@@ -27,6 +27,8 @@ class SourceEntry:
     author: str | None = None
     skip_paragraphs: tuple[int, ...] = ()  # 1-based paragraph numbers to leave out
     byline: bool | None = None
+    published: datetime | None = None  # a portal feed entry's own date: wins over the page's
+    fallback_title: str | None = None  # only for a page without a headline (--title)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ A lineup file:
 from __future__ import annotations
 
 import tomllib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -127,19 +127,24 @@ def lineup_from_feed(
     parsed = feedparser.parse(data)
     if parsed.bozo and not parsed.entries:
         raise ArticleError(f"{source}: not a readable RSS/Atom feed")
-    dated: list[tuple[datetime | None, str]] = []
+    dated: list[tuple[datetime | None, str, str | None]] = []
     for entry in parsed.entries:
         link = entry.get("link")
         if not link:
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        when = datetime(*stamp[:6]) if stamp else None
-        dated.append((when, link))
+        # feedparser gives UTC: the entry's date is the article's, not one found in its body
+        when = datetime(*stamp[:6]).replace(tzinfo=UTC) if stamp else None
+        dated.append((when, link, (entry.get("title") or "").strip() or None))
     if since is not None:
-        dated = [(w, link) for w, link in dated if w is not None and w.date() >= since]
-    dated.sort(key=lambda x: x[0] or datetime.min, reverse=True)
+        dated = [d for d in dated if d[0] is not None and d[0].date() >= since]
+    dated.sort(key=lambda x: x[0] or datetime.min.replace(tzinfo=UTC), reverse=True)
     if latest is not None:
         dated = dated[:latest]
     if not dated:
         raise ArticleError(f"{source}: no feed entries match --since/--latest")
-    return [SourceEntry(link) for _, link in reversed(dated)]  # oldest first, as broadcast
+    # oldest first, as broadcast; the feed's title serves a page that has no headline
+    return [
+        SourceEntry(link, published=when, fallback_title=title)
+        for when, link, title in reversed(dated)
+    ]

@@ -1,13 +1,13 @@
-"""`phatthanh init`, `build-episode`, `script` and `feed`."""
+"""`phatthanh init`, `build-episode` and `feed`."""
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import sys
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, get_args
+from typing import get_args
 
 import click
 
@@ -20,17 +20,16 @@ from phatthanh.config import (
     render_default_config,
 )
 from phatthanh.errors import ConfigError
-from phatthanh.model import Script
 from phatthanh.settings import ProfileName, StationSettings
 from phatthanh.settings.site import stored_guid
 from phatthanh.settings.station import station_identity
 
-_CONFIG_HELP = "Config file; outputs go next to it. [default: ./phatthanh.toml if present]"
+CONFIG_HELP = "Config file; outputs go next to it. [default: ./phatthanh.toml if present]"
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the CLI group."""
-    for command in (init, build_episode, script, feed):
+    for command in (init, build_episode, feed):
         group.add_command(command)
 
 
@@ -38,7 +37,7 @@ def _config(path: Path | None) -> Config:
     return load_config(path)
 
 
-def _parse_date(value: str | None) -> date | None:
+def parse_date(value: str | None) -> date | None:
     if value is None:
         return None
     try:
@@ -96,7 +95,11 @@ def _warn_example(config: Config) -> None:
 
 @click.command("build-episode")
 @click.argument("articles", nargs=-1, required=True)
-@click.option("--title", help="Program title. [default: the lineup's, else the station's program]")
+@click.option(
+    "--title",
+    help="Program title; also the title of the only article when its page has no headline. "
+    "[default: the lineup's, else the station's program]",
+)
 @click.option(
     "--date", "air_date", help="Air date, YYYY-MM-DD. [default: the lineup's, else today]"
 )
@@ -123,7 +126,7 @@ def _warn_example(config: Config) -> None:
 @click.option("--replace", is_flag=True, help="Rebuild an episode already published for this slot.")
 @click.option("--since", help="Portal feeds: only articles published on or after YYYY-MM-DD.")
 @click.option("--latest", type=int, help="Portal feeds: only the newest N articles.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 def build_episode(
     articles: tuple[str, ...],
     title: str | None,
@@ -143,12 +146,15 @@ def build_episode(
     from phatthanh.pipeline import BuildOptions, build_episode
 
     options = BuildOptions(
-        title, _parse_date(air_date), engine, strict_engine, profiles, slot, replace
+        title, parse_date(air_date), engine, strict_engine, profiles, slot, replace
     )
-    first_day = _parse_date(since)
+    first_day = parse_date(since)
     config = _config(config_path)
     _warn_example(config)
     lineup = expand_sources(articles, config.articles, since=first_day, latest=latest)
+    if title and len(lineup.entries) == 1:  # the only article may take --title as its own
+        only = dataclasses.replace(lineup.entries[0], fallback_title=title)
+        lineup = dataclasses.replace(lineup, entries=(only,))
     with RichProgress() as progress:
         result = build_episode(lineup, config, options, progress)
     record = result.record
@@ -178,114 +184,7 @@ def _show(path: Path) -> str:
 
 
 @click.command()
-@click.argument("articles", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    help="Side by side text, or JSON for other programs.",
-)
-@click.option(
-    "--explain",
-    is_flag=True,
-    help="List every input line as kept or dropped, and why, and every typing repair.",
-)
-@click.option("--residue", is_flag=True, help="Only list what the voice would still misread.")
-@click.option("--since", help="Portal feeds: only articles published on or after YYYY-MM-DD.")
-@click.option("--latest", type=int, help="Portal feeds: only the newest N articles.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
-def script(
-    articles: tuple[str, ...],
-    fmt: str,
-    explain: bool,
-    residue: bool,
-    since: str | None,
-    latest: int | None,
-    config_path: Path | None,
-) -> None:
-    """Show what would be read from ARTICLES, without synthesizing anything."""
-    from phatthanh.articles import expand_sources, read_article
-    from phatthanh.clean import Normalizer
-    from phatthanh.segment import script_article
-
-    config = _config(config_path)
-    lineup = expand_sources(articles, config.articles, since=_parse_date(since), latest=latest)
-    normalizer = Normalizer(config.speech)
-    scripts = [
-        script_article(
-            read_article(entry, config.articles, config.station), normalizer, config.speech
-        )
-        for entry in lineup.entries
-    ]
-    if fmt == "json":
-        json.dump([_script_json(s) for s in scripts], sys.stdout, ensure_ascii=False, indent=2)
-        click.echo()
-        return
-    for item in scripts:
-        if explain:
-            _echo_explain(item)
-        elif residue:
-            _echo_residue(item)
-        else:
-            _echo_script(item)
-
-
-def _script_json(item: Script) -> dict[str, Any]:
-    article = item.article
-    return {
-        "source": article.source,
-        "title": article.title,
-        "published": article.published.isoformat() if article.published else None,
-        "author": article.author,
-        "warnings": list(article.warnings),
-        "residue": [
-            {"segment": i, "text": r.text, "position": r.position, "reason": r.reason}
-            for i, seg in enumerate(item.segments)
-            for r in seg.residue
-        ],
-        "segments": [
-            {"kind": seg.kind, "display": seg.display, "spoken": seg.spoken}
-            for seg in item.segments
-        ],
-    }
-
-
-def _echo_script(item: Script) -> None:
-    article = item.article
-    published = article.published.isoformat() if article.published else "unknown date"
-    click.echo(f"== {article.source}: {article.title} ({published}; {article.author or '-'})")
-    for warning in article.warnings:
-        click.echo(f"   warning: {warning}")
-    for seg in item.segments:
-        click.echo(f"[{seg.kind}] {seg.display}")
-        if seg.spoken != seg.display:
-            click.echo(f"   -> {seg.spoken}")
-    click.echo()
-
-
-def _echo_explain(item: Script) -> None:
-    click.echo(f"== {item.article.source}")
-    for d in item.article.decisions:
-        mark = "keep" if d.kept else "drop"
-        click.echo(f"{d.line_no:4d} {mark} {d.rule:<22} {d.text[:90]}")
-    for number, seg in enumerate(item.segments, start=1):
-        for repair in seg.repairs:
-            click.echo(f"     repair in segment {number}: {repair}")
-    click.echo()
-
-
-def _echo_residue(item: Script) -> None:
-    for number, seg in enumerate(item.segments, start=1):
-        for r in seg.residue:
-            click.echo(
-                f"{item.article.source}: segment {number}, char {r.position}: "
-                f"{r.text!r} ({r.reason})"
-            )
-
-
-@click.command()
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 def feed(config_path: Path | None) -> None:
     """Rebuild the feeds from the episodes already built (episodes/*/episode.json)."""
     from phatthanh.publish import rebuild_feeds
