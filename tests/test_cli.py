@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import socket
@@ -211,3 +212,19 @@ def test_voices_contacts_the_online_service_only_with_check(
         code, out, _ = run(capsys, "voices", "--check")
         assert code == 0 and edge.voice_lists >= 1
         assert "edge: available" in out.splitlines()
+
+
+def test_progress_shows_the_step_and_time_not_a_placeholder_eta() -> None:
+    from rich.console import Console
+
+    from phatthanh.cli.progress import RichProgress
+
+    progress = RichProgress()
+    progress.start("Mastering", 4)
+    progress.advance(1, "master written")
+    screen = Console(file=io.StringIO(), width=160, color_system=None)
+    bar = progress._bar
+    screen.print(bar.make_tasks_table(bar.tasks))
+    line = screen.file.getvalue()  # type: ignore[attr-defined]
+    assert re.search(r"Mastering .*1/4 master written 0:00:0\d", line), line
+    assert "-:--:--" not in line and "ETA" not in line  # no estimate from one uneven step
