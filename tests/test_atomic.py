@@ -92,3 +92,23 @@ def test_generated_jingles_are_durable(tmp_path: Path, events: Events) -> None:
 
     path = generated_jingle("stinger", tmp_path)
     assert_durable(events, path)
+
+
+def test_an_episode_folder_is_on_disk_before_it_is_published(
+    tmp_path: Path, events: Events, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phatthanh.publish import staging
+
+    episodes = tmp_path / "episodes"
+    stage = episodes / ".staging" / "ban-tin-x"
+    stage.mkdir(parents=True)
+    for name in ("ban-tin.mp3", "episode.json"):  # as ffmpeg and the tagger leave them
+        (stage / name).write_bytes(b"written by a tool")
+    final = episodes / "ban-tin"
+    monkeypatch.setattr(staging, "_exchange", lambda a, b: False)  # the two-rename path
+    staging._move_into_place(stage, final)
+    rename = events.index(("rename", str(final)))
+    synced_before = {p for kind, p in events[:rename] if kind == "fsync"}
+    assert {str(stage / "ban-tin.mp3"), str(stage / "episode.json"), str(stage)} <= synced_before
+    assert ("fsync", str(episodes)) in events[rename:]  # the rename itself is flushed
+    assert (final / "ban-tin.mp3").read_bytes() == b"written by a tool"

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "fsync_dir", "write_atomic"]
+__all__ = ["atomic_path", "fsync_dir", "sync_folder", "write_atomic"]
 
 
 def fsync_dir(folder: Path) -> None:
@@ -33,6 +33,15 @@ def _fsync_file(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush every file of a folder (written by tools: ffmpeg, the tagger) and the folder
+    itself, before the folder is renamed into place."""
+    for path in folder.iterdir():
+        if path.is_file() and not path.is_symlink():
+            _fsync_file(path)
+    fsync_dir(folder)
 
 
 @contextlib.contextmanager
