@@ -1,6 +1,6 @@
-"""The published feed, transcripts, chapters, tags and manifest of a real build, checked
-against ../shared/specs/standards.md: every MUST with lxml, plus podcastparser, feedparser
-and webvtt-py reading what we wrote."""
+"""The published feed, transcripts, chapters and manifest of a real build, checked against
+../shared/specs/standards.md: every MUST with lxml, plus podcastparser, feedparser and
+webvtt-py reading what we wrote (the ID3 tags: test_tags.py)."""
 
 from __future__ import annotations
 
