@@ -146,7 +146,8 @@ def world() -> Iterator[dict[str, str]]:
             "PHATTHANH_EDGE_ENDPOINT": edge.endpoint,
             "PYTHONUNBUFFERED": "1",
         }
-        env.pop("http_proxy", None)
+        for variable in ("http_proxy", "no_proxy", "all_proxy", "ALL_PROXY"):
+            env.pop(variable, None)  # the lowercase forms would win over ours
         yield env
     proxy.shutdown()
 
