@@ -53,6 +53,7 @@ class EdgeServer:
         self.latency_s = latency_s
         self.fault_from = 1  # the first handshake the fault applies to
         self.requests = 0
+        self.voice_lists = 0  # voice-list requests: what a probe asks
         self.handshakes = 0
         self.in_flight = 0
         self.max_in_flight = 0
@@ -100,6 +101,7 @@ class EdgeServer:
         return None
 
     async def _voices(self, request: web.Request) -> web.Response:
+        self.voice_lists += 1
         await asyncio.sleep(self.latency_s)
         return web.json_response(VOICES)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from edge_tts.drm import DRM
 
-from phatthanh.errors import VoiceError
+from phatthanh.errors import EngineUnavailable, VoiceError
 from phatthanh.model import Segment, WordBoundary
 from phatthanh.voices import ClipCache, choose_voice, synthesize
 from phatthanh.voices.edge import EdgeEngine
@@ -191,3 +192,16 @@ def test_faults_mid_build_end_in_complete_audio_or_a_clean_failure(
     assert not (tmp_path / "b" / "feeds" / "podcast.xml").exists()
     episodes = tmp_path / "b" / "episodes"
     assert not episodes.exists() or [p.name for p in episodes.iterdir()] in ([], [".staging"])
+
+
+def test_an_unreachable_service_is_named_without_python_object_reprs() -> None:
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    edge = EdgeEngine(EdgeSettings(endpoint=f"wss://127.0.0.1:{port}/x", timeout_s=5.0))
+    with pytest.raises(EngineUnavailable) as caught:
+        edge.probe()
+    message = str(caught.value)
+    assert message.startswith(f"edge-tts is unreachable at wss://127.0.0.1:{port}/x (")
+    assert f"127.0.0.1:{port}" in message.split("(", 1)[1]
+    assert "ssl:" not in message and "object at 0x" not in message, message

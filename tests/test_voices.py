@@ -181,6 +181,8 @@ def test_voices_command_marks_availability(
     monkeypatch.setenv("PHATTHANH_EDGE_ENDPOINT", "ws://127.0.0.1:9/readaloud")
     (tmp_path / "phatthanh.toml").write_text("[voices.edge]\ntimeout_s = 2\n", "utf-8")
     assert main(["voices"]) == 0
+    assert "edge: not checked (online; --check contacts the service)" in capsys.readouterr().out
+    assert main(["voices", "--check"]) == 0
     out = capsys.readouterr().out
     assert "espeak (configured): available" in out
     assert "edge: unavailable (edge-tts is unreachable at ws://127.0.0.1:9/readaloud" in out

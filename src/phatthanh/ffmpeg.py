@@ -109,10 +109,3 @@ def run_ffmpeg(
         stderr = proc.stderr.decode("utf-8", "replace")
         raise FFmpegError(f"ffmpeg failed: {last_error_line(stderr)}")
     return proc
-
-
-def configure_pydub(configured: str = "") -> None:
-    """Point pydub at our ffmpeg (pydub otherwise looks one up on PATH at import)."""
-    from pydub import AudioSegment
-
-    AudioSegment.converter = ffmpeg_binary(configured)

@@ -4,8 +4,8 @@ Loudness per ITU-R BS.1770 / EBU R 128 (../shared/specs/standards.md §7): ffmpe
 `ebur128` meter measures the program through the profile's filters, a linear gain brings it
 to the target, a limiter keeps true peaks below the ceiling (no `loudnorm` dynamic mode: it
 misses on speech and resamples to 192 kHz, G6), and the encoded MP3 is measured again; if it
-landed more than 0.3 LU off or above the peak ceiling it is re-encoded once with the
-correction. MP3 per §8: MPEG-1 layer III, mono, CBR, Info header (written to a real file,
+landed more than TOLERANCE_LU off or above the ceiling it is re-encoded (at most 3 times) with
+the correction. MP3 per §8: MPEG-1 layer III, mono, CBR, Info header (written to a real file,
 never a pipe, G7), no ID3 from ffmpeg (tags.py writes ID3v2.3).
 
 The master is streamed cue by cue into a WAV file; the program is never held in memory.

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from phatthanh.atomic import write_atomic
 from phatthanh.errors import PublishError
 from phatthanh.master.render import sha256_of
 from phatthanh.model import (
@@ -78,14 +78,9 @@ def load_record(path: Path) -> EpisodeRecord:
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write a temporary file beside `path`, then rename it over `path`: readers see the old
     file or the new one, never a part."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        write_atomic(path, data)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise PublishError(f"{path}: cannot write ({exc.strerror})") from None
 
 

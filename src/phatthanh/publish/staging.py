@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from phatthanh.atomic import fsync_dir, sync_folder
 from phatthanh.errors import PublishError
 from phatthanh.model import Program
 
@@ -140,7 +141,12 @@ def _move_into_place(path: Path, final_path: Path) -> None:
     renames (the old folder moved aside first, removed last)."""
     os.chmod(path, 0o755)
     _carry_previous_media(path, final_path)
+    try:
+        sync_folder(path)  # the files are on disk before any published name points at them
+    except OSError as exc:
+        raise PublishError(f"{path}: cannot flush the episode ({exc.strerror})") from None
     if final_path.exists() and _exchange(path, final_path):
+        fsync_dir(final_path.parent)
         shutil.rmtree(path, ignore_errors=True)  # the old episode, now at the staging path
         return
     old: Path | None = None
@@ -149,6 +155,7 @@ def _move_into_place(path: Path, final_path: Path) -> None:
             old = final_path.with_name(f".{final_path.name}.old-{uuid.uuid4().hex[:8]}")
             os.replace(final_path, old)
         os.replace(path, final_path)
+        fsync_dir(final_path.parent)
     except OSError as exc:
         if old is not None and not final_path.exists():
             os.replace(old, final_path)

@@ -8,12 +8,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+from phatthanh.atomic import atomic_path, write_atomic
 from phatthanh.model import Clip, WordBoundary
 from phatthanh.voices.engine import RawClip
 
@@ -56,21 +56,18 @@ class ClipCache:
     def put(self, key: str, raw: RawClip) -> Clip:
         wav_path, meta_path = self._paths(key)
         wav_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp_wav = _temp(wav_path)
-        with wave.open(str(tmp_wav), "wb") as out:
+        with atomic_path(wav_path) as tmp_wav, wave.open(str(tmp_wav), "wb") as out:
             out.setnchannels(1)
             out.setsampwidth(2)
             out.setframerate(raw.sample_rate_hz)
             out.writeframes(raw.pcm)
-        os.replace(tmp_wav, wav_path)
         meta = {
             "sample_rate_hz": raw.sample_rate_hz,
             "duration_ms": raw.duration_ms,
             "words": [[w.offset_ms, w.duration_ms, w.text] for w in raw.words],
         }
-        tmp_meta = _temp(meta_path)
-        tmp_meta.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
-        os.replace(tmp_meta, meta_path)  # the JSON last: a clip exists once its JSON does
+        # the JSON last: a clip exists once its JSON does
+        write_atomic(meta_path, json.dumps(meta, ensure_ascii=False))
         return Clip(wav_path, raw.sample_rate_hz, raw.duration_ms, raw.words)
 
     def stats(self) -> CacheStats:
@@ -89,9 +86,3 @@ class ClipCache:
                 meta.with_suffix(".wav").unlink(missing_ok=True)
                 removed += 1
         return removed
-
-
-def _temp(target: Path) -> Path:
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    os.close(fd)
-    return Path(name)

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import os
 import random
+import re
 from collections.abc import Callable
 
 from phatthanh.errors import EngineUnavailable, VoiceError
@@ -180,6 +181,7 @@ def _retryable(exc: BaseException) -> bool:
 
 def _why(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = re.sub(r" ssl:(<[^>]*>|\S+)", "", text)  # aiohttp shows the TLS context object
     if isinstance(exc, TimeoutError | asyncio.TimeoutError):
         return "no answer in time"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

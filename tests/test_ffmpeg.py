@@ -1,0 +1,89 @@
+"""The one door to ffmpeg: the binary found lazily, the logged command line pastes into a
+shell, the arguments it adds, and a failure's message is ffmpeg's last meaningful line."""
+
+from __future__ import annotations
+
+import logging
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from phatthanh.errors import FFmpegError
+from phatthanh.ffmpeg import command_line, ffmpeg_binary, last_error_line, run_ffmpeg
+
+# A real ffmpeg failure's stderr: the reason, then the summary noise ffmpeg prints after it.
+FAILED_STDERR = """\
+[in#0 @ 0x55d5] Error opening input: No such file or directory
+Error opening input file khong-co.wav.
+Error opening input files: No such file or directory
+[out#0/null @ 0x55d6] Output file is empty, nothing was encoded
+size=       0KiB time=N/A bitrate=N/A speed=N/A
+Conversion failed!
+"""
+
+
+def test_the_command_line_round_trips_through_a_shell() -> None:
+    args = ["-i", "bản tin sáng.wav", "-af", "volume=-3dB;x", "-metadata", "title=it's", "o.mp3"]
+    line = command_line(args, "/opt/ffmpeg")
+    assert shlex.split(line) == ["/opt/ffmpeg", *args]
+    assert command_line(["-version"]) == "ffmpeg -version"
+
+
+def test_the_last_meaningful_stderr_line_skips_the_summary_noise() -> None:
+    assert last_error_line(FAILED_STDERR) == "Error opening input files: No such file or directory"
+    assert last_error_line("Exiting normally\n\n") == "ffmpeg failed without a message"
+    assert last_error_line("") == "ffmpeg failed without a message"
+    assert last_error_line("  Invalid argument  \nConversion failed!\n") == "Invalid argument"
+
+
+def test_the_binary_is_the_configured_one_then_the_environment_then_the_wheel(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ffmpeg_binary.cache_clear()
+    monkeypatch.delenv("PHATTHANH_FFMPEG", raising=False)
+    bundled = ffmpeg_binary()
+    assert Path(bundled).is_file() and "ffmpeg" in Path(bundled).name
+    monkeypatch.setenv("PHATTHANH_FFMPEG", bundled)
+    assert ffmpeg_binary() == bundled
+    with pytest.raises(FFmpegError, match=r"ffmpeg 'khong-co-ffmpeg' not found; fix \[master\]"):
+        ffmpeg_binary("khong-co-ffmpeg")
+    ffmpeg_binary.cache_clear()
+
+
+def test_run_adds_quiet_flags_and_logs_the_exact_command(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="phatthanh.ffmpeg"):
+        proc = run_ffmpeg(["-f", "lavfi", "-i", "anullsrc=d=0.1", "-f", "null", "-"])
+    assert proc.returncode == 0
+    (logged,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("running: ")]
+    argv = shlex.split(logged.removeprefix("running: "))
+    assert argv[1:4] == ["-hide_banner", "-nostdin", "-f"] and argv[-1] == "-"
+    rerun = subprocess.run(argv, capture_output=True, check=False)  # the log line pastes as is
+    assert rerun.returncode == 0
+
+
+def test_run_feeds_input_bytes_without_nostdin() -> None:
+    pcm = b"\x00\x10" * 4410  # 0.1 s of 16-bit mono at 44.1 kHz
+    proc = run_ffmpeg(
+        ["-f", "s16le", "-ar", "44100", "-ac", "1", "-i", "pipe:0", "-f", "s16le", "pipe:1"],
+        input_bytes=pcm,
+    )
+    assert proc.stdout == pcm
+
+
+def test_a_failure_raises_with_ffmpegs_own_reason(tmp_path: Path) -> None:
+    missing = tmp_path / "khong-co.wav"
+    with pytest.raises(FFmpegError) as caught:
+        run_ffmpeg(["-i", str(missing), "-f", "null", "-"])
+    message = str(caught.value)
+    assert message.startswith("ffmpeg failed: ") and "No such file or directory" in message
+    assert "\n" not in message and "Conversion failed" not in message
+
+
+def test_a_run_past_its_timeout_is_stopped_with_a_clear_message() -> None:
+    # an endless source read in real time: it can only end by the timeout
+    with pytest.raises(FFmpegError, match=r"ffmpeg took longer than 0\.5 s and was stopped"):
+        run_ffmpeg(["-re", "-f", "lavfi", "-i", "anullsrc", "-f", "null", "-"], timeout_s=0.5)
