@@ -9,6 +9,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
+from importlib import import_module
 
 import click
 
@@ -50,6 +51,7 @@ def _register() -> None:
 
     for module in (build, text, voices, serve):
         module.register(cli)
+    import_module("phatthanh.cli.publish").register(cli)  # publish --due (air times)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,13 +2,13 @@
 due episodes into the feeds (and drops expired ones) when their time comes.
 
 The feeds are rebuilt by `rebuild_feeds` (one locked, atomic rewrite of feed, manifest and
-section page) only when some episode's `publish_at` or `expires` has passed since the last
-check, so running it every minute costs one directory scan.
+section page) only when some episode's `publish_at` or `expires` has passed since the feed
+was last written (the modification time of feeds/podcast.xml), so running it every minute
+costs one directory scan and a server that only serves never rewrites anything needlessly.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -21,13 +21,12 @@ from typing import TYPE_CHECKING, Any
 from phatthanh.articles.text import parse_offset
 from phatthanh.errors import PhatthanhError
 from phatthanh.model import EpisodeRecord
-from phatthanh.publish.record import RECORD, load_record, write_text_atomic
+from phatthanh.publish.record import RECORD, load_record
 
 if TYPE_CHECKING:
     from phatthanh.config import Config
 
 log = logging.getLogger(__name__)
-STATE = ".due-checked"  # in feeds/: the time of the last check (ISO 8601)
 DUE_EVERY_S = 60.0
 
 
@@ -65,34 +64,34 @@ class DueResult:
 
 
 def publish_due(config: Config, now: datetime | None = None, force: bool = False) -> DueResult:
-    """Rebuild feeds, manifest and section page when an episode became due or expired since
-    the last check (always on the first check, or with `force`)."""
+    """Rebuild feeds, manifest and section page when an episode became due or expired after
+    the feed was last written (or when there is no feed yet, or with `force`)."""
     from phatthanh.publish import rebuild_feeds
 
     now = now or now_in(config)
-    state = config.feeds_dir / STATE
-    last = _last_check(state)
+    last = _last_written(config.feeds_dir / "podcast.xml", now)
     published: list[str] = []
     expired: list[str] = []
+    records = 0
     for path in sorted(config.episodes_dir.glob(f"*/{RECORD}")):
         if path.parent.name.startswith("."):
             continue
         record = load_record(path)
+        records += 1
         if record.publish_at and _between(record.publish_at, last, now):
             published.append(record.slug)
         if record.expires and _between(record.expires, last, now):
             expired.append(record.slug)
-    rebuild = force or last is None or bool(published or expired)
+    rebuild = force or (last is None and records > 0) or bool(published or expired)
     if rebuild:
         rebuild_feeds(config)
-    write_text_atomic(state, json.dumps({"checked": now.isoformat()}) + "\n")
     return DueResult(tuple(published), tuple(expired), rebuild)
 
 
-def _last_check(state: Path) -> datetime | None:
+def _last_written(feed: Path, now: datetime) -> datetime | None:
     try:
-        return datetime.fromisoformat(json.loads(state.read_text("utf-8"))["checked"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return datetime.fromtimestamp(feed.stat().st_mtime, now.tzinfo)
+    except OSError:
         return None
 
 
