@@ -52,6 +52,7 @@ def _register() -> None:
     for module in (build, text, voices, serve):
         module.register(cli)
     import_module("phatthanh.cli.publish").register(cli)  # publish --due (air times)
+    import_module("phatthanh.cli.station").register(cli)  # the loudspeaker station agent
 
 
 def main(argv: Sequence[str] | None = None) -> int:
