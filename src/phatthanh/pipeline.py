@@ -59,7 +59,8 @@ def build_episode(
         renditions = render(
             timeline, options.profiles, stage.path, config.master, progress, stage.slug
         )
-        write_tags(stage, renditions, program, timeline, voice.choice)
-        record = write_episode(stage, program, scripts, timeline, renditions, voice.choice, lineup)
+        choice = voiced.choice or voice.choice  # the breaker may have switched voices
+        write_tags(stage, renditions, program, timeline, choice)
+        record = write_episode(stage, program, scripts, timeline, renditions, choice, lineup)
     feed = rebuild_feeds(config)
     return BuildResult(record, stage.final_path, feed, voiced.synthesized, voiced.cache_hits)

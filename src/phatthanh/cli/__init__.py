@@ -53,6 +53,7 @@ def _register() -> None:
         module.register(cli)
     import_module("phatthanh.cli.publish").register(cli)  # publish --due (air times)
     import_module("phatthanh.cli.station").register(cli)  # the loudspeaker station agent
+    import_module("phatthanh.cli.bulletin").register(cli)  # emergency bulletins
 
 
 def main(argv: Sequence[str] | None = None) -> int:
