@@ -48,7 +48,7 @@ class BulletinOptions:
     repeat: int = 2  # readings of the text
     engine: str | None = None
     strict_engine: bool = False
-    profiles: tuple[ProfileName, ...] = ()
+    profiles: tuple[ProfileName, ...] = ()  # empty: podcast and loudspeaker (of the config's)
     now: datetime | None = None
 
 
@@ -91,8 +91,9 @@ def build_bulletin(
     timeline = lay_out(program, voiced.clips, config.program)
     lineup = Lineup(entries=(), title=title, air_date=now.date(), priority=options.priority)
     choice = voiced.choice or voice.choice
+    profiles = options.profiles or _published_profiles(config)
     with stage_episode(program, config) as stage:
-        renditions = render(timeline, options.profiles, stage.path, config.master, progress,
+        renditions = render(timeline, profiles, stage.path, config.master, progress,
                             stage.slug)  # fmt: skip
         write_tags(stage, renditions, program, timeline, choice)
         record = write_episode(stage, program, [script], timeline, renditions, choice, lineup)
@@ -101,6 +102,13 @@ def build_bulletin(
         write_text_atomic(stage.path / RECORD, text)  # its own pubDate: the moment it was made
     feed = rebuild_feeds(config)
     return BuildResult(record, stage.final_path, feed, voiced.synthesized, voiced.cache_hits)
+
+
+def _published_profiles(config: Config) -> tuple[ProfileName, ...]:
+    """The renditions feed and manifest point at (podcast, loudspeaker): a bulletin cannot
+    wait for the others; `--profile broadcast` asks for that one too."""
+    wanted = tuple(p for p in config.master.renditions if p in ("podcast", "loudspeaker"))
+    return wanted or ("loudspeaker",)
 
 
 def _with_offline_behind(settings: VoiceSettings, engine: str | None) -> tuple[VoiceSettings, str]:

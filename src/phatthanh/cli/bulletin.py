@@ -42,7 +42,7 @@ def register(group: click.Group) -> None:
     "profiles",
     multiple=True,
     type=click.Choice(list(get_args(ProfileName))),
-    help="Rendition to write; repeat for several. [default: the config's renditions]",
+    help="Rendition to write; repeat for several. [default: podcast and loudspeaker]",
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
 def bulletin(

@@ -61,7 +61,8 @@ def trip(voice: Voice, error: PhatthanhError) -> Voice:
     """The fallback voice, its choice saying why: called on the first online failure."""
     if voice.fallback is None:  # pragma: no cover - synthesize checks first
         raise error
-    reason = f"{voice.choice.engine} failed ({error}); circuit breaker switched to " + (
+    why = str(error).split("; rerun")[0]  # the build goes on: no rerun needed
+    reason = f"online voice failed ({why}); circuit breaker switched to " + (
         f"{voice.fallback.engine.name} for the rest of this build"
     )
     log.warning("%s", reason)
