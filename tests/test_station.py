@@ -310,3 +310,19 @@ def test_sync_from_phatthanh_serve(first_build: BuildResult, tmp_path: Path,
     assert {slot: [i["file"] for i in items] for slot, items in plan["slots"].items()} == {
         "06:00": [loa.file], "17:00": [loa.file]
     }  # fmt: skip
+
+
+def test_run_syncs_then_plays_what_is_due(three: Three, tmp_path: Path) -> None:
+    """One round of the long-running agent: a sync, then the urgent item plays at once
+    (dry run: printed, logged, not played twice)."""
+    from phatthanh.station import run
+
+    url, _ = three
+    run(url, tmp_path, "false", dry_run=True, policy=FAST, ticks=1)
+    assert sorted(media_ok(tmp_path)) == ["khan.mp3", "thuong.mp3", "uutien.mp3"]
+    log = [json.loads(line) for line in (tmp_path / "play.log").read_text("utf-8").splitlines()]
+    assert log[0]["reason"] == "urgent" and log[0]["file"] == "khan.mp3"
+    assert log[0]["exit_code"] is None
+    run(url, tmp_path, "false", dry_run=True, policy=FAST, ticks=1)
+    again = (tmp_path / "play.log").read_text("utf-8").splitlines()
+    assert sum('"urgent"' in line for line in again) == 1
