@@ -119,3 +119,6 @@ def _remove_old_trees(root: Path, keep: set[str]) -> None:
     for old in root.glob(f"{_TREES}*"):
         if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
+    for link in root.glob(".tmp-link*"):  # left by a build killed between two steps
+        if link.is_symlink():
+            link.unlink(missing_ok=True)
