@@ -38,8 +38,8 @@ def test_station_jingles_are_checked(tmp_path: Path) -> None:
 def test_station_templates_and_weekday_variants(tmp_path: Path) -> None:
     from phatthanh.clean import Normalizer
     from phatthanh.model import Article, Lineup, Script
+    from phatthanh.prepare import prepare_station
     from phatthanh.program import arrange
-    from phatthanh.station import prepare_station
 
     (tmp_path / "mau").mkdir()
     (tmp_path / "mau" / "opening.t3.j2").write_text("Hôm nay thứ Ba, ngày {{ date }}.\n", "utf-8")

@@ -15,9 +15,9 @@ from phatthanh.config import Config, config_from_dict
 from phatthanh.errors import ConfigError
 from phatthanh.ffmpeg import ffmpeg_binary, run_ffmpeg, use_ffmpeg
 from phatthanh.model import Lineup, SourceEntry
+from phatthanh.prepare import air_moment, prepare_station
 from phatthanh.publish import rebuild_feeds
 from phatthanh.settings.station import derived_guid
-from phatthanh.station import air_moment, prepare_station
 
 PODCAST = "{https://podcastindex.org/namespace/1.0}guid"
 ICT = timezone(timedelta(hours=7))

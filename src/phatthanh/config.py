@@ -5,7 +5,7 @@ merges each TOML table over its section's defaults (so any one key of any table 
 alone), validates it, and turns the first problem into one line naming the file, the key
 and a valid example. The station's identity, folders and URLs are resolved once here into
 `Config.site`. Loading imports no stage and runs nothing: station audio, cover and
-templates are checked at the start of a build (`phatthanh.station.prepare_station`).
+templates are checked at the start of a build (`phatthanh.prepare.prepare_station`).
 """
 
 from __future__ import annotations

@@ -15,11 +15,11 @@ from phatthanh.clean import Normalizer
 from phatthanh.config import Config
 from phatthanh.master import lay_out, render
 from phatthanh.model import EpisodeRecord, Lineup, Progress
+from phatthanh.prepare import air_moment, check_slot_free, prepare_station
 from phatthanh.program import arrange
 from phatthanh.publish import rebuild_feeds, stage_episode, write_episode
 from phatthanh.segment import script_article
 from phatthanh.settings import ProfileName
-from phatthanh.station import air_moment, check_slot_free, prepare_station
 from phatthanh.tags import write_tags
 from phatthanh.voices import ClipCache, choose_voice, synthesize
 
@@ -66,7 +66,8 @@ def build_episode(
         renditions = render(
             timeline, options.profiles, stage.path, config.master, progress, stage.slug
         )
-        write_tags(stage, renditions, program, timeline, voice.choice)
-        record = write_episode(stage, program, scripts, timeline, renditions, voice.choice, lineup)
+        choice = voiced.choice or voice.choice  # the breaker may have switched voices
+        write_tags(stage, renditions, program, timeline, choice)
+        record = write_episode(stage, program, scripts, timeline, renditions, choice, lineup)
     feed = rebuild_feeds(config)
     return BuildResult(record, stage.final_path, feed, voiced.synthesized, voiced.cache_hits)

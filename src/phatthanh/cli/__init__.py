@@ -9,6 +9,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
+from importlib import import_module
 
 import click
 
@@ -50,6 +51,9 @@ def _register() -> None:
 
     for module in (build, text, review, voices, serve):
         module.register(cli)
+    import_module("phatthanh.cli.publish").register(cli)  # publish --due (air times)
+    import_module("phatthanh.cli.station").register(cli)  # the loudspeaker station agent
+    import_module("phatthanh.cli.bulletin").register(cli)  # emergency bulletins
 
 
 def main(argv: Sequence[str] | None = None) -> int:

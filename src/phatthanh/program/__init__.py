@@ -22,8 +22,8 @@ from phatthanh.model import Lineup, Part, Program, Script, Segment
 from phatthanh.segment import split_sentences
 from phatthanh.settings import ProgramSettings
 
-if TYPE_CHECKING:  # station.py imports this package's jingles
-    from phatthanh.station import StationKit
+if TYPE_CHECKING:  # prepare.py imports this package's jingles
+    from phatthanh.prepare import StationKit
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 WEEKDAY_CODES = ("t2", "t3", "t4", "t5", "t6", "t7", "cn")

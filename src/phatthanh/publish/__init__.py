@@ -23,6 +23,7 @@ from phatthanh.publish.record import (
     write_text_atomic,
 )
 from phatthanh.publish.staging import Stage, stage_episode
+from phatthanh.site import write_site
 
 if TYPE_CHECKING:
     from phatthanh.config import Config
@@ -73,6 +74,7 @@ def _rebuild(config: Config, feeds: Path) -> Path:
     data = manifest(config, records, generated)
     write_text_atomic(feeds / "loudspeaker.json", manifest_json(data))
     write_text_atomic(feeds / "loudspeaker.m3u", manifest_m3u(data))
+    write_site(config, records)  # the section page, from the same records (phatthanh.site)
     return feeds / "podcast.xml"
 
 

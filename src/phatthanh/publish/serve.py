@@ -18,6 +18,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from phatthanh.publish.airtime import due_lifespan, held_path
+from phatthanh.site.serve import site_routes
+
 if TYPE_CHECKING:
     from phatthanh.config import Config
 
@@ -76,7 +79,7 @@ def make_app(config: Config) -> Starlette:
     async def serve_file(request: Request) -> Response:
         folder = folders[request.url.path.split("/", 2)[1]]
         path = resolve_inside(folder, request.path_params["path"])
-        if path is None:
+        if path is None or held_path(config, path):  # held until publish_at (airtime.py)
             return PlainTextResponse("Not Found", status_code=404)
         stat = os.stat(path)
         headers = {"Cache-Control": "public, max-age=300"}
@@ -98,9 +101,10 @@ def make_app(config: Config) -> Starlette:
     routes = [
         Route("/episodes/{path:path}", serve_file, methods=["GET", "HEAD"]),
         Route("/feeds/{path:path}", serve_file, methods=["GET", "HEAD"]),
+        *site_routes(config),  # the section page at /site/ (phatthanh.site.serve)
         Route("/{path:path}", not_found, methods=["GET", "HEAD"]),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, lifespan=due_lifespan(config))  # publish --due each minute
 
 
 def serve(config: Config, host: str, port: int) -> None:
