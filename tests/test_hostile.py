@@ -116,7 +116,7 @@ def test_a_full_disk_is_a_clear_error_and_changes_nothing_published(tmp_path: Pa
     assert (tmp_path / "feeds" / "podcast.xml").read_text("utf-8") == "<rss>previous</rss>"
     published = [p for p in (tmp_path / "episodes").iterdir() if not p.name.startswith(".")]
     assert published == []
-    assert list((tmp_path / "episodes" / ".staging").iterdir()) == []
+    assert [p.name for p in (tmp_path / "episodes" / ".staging").iterdir()] == [".lock"]
 
 
 # --- fuzzing --------------------------------------------------------------------------
