@@ -134,15 +134,40 @@ _SPEECH = SpeechSettings(max_segment_chars=120)
 _NORMALIZER = Normalizer(_SPEECH)
 
 
-@given(st.lists(st.text(min_size=1, max_size=600), min_size=1, max_size=5), st.text(max_size=80))
+_TOKEN = st.text(st.characters(blacklist_categories=("Z", "C")), min_size=100, max_size=400)
+_PARAGRAPH = st.one_of(st.text(min_size=1, max_size=600), _TOKEN.map(lambda t: f"Xem {t} nhé."))
+
+
+@given(st.lists(_PARAGRAPH, min_size=1, max_size=5), st.text(max_size=80))
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_segmentation_never_raises_and_bounds_segments(paragraphs: list[str], title: str) -> None:
     article = Article("x.txt", title or "Tin", tuple(paragraphs), author="Thu Hà")
-    script = script_article(article, _NORMALIZER, _SPEECH)
+    try:
+        script = script_article(article, _NORMALIZER, _SPEECH)
+    except ArticleError as exc:
+        assert "nothing to read aloud" in str(exc)
+        return
+    assert any(s.kind == "body" for s in script.segments)
     for segment in script.segments:
-        longest_word = max((len(w) for w in segment.display.split()), default=0)
-        assert len(segment.display) <= max(_SPEECH.max_segment_chars, longest_word)
+        assert len(segment.display) <= _SPEECH.max_segment_chars
         assert len(segment.spoken) <= 40 * len(segment.display) + 40
+
+
+@pytest.mark.parametrize("body", ["🎉🎉🎉 👍👍", "🌾🌾\n\n🚜 🚜 … !!!", "• • •\n\n— — —"])
+def test_an_article_with_nothing_to_read_is_refused(tmp_path: Path, body: str) -> None:
+    page = tmp_path / "emoji.txt"
+    page.write_text(f"🎉🎉\n\n{body}\n", "utf-8")
+    with pytest.raises(ArticleError, match=r"nothing to read aloud|no body text"):
+        script_article(read(page), _NORMALIZER, _SPEECH)
+
+
+def test_a_token_longer_than_a_segment_is_cut_not_a_crash() -> None:
+    url = "https://songxanh.gov.vn/tai-lieu/" + "quyet-dinh-so-123-ubnd" * 30 + ".pdf"
+    article = Article("x.txt", "Tin", (f"Xem toàn văn tại {url} để biết thêm.",))
+    script = script_article(article, _NORMALIZER, _SPEECH)
+    body = [s.display for s in script.segments if s.kind == "body"]
+    assert all(len(d) <= _SPEECH.max_segment_chars for d in body)
+    assert body[0] == "Xem toàn văn tại" and body[-1].endswith("để biết thêm.")
 
 
 @pytest.fixture(scope="module")
