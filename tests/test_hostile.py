@@ -223,3 +223,41 @@ def test_titles_cannot_make_paths_outside_the_episodes_folder(title: str) -> Non
 
     slug = slugify(title)
     assert slug and "/" not in slug and ".." not in slug and not slug.startswith(".")
+
+
+def _lineup(folder: Path, *sources: str) -> Path:
+    path = folder / "sang.toml"
+    items = "".join(f'[[items]]\nsource = "{s}"\n' for s in sources)
+    path.write_text(items, "utf-8")
+    return path
+
+
+def test_lineup_sources_stay_inside_the_lineup_folder(tmp_path: Path) -> None:
+    from phatthanh.articles.lineup import load_lineup
+
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Mật khẩu của đài\n\nKhông được đọc.\n", "utf-8")
+    folder = tmp_path / "lineups"
+    folder.mkdir()
+    (folder / "tin.txt").symlink_to(outside)  # a link leaving the folder
+    (folder / "tin-that.txt").write_text("Tin\n\nNội dung.\n", "utf-8")
+    with pytest.raises(ArticleError, match="absolute path"):
+        load_lineup(_lineup(folder, str(outside)))
+    with pytest.raises(ArticleError, match="outside the lineup's folder"):
+        load_lineup(_lineup(folder, "tin.txt"))
+    with pytest.raises(ArticleError, match="outside the lineup's folder"):
+        load_lineup(_lineup(folder, "../secret.txt"))
+    assert load_lineup(_lineup(folder, "tin-that.txt")).entries[0].source.endswith("tin-that.txt")
+
+
+def test_lineup_size_is_bounded(tmp_path: Path) -> None:
+    from phatthanh.articles import lineup
+
+    (tmp_path / "tin.txt").write_text("Tin\n\nNội dung.\n", "utf-8")
+    with pytest.raises(ArticleError, match=f"at most {lineup.MAX_ITEMS}"):
+        lineup.load_lineup(_lineup(tmp_path, *["tin.txt"] * (lineup.MAX_ITEMS + 1)))
+    big = tmp_path / "dai.txt"
+    with big.open("wb") as fh:
+        fh.truncate(lineup.MAX_TOTAL_BYTES // 3 + 1)
+    with pytest.raises(ArticleError, match="split the lineup"):
+        lineup.load_lineup(_lineup(tmp_path, "dai.txt", "dai.txt", "dai.txt"))
