@@ -123,3 +123,18 @@ def test_a_build_with_a_damaged_cache_publishes_complete_audio(tmp_path: Path) -
     assert second.synthesized == len(wavs) // 2
     assert abs(second.record.audio.duration_s - first.record.audio.duration_s) < 0.05
     intact(cache_dir)
+
+
+def test_clips_cached_before_hashes_are_kept_if_whole(tmp_path: Path) -> None:
+    voice = choose_voice(VoiceSettings(engine="espeak"), None, False, tmp_path)
+    synthesize(SEGMENTS[:3], voice, ClipCache(tmp_path / "c"), None)
+    metas = sorted((tmp_path / "c").glob("*/*.json"))
+    for meta in metas:  # the record as older versions wrote it
+        record = json.loads(meta.read_text("utf-8"))
+        del record["wav_bytes"], record["wav_sha256"]
+        meta.write_text(json.dumps(record), "utf-8")
+    wav = metas[0].with_suffix(".wav")
+    wav.write_bytes(wav.read_bytes()[:1000])  # and one of them truncated
+    again = synthesize(SEGMENTS[:3], voice, ClipCache(tmp_path / "c"), None)
+    assert (again.synthesized, again.cache_hits) == (1, 2)
+    intact(tmp_path / "c")

@@ -20,6 +20,7 @@ import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from phatthanh.model import Clip, WordBoundary
 from phatthanh.voices.engine import RawClip
@@ -83,6 +84,8 @@ class ClipCache:
         wav_path, _ = self._paths(key)
         try:
             meta = json.loads(text)
+            if isinstance(meta, dict) and "wav_bytes" not in meta:
+                meta = self._upgrade(key, meta)
             size, digest = int(meta["wav_bytes"]), str(meta["wav_sha256"])
             rate, duration = int(meta["sample_rate_hz"]), int(meta["duration_ms"])
             words = tuple(WordBoundary(int(a), int(b), str(c)) for a, b, c in meta["words"])
@@ -101,6 +104,24 @@ class ClipCache:
                 raise _Damaged("its WAV's sha256 is not the one recorded")
             self._hashed.add(key)
         return Clip(wav_path, rate, duration, words)
+
+    def _upgrade(self, key: str, meta: dict[str, Any]) -> dict[str, Any]:
+        """A clip cached before lengths and hashes were recorded: kept if its WAV is as long
+        as its duration says, and its length and hash recorded from now on."""
+        wav_path, meta_path = self._paths(key)
+        try:
+            size = wav_path.stat().st_size
+            expected = int(meta["duration_ms"]) * int(meta["sample_rate_hz"]) // 1000 * 2
+        except (OSError, KeyError, TypeError, ValueError):
+            return meta  # reported as damaged by the caller
+        if abs(size - _WAV_HEADER - expected) > int(meta["sample_rate_hz"]) // 500 + 2:
+            return meta
+        meta = {**meta, "wav_bytes": size, "wav_sha256": _sha256(wav_path)}
+        tmp_meta = _temp(meta_path)
+        tmp_meta.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+        os.replace(tmp_meta, meta_path)
+        self._hashed.add(key)
+        return meta
 
     def _drop(self, key: str, reason: str) -> None:
         wav_path, meta_path = self._paths(key)
