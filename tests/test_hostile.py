@@ -261,3 +261,16 @@ def test_lineup_size_is_bounded(tmp_path: Path) -> None:
         fh.truncate(lineup.MAX_TOTAL_BYTES // 3 + 1)
     with pytest.raises(ArticleError, match="split the lineup"):
         lineup.load_lineup(_lineup(tmp_path, "dai.txt", "dai.txt", "dai.txt"))
+
+
+@pytest.mark.parametrize("slot", ["25:99", "6:00", "06:60", "0600", "06:00:00", "٠٦:٠٠"])
+def test_lineup_air_slots_are_real_times(tmp_path: Path, slot: str) -> None:
+    from phatthanh.articles.lineup import load_lineup
+
+    (tmp_path / "tin.txt").write_text("Tin\n\nNội dung.\n", "utf-8")
+    lineup = _lineup(tmp_path, "tin.txt")
+    lineup.write_text(f'air_slots = ["06:00", "{slot}"]\n' + lineup.read_text("utf-8"), "utf-8")
+    with pytest.raises(ArticleError, match="air_slots"):
+        load_lineup(lineup)
+    lineup.write_text(lineup.read_text("utf-8").replace(f'"{slot}"', '"23:59"'), "utf-8")
+    assert load_lineup(lineup).air_slots == ("06:00", "23:59")

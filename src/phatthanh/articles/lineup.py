@@ -20,6 +20,7 @@ A lineup file:
 from __future__ import annotations
 
 import logging
+import re
 import tomllib
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -64,8 +65,11 @@ def load_lineup(path: Path) -> Lineup:
     if priority not in _PRIORITIES:
         raise ArticleError(f"{where}: 'priority' must be one of {', '.join(_PRIORITIES)}")
     slots = data.get("air_slots", [])
-    if not isinstance(slots, list) or not all(isinstance(s, str) for s in slots):
-        raise ArticleError(f"{where}: 'air_slots' must be a list of times like \"06:00\"")
+    if not isinstance(slots, list) or not all(isinstance(s, str) and _is_time(s) for s in slots):
+        raise ArticleError(
+            f'{where}: \'air_slots\' must be a list of times from "00:00" to "23:59", '
+            'like ["06:00", "17:00"]'
+        )
     title = data.get("title")
     if title is not None and not isinstance(title, str):
         raise ArticleError(f"{where}: 'title' must be a string")
@@ -82,6 +86,10 @@ def load_lineup(path: Path) -> Lineup:
         )
     publish_at, expires = (_moment(data.get(key), key, where) for key in ("publish_at", "expires"))
     return Lineup(entries, title, air_date, priority, tuple(slots), where, publish_at, expires)
+
+
+def _is_time(value: str) -> bool:
+    return re.fullmatch(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]", value, re.ASCII) is not None
 
 
 def _moment(value: Any, key: str, where: str) -> datetime | None:
