@@ -86,10 +86,11 @@ def test_403_always_fails_cleanly_after_retries(server: EdgeServer) -> None:
 
 def test_a_stall_is_cut_by_the_outer_timeout_and_retried(server: EdgeServer) -> None:
     server.fault, server.fault_count = "stall", 1
+    server.audio_for(TEXTS[0])  # made beforehand: a busy machine must not time the retry out
     started = time.monotonic()
-    (clip,) = engine(server, timeout_s=1.5).synthesize_many(TEXTS[:1])
+    (clip,) = engine(server, timeout_s=8).synthesize_many(TEXTS[:1])
     assert clip.duration_ms > 1500
-    assert time.monotonic() - started < 6
+    assert time.monotonic() - started < 50  # the stall lasts 60 s: it was cut, not waited out
     assert server.requests == 2
 
 
