@@ -123,3 +123,58 @@ def test_builds_killed_at_random_points_never_break_what_is_published(tmp_path: 
     out, _ = finish(build(tmp_path, SAMPLES[1], "Bản tin chiều"), limit_s)
     assert check_published(tmp_path) == 3
     assert "Clips:   0 synthesized" in out  # the killed runs had made every clip
+
+
+SHORT = """Xã Tân Lập họp dân bàn làm đường
+
+Tối qua, thôn Hai họp dân bàn việc làm đường bê tông. Bà con thống nhất góp ngày công.
+Công trình khởi công vào tháng sau, {edition}.
+"""
+
+
+def build_here(station: Path, sample: Path, title: str) -> subprocess.Popen[str]:
+    """build(), keeping an outer PYTHONPATH first (to run this test against other code)."""
+    path = [os.environ.get("PYTHONPATH", ""), str(ROOT / "src")]
+    return subprocess.Popen(
+        [sys.executable, "-m", "phatthanh", "build-episode", str(sample), "--title", title,
+         "--date", "2026-11-24"],
+        cwd=station, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": ":".join(p for p in path if p)},
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_builds_killed_between_their_swap_and_the_feed_break_nothing(tmp_path: Path) -> None:
+    """Kill builds while a concurrent `feed` holds feeds/.lock: each is killed at the point
+    where it is ready to publish and waits for the lock (where older code had already
+    swapped its folder in). What is published stays whole, and the next build publishes."""
+    import fcntl
+
+    from tests.test_publish_txn import blocked_on
+
+    (tmp_path / "phatthanh.toml").write_text(CONFIG, "utf-8")
+    page = tmp_path / "tin.txt"
+    page.write_text(SHORT.format(edition="bản 1"), "utf-8")
+    first = build_here(tmp_path, page, "Bản tin trưa")
+    assert first.wait(timeout=300) == 0, first.stderr.read() if first.stderr else ""
+    assert check_published(tmp_path) == 1
+    lock = tmp_path / "feeds" / ".lock"
+    for edition in (2, 3):
+        page.write_text(SHORT.format(edition=f"bản {edition}"), "utf-8")
+        with lock.open("a") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            process = build_here(tmp_path, page, "Bản tin trưa")
+            for _ in range(3000):  # bounded by work, not by the clock: poll until it waits
+                if blocked_on(lock, process.pid) or process.poll() is not None:
+                    break
+                time.sleep(0.1)
+            assert process.poll() is None, process.communicate()[1]
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=30)
+        assert check_published(tmp_path) == 1
+    final = build_here(tmp_path, page, "Bản tin trưa")
+    out, err = final.communicate(timeout=300)
+    assert final.returncode == 0, err
+    assert check_published(tmp_path) == 1
+    assert "Clips:   0 synthesized" in out  # the killed builds had made every clip
+    assert [p.name for p in (tmp_path / "episodes" / ".staging").iterdir()] == [".lock"]

@@ -30,7 +30,7 @@ from phatthanh.master.settings import ProfileName
 from phatthanh.model import Article, Lineup, Part, Priority, Program, Progress, Script
 from phatthanh.pipeline import BuildResult
 from phatthanh.program import _announcement, _environment
-from phatthanh.publish import rebuild_feeds, stage_episode, write_episode
+from phatthanh.publish import stage_episode, write_episode
 from phatthanh.publish.record import RECORD, record_to_dict, write_text_atomic
 from phatthanh.segment import script_article
 from phatthanh.tags import write_tags
@@ -100,7 +100,7 @@ def build_bulletin(
         record = dataclasses.replace(record, published=now.isoformat(timespec="seconds"))
         text = json.dumps(record_to_dict(record), ensure_ascii=False, indent=2) + "\n"
         write_text_atomic(stage.path / RECORD, text)  # its own pubDate: the moment it was made
-    feed = rebuild_feeds(config)
+    feed = config.feeds_dir / "podcast.xml"  # published with the episode, in one step
     return BuildResult(record, stage.final_path, feed, voiced.synthesized, voiced.cache_hits)
 
 

@@ -17,7 +17,7 @@ from phatthanh.master import lay_out, render
 from phatthanh.model import EpisodeRecord, Lineup, Progress
 from phatthanh.prepare import air_moment, check_slot_free, prepare_station
 from phatthanh.program import arrange
-from phatthanh.publish import rebuild_feeds, stage_episode, write_episode
+from phatthanh.publish import stage_episode, write_episode
 from phatthanh.segment import script_article
 from phatthanh.settings import ProfileName
 from phatthanh.tags import write_tags
@@ -69,5 +69,5 @@ def build_episode(
         choice = voiced.choice or voice.choice  # the breaker may have switched voices
         write_tags(stage, renditions, program, timeline, choice)
         record = write_episode(stage, program, scripts, timeline, renditions, choice, lineup)
-    feed = rebuild_feeds(config)
+    feed = config.feeds_dir / "podcast.xml"  # published with the episode, in one step
     return BuildResult(record, stage.final_path, feed, voiced.synthesized, voiced.cache_hits)

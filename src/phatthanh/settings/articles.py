@@ -24,6 +24,13 @@ class ArticleSettings:
     fetch_retries: Annotated[int, Field(ge=0, le=10)] = field(
         default=2, metadata=help_line("retries for a failed fetch")
     )
+    allow_private_hosts: bool = field(
+        default=False,
+        metadata=help_line(
+            "fetch from loopback, link-local and private addresses (a portal on the station's "
+            "own network)"
+        ),
+    )
     user_agent: Annotated[str, Field(min_length=1)] = field(
         default="phatthanh/0.1 (+district radio)", metadata=help_line("User-Agent for fetches")
     )
