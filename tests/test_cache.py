@@ -112,7 +112,7 @@ def test_a_build_with_a_damaged_cache_publishes_complete_audio(tmp_path: Path) -
         "utf-8",
     )
     config = make_config(tmp_path)
-    options = BuildOptions(title="Bản tin", air_date=date(2026, 11, 24))
+    options = BuildOptions(title="Bản tin", air_date=date(2026, 11, 24), replace=True)
     first = build_episode(expand_sources([str(page)], config.articles), config, options)
     rng = random.Random(13)
     cache_dir = tmp_path / ".cache" / "clips"

@@ -137,7 +137,7 @@ def build_here(station: Path, sample: Path, title: str) -> subprocess.Popen[str]
     path = [os.environ.get("PYTHONPATH", ""), str(ROOT / "src")]
     return subprocess.Popen(
         [sys.executable, "-m", "phatthanh", "build-episode", str(sample), "--title", title,
-         "--date", "2026-11-24"],
+         "--date", "2026-11-24", "--replace"],
         cwd=station, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": ":".join(p for p in path if p)},
     )  # fmt: skip

@@ -45,7 +45,11 @@ def serve(host: str, port: int | None, config_path: Path | None) -> None:
     from phatthanh.publish.serve import serve as run
 
     config = load_config(config_path)
-    chosen = port or config.publish.port
+    chosen = config.publish.port if port is None else port
+    if not 1 <= chosen <= 65535:
+        raise ConfigError(
+            f"port {chosen}: use a port between 1 and 65535 (--port or [publish] port)"
+        )
     check_address(host, chosen)
     click.echo(f"Serving {config.episodes_dir} and {config.feeds_dir} on http://{host}:{chosen}/")
     click.echo(f"Feed: http://{host}:{chosen}/feeds/podcast.xml  (Ctrl+C to stop)")
