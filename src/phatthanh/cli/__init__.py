@@ -46,9 +46,9 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from phatthanh.cli import build, serve, text, voices
+    from phatthanh.cli import build, serve, studio, text, voices
 
-    for module in (build, text, voices, serve):
+    for module in (build, text, voices, serve, studio):
         module.register(cli)
 
 
