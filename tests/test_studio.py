@@ -214,7 +214,8 @@ def test_build_streams_progress_then_publishes_the_episode(
     assert response.headers["location"] == "/dung/1"
     last = wait(client, 1)
     assert last["state"] == "done", last
-    assert last["task"] and last["done"] == last["total"]
+    assert str(last["task"]).startswith("Xử lý âm thanh") and last["done"] == last["total"]
+    assert last["steps"] >= 4  # synthesis and mastering steps were streamed
     page = client.get("/dung/1").text
     audio = page.split('<audio controls preload="metadata" src="', 1)[1].split('"', 1)[0]
     mp3 = client.get(audio, headers={"range": "bytes=0-99"})

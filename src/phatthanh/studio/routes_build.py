@@ -32,6 +32,17 @@ STATES = {
     "cancelled": "Đã hủy",
 }
 POLL_S = 0.25
+TASKS = (  # the library's progress labels (English, as the CLI shows them) for the staff
+    ("Reading with ", "Đọc bằng giọng "),
+    ("Mastering", "Xử lý âm thanh (độ lớn, mã hóa MP3)"),
+)
+
+
+def task_label(task: str) -> str:
+    for english, vietnamese in TASKS:
+        if task.startswith(english):
+            return vietnamese + task.removeprefix(english)
+    return task
 
 
 def _job_json(job: BuildJob) -> str:
@@ -40,7 +51,7 @@ def _job_json(job: BuildJob) -> str:
         {
             "state": job.state,
             "label": STATES[job.state],
-            "task": last.task if last else "",
+            "task": task_label(last.task) if last else "",
             "done": last.done if last else 0,
             "total": last.total if last else 0,
             "detail": last.detail if last else "",
