@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import tomllib
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import feedparser
@@ -144,7 +147,7 @@ def test_a_bad_lexicon_entry_is_refused_and_the_config_kept(
     before = (project / "phatthanh.toml").read_text("utf-8")
     response = client.post("/doc/tu-dien", data={"viet": "  ", "doc": "gì đó"})
     assert response.status_code == 400
-    assert "[speech.lexicon] needs both the written and the spoken form" in response.text
+    assert "[speech.lexicon] cần cả chữ viết và cách đọc" in response.text
     assert (project / "phatthanh.toml").read_text("utf-8") == before
 
 
@@ -288,3 +291,73 @@ def test_cli_refuses_a_network_host_without_password(
     assert "set [studio] password first" in err and "phatthanh.toml" in err
     config = tomllib.loads((project / "phatthanh.toml").read_text("utf-8"))
     assert "studio" not in config
+
+
+# Written for these tests: a portal-like article page and the portal's RSS feed listing it.
+PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<title>Nông dân Tân Phú thu hoạch lúa đông xuân</title>
+<meta property="article:published_time" content="2026-11-23T07:30:00+07:00"></head>
+<body><nav><a href="/">Trang chủ</a></nav><article><h1>Nông dân Tân Phú thu hoạch lúa đông xuân</h1>
+<p>Những ngày này, nông dân xã Tân Phú tranh thủ nắng ráo để thu hoạch lúa đông xuân trên
+những cánh đồng đã chín vàng, năng suất năm nay được đánh giá cao hơn mọi năm.</p>
+<p>Cán bộ khuyến nông xã cho biết giống lúa mới chịu được rét và ít sâu bệnh, nhờ vậy bà con
+giảm được chi phí thuốc bảo vệ thực vật và yên tâm mở rộng diện tích ở vụ sau.</p>
+</article></body></html>"""
+
+
+class Portal(BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        port = self.server.server_address[1]
+        if self.path == "/rss":
+            body = (
+                '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                "<title>Cổng thông tin</title><link>http://127.0.0.1/</link><description>x"
+                f"</description><item><title>Lúa</title><link>http://127.0.0.1:{port}/tin/lua"
+                "</link><pubDate>Mon, 23 Nov 2026 07:30:00 +0700</pubDate></item></channel></rss>"
+            ).encode()
+            kind = "application/rss+xml"
+        else:
+            body, kind = PAGE.encode(), "text/html; charset=utf-8"
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def portal() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Portal)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_articles_come_from_a_url_and_from_the_portal_feed(
+    client: TestClient, project: Path, portal: str
+) -> None:
+    page = client.post("/bai-viet/url", data={"url": f"{portal}/rss"})
+    assert page.status_code == 200
+    assert f'value="{portal}/tin/lua"' in page.text  # the feed's entry, offered to pick
+    assert "Thêm bài này" in page.text
+    page = client.post("/bai-viet/url", data={"url": f"{portal}/tin/lua"})
+    assert [e.source for e in draft_lineup(project).entries] == [f"{portal}/tin/lua"]
+    assert "Nông dân Tân Phú thu hoạch lúa đông xuân" in page.text
+    assert "23/11/2026 07:30" in page.text
+    refused = client.post("/bai-viet/url", data={"url": "tin/lua"})
+    assert refused.status_code == 400 and "không phải địa chỉ http(s)" in refused.text
+
+
+def test_an_uploaded_page_is_kept_in_the_project(client: TestClient, project: Path) -> None:
+    page = client.post("/bai-viet/tai-len", files={"tep": ("cau.txt", ARTICLE.encode("utf-8"))})
+    assert page.status_code == 200
+    assert (project / ".studio" / "articles" / "001.txt").read_bytes() == ARTICLE.encode()
+    assert "Xã Bình An khánh thành cầu dân sinh mới" in page.text
+    refused = client.post("/bai-viet/tai-len", files={"tep": ("cau.pdf", b"%PDF-1.4")})
+    assert refused.status_code == 400 and "tải lên tệp .txt hoặc .html" in refused.text
+    assert len(draft_lineup(project).entries) == 1

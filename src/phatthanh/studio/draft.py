@@ -110,7 +110,7 @@ def draft_lineup(root: Path) -> Lineup:
     """The draft as the lineup a build reads (sources resolved against .studio/)."""
     path = draft_path(root)
     if not path.is_file() or not load_draft(root).items:
-        raise ArticleError("the studio's lineup has no articles yet; add one on 'Bài viết'")
+        raise ArticleError(f"{path}: chưa có bài nào; thêm bài ở trang 'Bài viết'")
     return load_lineup(path)
 
 
@@ -124,7 +124,7 @@ def add_item(root: Path, source: str) -> Draft:
 def store_article(root: Path, data: bytes, suffix: str = ".txt") -> str:
     """Keep a pasted or uploaded page in .studio/articles/; its source for the draft."""
     if suffix.lower() not in UPLOAD_SUFFIXES:
-        raise ArticleError(f"'{suffix}' files are not articles; upload a .txt or .html page")
+        raise ArticleError(f"tệp '{suffix}' không phải bài viết; tải lên tệp .txt hoặc .html")
     folder = root / FOLDER / ARTICLES
     folder.mkdir(parents=True, exist_ok=True)
     numbers = [int(m.group(1)) for p in folder.iterdir() if (m := re.match(r"(\d+)", p.name))]

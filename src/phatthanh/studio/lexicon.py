@@ -21,7 +21,7 @@ def add_lexicon_entry(config_path: Path, written: str, spoken: str) -> None:
     written, spoken = written.strip(), " ".join(spoken.split())
     if not written or not spoken:
         raise ConfigError(
-            f"{config_path}: [speech.lexicon] needs both the written and the spoken form"
+            f"{config_path}: [speech.lexicon] cần cả chữ viết và cách đọc; điền đủ hai ô"
         )
     text = config_path.read_text("utf-8") if config_path.is_file() else ""
     try:
