@@ -361,3 +361,16 @@ def test_an_uploaded_page_is_kept_in_the_project(client: TestClient, project: Pa
     refused = client.post("/bai-viet/tai-len", files={"tep": ("cau.pdf", b"%PDF-1.4")})
     assert refused.status_code == 400 and "tải lên tệp .txt hoặc .html" in refused.text
     assert len(draft_lineup(project).entries) == 1
+
+
+def test_program_settings_saved_before_any_article_are_kept(client: TestClient) -> None:
+    client.post(
+        "/chuong-trinh", data={"tieu_de": "Tin tối", "ngay": "2026-11-26", "khung_gio": "19:00"}
+    )
+    page = client.get("/chuong-trinh").text
+    assert 'value="Tin tối"' in page and 'value="2026-11-26"' in page and 'value="19:00"' in page
+    paste(client)
+    lineup = draft_lineup(client.app.state.studio.root)  # type: ignore[attr-defined]
+    assert (lineup.title, str(lineup.air_date), lineup.air_slots) == (
+        "Tin tối", "2026-11-26", ("19:00",),
+    )  # fmt: skip

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import get_args
 
 import tomlkit
 
@@ -54,7 +55,18 @@ def load_draft(root: Path) -> Draft:
     if not path.is_file():
         return Draft()
     data = tomlkit.parse(path.read_text("utf-8")).unwrap()
-    lineup = load_lineup(path) if data.get("items") else None
+    if not data.get("items"):  # the program's settings may come before its articles
+        return Draft(
+            title=str(data.get("title", "")),
+            air_date=data["date"] if isinstance(data.get("date"), date) else None,
+            priority=data["priority"] if data.get("priority") in get_args(Priority) else
+            "thong_thuong",
+            air_slots=tuple(str(s) for s in data.get("air_slots", [])),
+            publish_at=data["publish_at"] if isinstance(data.get("publish_at"), datetime) else
+            None,
+            expires=data["expires"] if isinstance(data.get("expires"), datetime) else None,
+        )  # fmt: skip
+    lineup = load_lineup(path)  # with articles, every value is checked as a lineup
     items = tuple(
         DraftItem(
             str(i["source"]),
@@ -62,16 +74,16 @@ def load_draft(root: Path) -> Draft:
             str(i.get("author", "")),
             tuple(int(n) for n in i.get("skip", [])),
         )
-        for i in data.get("items", [])
+        for i in data["items"]
     )
     return Draft(
         items=items,
         title=str(data.get("title", "")),
-        air_date=lineup.air_date if lineup else None,
-        priority=lineup.priority if lineup else "thong_thuong",
-        air_slots=lineup.air_slots if lineup else (),
-        publish_at=lineup.publish_at if lineup else None,
-        expires=lineup.expires if lineup else None,
+        air_date=lineup.air_date,
+        priority=lineup.priority,
+        air_slots=lineup.air_slots,
+        publish_at=lineup.publish_at,
+        expires=lineup.expires,
     )
 
 

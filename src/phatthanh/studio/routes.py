@@ -39,6 +39,8 @@ def text(form: FormData, key: str) -> str:
 
 
 def routes(studio: Studio) -> list[BaseRoute]:
+    """Pages that read articles or make audio are plain functions: Starlette runs them in
+    its thread pool, so a slow portal or a synthesis does not hold up the other tabs."""
     from phatthanh.studio.routes_build import build_routes
 
     root = studio.root
@@ -46,7 +48,7 @@ def routes(studio: Studio) -> list[BaseRoute]:
     async def home(request: Request) -> Response:
         return see("/bai-viet")
 
-    async def articles(request: Request) -> Response:
+    def articles(request: Request) -> Response:
         config = studio.config()
         feed_url = request.query_params.get("nguon", "").strip()
         feed_entries = []
@@ -92,12 +94,12 @@ def routes(studio: Studio) -> list[BaseRoute]:
         drafts.save_draft(root, draft)
         return see(request.headers.get("x-back", "/bai-viet"))
 
-    async def reading(request: Request) -> Response:
+    def reading(request: Request) -> Response:
         draft = drafts.load_draft(root)
         readings = read_draft(draft, root, studio.config())
         return studio.page(request, "reading.html.j2", readings=readings, spans=display_spans)
 
-    async def clip(request: Request) -> Response:
+    def clip(request: Request) -> Response:
         """One segment read by the configured voice, through the clip cache."""
         config = studio.config()
         item, number = request.path_params["item"], request.path_params["segment"]
@@ -115,7 +117,7 @@ def routes(studio: Studio) -> list[BaseRoute]:
         add_lexicon_entry(studio.config_path, text(form, "viet"), text(form, "doc"))
         return see("/doc")
 
-    async def program(request: Request) -> Response:
+    def program(request: Request) -> Response:
         config = studio.config()
         draft = drafts.load_draft(root)
         readings = read_draft(draft, root, config)

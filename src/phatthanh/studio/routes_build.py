@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
@@ -81,7 +82,7 @@ def build_routes(studio: Studio) -> list[BaseRoute]:
             raise PublishError(f"không có lần dựng số {request.path_params['job']}")
         return job
 
-    async def build_page(request: Request) -> Response:
+    def build_page(request: Request) -> Response:
         return studio.page(request, "build.html.j2", builds=studio.builds.all(), states=STATES)
 
     async def start(request: Request) -> Response:
@@ -90,7 +91,7 @@ def build_routes(studio: Studio) -> list[BaseRoute]:
         job = studio.builds.start(draft_lineup(root), studio.config(), options)
         return see(f"/dung/{job.number}")
 
-    async def job_page(request: Request) -> Response:
+    def job_page(request: Request) -> Response:
         job = job_of(request)
         return studio.page(request, "job.html.j2", job=job, states=STATES, status=_job_json(job))
 
@@ -117,15 +118,15 @@ def build_routes(studio: Studio) -> list[BaseRoute]:
         return see(f"/dung/{job.number}")
 
     async def publish(request: Request) -> Response:
-        rebuild_feeds(studio.config())
+        await run_in_threadpool(rebuild_feeds, studio.config())  # waits on the feeds' lock
         return see("/da-phat")
 
-    async def bulletin(request: Request) -> Response:
+    def bulletin(request: Request) -> Response:
         # TODO(issue 14): when phatthanh.bulletin lands, this page becomes its form (one text
         # box, priority, repeat) posting to the function `phatthanh bulletin` calls.
         return studio.page(request, "bulletin.html.j2")
 
-    async def published(request: Request) -> Response:
+    def published(request: Request) -> Response:
         config = studio.config()
         in_feed = {r.slug for r in current_records(config)}
         now = datetime.now(parse_offset(config.station.timezone))
