@@ -32,6 +32,7 @@ from phatthanh.settings import (
     resolve_site,
 )
 from phatthanh.settings.render import render_config, toml_value
+from phatthanh.settings.studio import StudioSettings
 
 __all__ = ["CONFIG_NAME", "Config", "StationSettings", "config_from_dict", "find_config",
            "load_config", "render_default_config"]  # fmt: skip
@@ -52,6 +53,7 @@ class Config:
     program: ProgramSettings = field(default_factory=ProgramSettings)
     master: MasterSettings = field(default_factory=MasterSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
+    studio: StudioSettings = field(default_factory=StudioSettings)
     site: Site = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +80,7 @@ SECTIONS: dict[str, type[Any]] = {
     "program": ProgramSettings,
     "master": MasterSettings,
     "publish": PublishSettings,
+    "studio": StudioSettings,
 }
 
 
