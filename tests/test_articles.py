@@ -279,3 +279,19 @@ def test_titles_lose_glued_metadata_only(written: str, title: str) -> None:
 )
 def test_byline_lines_name_the_author(line: str, author: str | None) -> None:
     assert byline(line) == author
+
+
+def test_a_capitals_heading_keeps_its_capitals_in_the_display_text() -> None:
+    """Transcripts and chapters show the display text: a heading in capitals keeps the page's
+    capitals there (names stay names); only the spoken text is lowered for the voice."""
+    from phatthanh.clean import Normalizer
+    from phatthanh.clean.settings import SpeechSettings
+    from phatthanh.segment import script_article
+
+    heading = "PHƯỜNG AN HÒA TRAO QUÀ CHO HỘ KHÓ KHĂN"
+    article = Article(source="x.txt", title=heading, paragraphs=("Chiều qua, phường trao quà.",))
+    speech = SpeechSettings()
+    title = script_article(article, Normalizer(speech), speech).segments[0]
+    assert title.kind == "title"
+    assert title.display == heading
+    assert title.spoken == "Phường an hòa trao quà cho hộ khó khăn"
