@@ -295,3 +295,23 @@ def test_a_capitals_heading_keeps_its_capitals_in_the_display_text() -> None:
     assert title.kind == "title"
     assert title.display == heading
     assert title.spoken == "Phường an hòa trao quà cho hộ khó khăn"
+
+
+def test_a_sentence_case_sub_heading_is_read_and_a_caption_is_not(tmp_path: Path) -> None:
+    """Both are short lines without a full stop between paragraphs; a section title opens
+    with a section noun (`Kết quả …`, `Những việc cần làm …`), a caption names who or what."""
+    path = tmp_path / "tin.txt"
+    path.write_text(
+        "Phường Hòa Bình tổng kết một năm làm đường hoa\n\n"
+        "Chiều qua, phường tổng kết một năm làm đường hoa cùng các tổ dân phố.\n\n"
+        "Kết quả sau một năm\n\n"
+        "Các tổ đã trồng thêm hai tuyến hoa dọc bờ sông.\n\n"
+        "Bà con tổ ba chăm sóc tuyến hoa mới\n\n"
+        "Những việc cần làm trong năm tới\n\n"
+        "Phường sẽ lắp thêm đèn chiếu sáng cho các tuyến hoa.\n",
+        "utf-8",
+    )
+    paragraphs = read(path).paragraphs
+    assert "Kết quả sau một năm" in paragraphs
+    assert "Những việc cần làm trong năm tới" in paragraphs
+    assert "Bà con tổ ba chăm sóc tuyến hoa mới" not in paragraphs
