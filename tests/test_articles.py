@@ -279,3 +279,39 @@ def test_titles_lose_glued_metadata_only(written: str, title: str) -> None:
 )
 def test_byline_lines_name_the_author(line: str, author: str | None) -> None:
     assert byline(line) == author
+
+
+def test_a_capitals_heading_keeps_its_capitals_in_the_display_text() -> None:
+    """Transcripts and chapters show the display text: a heading in capitals keeps the page's
+    capitals there (names stay names); only the spoken text is lowered for the voice."""
+    from phatthanh.clean import Normalizer
+    from phatthanh.clean.settings import SpeechSettings
+    from phatthanh.segment import script_article
+
+    heading = "PHƯỜNG AN HÒA TRAO QUÀ CHO HỘ KHÓ KHĂN"
+    article = Article(source="x.txt", title=heading, paragraphs=("Chiều qua, phường trao quà.",))
+    speech = SpeechSettings()
+    title = script_article(article, Normalizer(speech), speech).segments[0]
+    assert title.kind == "title"
+    assert title.display == heading
+    assert title.spoken == "Phường an hòa trao quà cho hộ khó khăn"
+
+
+def test_a_sentence_case_sub_heading_is_read_and_a_caption_is_not(tmp_path: Path) -> None:
+    """Both are short lines without a full stop between paragraphs; a section title opens
+    with a section noun (`Kết quả …`, `Những việc cần làm …`), a caption names who or what."""
+    path = tmp_path / "tin.txt"
+    path.write_text(
+        "Phường Hòa Bình tổng kết một năm làm đường hoa\n\n"
+        "Chiều qua, phường tổng kết một năm làm đường hoa cùng các tổ dân phố.\n\n"
+        "Kết quả sau một năm\n\n"
+        "Các tổ đã trồng thêm hai tuyến hoa dọc bờ sông.\n\n"
+        "Bà con tổ ba chăm sóc tuyến hoa mới\n\n"
+        "Những việc cần làm trong năm tới\n\n"
+        "Phường sẽ lắp thêm đèn chiếu sáng cho các tuyến hoa.\n",
+        "utf-8",
+    )
+    paragraphs = read(path).paragraphs
+    assert "Kết quả sau một năm" in paragraphs
+    assert "Những việc cần làm trong năm tới" in paragraphs
+    assert "Bà con tổ ba chăm sóc tuyến hoa mới" not in paragraphs

@@ -386,6 +386,25 @@ def check_normalize(ran: Ran, folder: Path, env: object) -> None:
     assert not re.search(r"\d", spoken), spoken
 
 
+def check_review(ran: Ran, folder: Path, env: object) -> None:
+    ran.ok()
+    pages = sorted(p.name for p in (folder / "samples" / "articles").glob("*.txt"))
+    assert re.findall(r"^== samples/articles/(\S+)$", ran.out, re.M) == pages, ran.out
+    assert ran.out.count("\ntitle: ") == len(pages), ran.out
+
+
+def write_editors_lexicon(folder: Path, env: object) -> None:
+    """docs/editors.md tells the editor to put this block into phatthanh.toml first."""
+    heading = "3. Add a word to the station lexicon"
+    block = code_block_after(ROOT / "docs" / "editors.md", heading, "toml")
+    (folder / "phatthanh.toml").write_text(block, "utf-8")
+
+
+def check_station_word(ran: Ran, folder: Path, env: object) -> None:
+    ran.ok()
+    assert ran.out.strip() == "Đồng chí Hà, Huyện ủy viên, về xã Bốc Tới", ran.out
+
+
 def check_voices(ran: Ran, folder: Path, env: dict[str, str]) -> None:
     ran.ok()
     lines = ran.out.splitlines()
@@ -525,7 +544,11 @@ CHECKS: dict[str, Checker] = {
     r"phatthanh script samples/articles/\S+\.txt --explain": Checker(check_explain),
     r"phatthanh script samples/articles/\S+\.txt --residue": Checker(check_residue),
     r"phatthanh script samples/articles/\S+\.txt --format json": Checker(check_script_json),
-    r'phatthanh normalize "[^"]+"': Checker(check_normalize),
+    r'phatthanh normalize "[^"]*\d[^"]*"': Checker(check_normalize),
+    r'phatthanh normalize "Đồng chí Hà, HUV, về xã Bok Tới"': Checker(
+        check_station_word, setup=write_editors_lexicon
+    ),
+    r"phatthanh review samples/articles/\*\.txt": Checker(check_review),
     r"phatthanh voices( --check)?": Checker(check_voices),
     r"phatthanh serve": Checker(check_serve, setup=write_served_files, run=run_serve),
 }

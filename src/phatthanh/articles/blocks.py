@@ -81,6 +81,8 @@ def drop_captions(lines: list[str], decide: Decisions, blocks: list[Block]) -> N
             mark(decide, block, False, "photo gallery line")
         elif previous in _PHOTO_RULES and is_short(text):
             mark(decide, block, False, "caption under a photo")
+        elif shape.is_topic_heading(text):
+            mark(decide, block, True, "sub-heading")
         elif is_short(text) and position > 0 and (position < len(blocks) - 1 or signed):
             mark(decide, block, False, "short caption line")
 

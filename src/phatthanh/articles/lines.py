@@ -183,6 +183,22 @@ def is_heading(line: str) -> bool:
     return bool(_HEADING_NUMBER.match(text)) and not text.endswith(".")
 
 
+# A sentence-case sub-heading without a full stop looks like a photo caption by its shape.
+# Captions name people, places and things (`Lãnh đạo xã trao quà …`, `Quang cảnh hội nghị`);
+# a section title names a part of the report. These openings were never seen on a caption.
+_TOPIC_HEADING = re.compile(
+    r"(?i)(?:kết quả|nhiệm vụ|giải pháp|mục tiêu|mục đích|phương hướng|tình hình|nội dung"
+    r"|đối tượng|phạm vi|yêu cầu|ý nghĩa|tổ chức thực hiện|những việc cần làm"
+    r"|những kết quả|một số (?:kết quả|giải pháp|nhiệm vụ|lưu ý|khuyến cáo))(?!\w)"
+)
+
+
+def is_topic_heading(line: str) -> bool:
+    """A sentence-case sub-heading: a short unpunctuated line opening with a section noun."""
+    text = line.strip()
+    return bool(_TOPIC_HEADING.match(text)) and len(words(text)) <= 12 and not ends_sentence(text)
+
+
 def ends_sentence(text: str) -> bool:
     return bool(_SENTENCE_END.search(text.strip()))
 

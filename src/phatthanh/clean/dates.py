@@ -72,7 +72,9 @@ ROMAN_TRIGGER = re.compile(
     r"|chương|thế kỷ|thế kỉ|mục|điều|thứ|cấp|đợt|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản))"
     r"(\s*)([IVXLC]+)(?!\w)"
 )
-ROMAN_HEADING = re.compile(r"(?m)^([IVX]{1,4})\.\s")
+# a section number at the start of a line; it may stand alone (`II.` on its own line, the heading
+# text on the next line), so the dot may end the text
+ROMAN_HEADING = re.compile(r"(?m)^([IVX]{1,4})\.(?=\s|$)")
 _ROMAN_LETTER = re.compile(r"[IVXLC]")
 
 
@@ -226,5 +228,5 @@ def roman(text: str, say: Say) -> str:
         return text
     text = ROMAN_TRIGGER.sub(sub, text)
     return ROMAN_HEADING.sub(
-        lambda m: f"{say.num(v)}. " if (v := roman_value(m.group(1))) else m.group(0), text
+        lambda m: f"{say.num(v)}." if (v := roman_value(m.group(1))) else m.group(0), text
     )

@@ -32,6 +32,27 @@ DOT_DECIMAL = re.compile(
     r"(?<![\d.,])(\d+)\.(\d{1,2})(?=\s?(?:%|triệu|tỷ|nghìn|ngàn|lần|điểm|ha|km|kg|tấn|m\b))"
 )
 
+# `rừng.Ban chỉ đạo`, `trường học,trưởng thôn`: a stop or comma typed without its space. A voice
+# reads the glued stop as `chấm` and runs the words together, so the space is put back. Only
+# after two lower-case letters (so `TP.Đông`, `Tp.HCM` stay for the lexicon) and, for a stop,
+# before a capital that opens a word (so `gov.vn` and `v.v` are left alone).
+GLUED_PUNCT = re.compile(r"(?<=[^\W\d_]{2})([.,;])(?=[^\W\d_])")
+
+# `Thứ S Sáu`: a weekday's first letter typed twice, once alone (an editor's slip). The lone
+# letter would be spelled (`ét`); it is dropped when the weekday name follows it.
+WEEKDAY_STUTTER = re.compile(
+    r"(?i)(?<!\w)(thứ)\s+(?-i:([HBTNS]))\s+(?=(?-i:\2)(?:ai|a|ư|ăm|áu|ảy)(?!\w))"
+)
+
+
+def _unglue(m: re.Match[str]) -> str:
+    before, after = m.string[m.start() - 2 : m.start()], m.string[m.end() : m.end() + 2]
+    if not before.islower() or (
+        m.group(1) == "." and not (after[:1].isupper() and after[1:].islower())
+    ):
+        return m.group(0)
+    return m.group(1) + " "
+
 
 _BULLET_CHAR = re.compile(r"[+*•·▪►-]")
 _DIGIT = re.compile(r"\d")
@@ -46,6 +67,10 @@ def tidy(text: str) -> str:
         text = BULLET.sub("", text)
     if "v." in text:
         text = ETC.sub(lambda m: " vân vân" + ("." if m.group(1) else ""), text)
+    if "." in text or "," in text or ";" in text:
+        text = GLUED_PUNCT.sub(_unglue, text)
+    if "hứ " in text or "HỨ " in text:
+        text = WEEKDAY_STUTTER.sub(r"\1 ", text)
     if "(" in text:
         text = ROMAN_ITEM.sub(lambda m: f"({roman_value(m.group(1).upper())})", text)
     if "#" in text:
