@@ -41,7 +41,9 @@ def test_the_last_meaningful_stderr_line_skips_the_summary_noise() -> None:
 def test_the_binary_is_the_configured_one_then_the_environment_then_the_wheel(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    ffmpeg_binary.cache_clear()
+    import phatthanh.ffmpeg
+
+    monkeypatch.setattr(phatthanh.ffmpeg, "_configured", "")  # no config in use
     monkeypatch.delenv("PHATTHANH_FFMPEG", raising=False)
     bundled = ffmpeg_binary()
     assert Path(bundled).is_file() and "ffmpeg" in Path(bundled).name
@@ -49,7 +51,6 @@ def test_the_binary_is_the_configured_one_then_the_environment_then_the_wheel(
     assert ffmpeg_binary() == bundled
     with pytest.raises(FFmpegError, match=r"ffmpeg 'khong-co-ffmpeg' not found; fix \[master\]"):
         ffmpeg_binary("khong-co-ffmpeg")
-    ffmpeg_binary.cache_clear()
 
 
 def test_run_adds_quiet_flags_and_logs_the_exact_command(
