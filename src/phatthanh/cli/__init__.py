@@ -46,9 +46,9 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from phatthanh.cli import build, review, serve, text, voices
+    from phatthanh.cli import build, queue, review, scale, serve, text, voices
 
-    for module in (build, text, review, voices, serve):
+    for module in (build, text, review, voices, serve, scale, queue):
         module.register(cli)
 
 

@@ -136,6 +136,9 @@ class EdgeEngine:
     async def _request(self, text: str) -> tuple[bytes, tuple[WordBoundary, ...]]:
         import edge_tts
 
+        from phatthanh.voices.throttle import wait_turn
+
+        await wait_turn("edge")  # a province's workers share one rate limit
         s = self.settings
         communicate = edge_tts.Communicate(
             text, s.voice, rate=s.rate, pitch=s.pitch, volume=s.volume,
