@@ -16,6 +16,7 @@ VISIBILITY_ENV = "PHATTHANH_VISIBILITY_S"
 
 
 def make_app(broker: str | None = None) -> Celery:
+    visibility = float(os.environ.get(VISIBILITY_ENV, "3600"))
     url = broker or os.environ.get(BROKER_ENV) or "redis://127.0.0.1:6379/0"
     app = Celery("phatthanh", broker=url, backend=None, include=["phatthanh.queue.tasks"])
     app.conf.update(
@@ -25,7 +26,10 @@ def make_app(broker: str | None = None) -> Celery:
         task_queues=(Queue(BULLETINS), Queue(PROGRAMS)),  # type: ignore[no-untyped-call]
         task_default_queue=PROGRAMS,
         broker_transport_options={
-            "visibility_timeout": float(os.environ.get(VISIBILITY_ENV, "3600")),
+            "visibility_timeout": visibility,
+            # Sweep for abandoned jobs every few seconds (one cheap Redis scan each).
+            "unacked_restore_interval": max(1, min(10, int(visibility / 2))),
+            "unacked_restore_throttle": 1,
             "queue_order_strategy": "priority",  # BRPOP bulletins before programs
         },
         broker_connection_retry_on_startup=True,
