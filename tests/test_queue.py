@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -212,3 +213,51 @@ def test_one_station_lock_across_workers(broker: str) -> None:
             assert other
     with b.hold("station:tanlap", 30) as later:
         assert later
+
+
+def test_a_worker_publishes_to_the_bucket_after_the_build(broker: str, tmp_path: Path) -> None:
+    """With PHATTHANH_S3_* set, the worker mirrors the station to SeaweedFS under <station>/;
+    publish-remote --station then finds everything unchanged."""
+    from tests.scale_servers import ACCESS_KEY, SECRET_KEY, seaweedfs
+
+    registry = province(tmp_path, ("tanlap",))
+    with seaweedfs(tmp_path / "weed") as s3:
+        s3.client().create_bucket(Bucket="radio")  # type: ignore[attr-defined]
+        env = {"PHATTHANH_S3_BUCKET": "radio", "PHATTHANH_S3_ENDPOINT": s3.endpoint,
+               "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}  # fmt: skip
+        os.environ.update(env)
+        try:
+            worker = start_worker(broker, tmp_path, "publisher")
+        finally:
+            for name in env:
+                del os.environ[name]
+        cli("submit", "--registry", str(registry), "--station", "tanlap", "--title", "Tin",
+            "--date", "2026-11-24", "article0.txt", "--broker", broker, cwd=tmp_path)  # fmt: skip
+        board = Board.at(broker)
+        try:
+            wait_for(lambda: all_done(board, 1), "the job done")
+        finally:
+            stop(worker)
+        local = (tmp_path / "tanlap" / "feeds" / "podcast.xml").read_bytes()
+        client: Any = s3.client()
+        stored = client.get_object(Bucket="radio", Key="tanlap/feeds/podcast.xml")
+        assert stored["Body"].read() == local
+        args = ["--registry", str(registry), "--station", "tanlap", "--bucket", "radio"]
+        out = cli("publish-remote", *args, "--endpoint", s3.endpoint, cwd=tmp_path, env=env)
+        assert "Published to s3://radio/tanlap/" in out and " 0 unchanged" not in out
+
+
+def test_registry_errors_name_the_file_and_the_entry(tmp_path: Path) -> None:
+    from phatthanh.errors import ConfigError
+    from phatthanh.queue.registry import load_registry
+
+    path = tmp_path / "stations.toml"
+    path.write_text('[[stations]]\nname = "Tân Lập"\nconfig = "a.toml"\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"stations\.toml: stations\[0\] name"):
+        load_registry(path)
+    path.write_text('[[stations]]\nname = "a"\nconfig = "a.toml"\n' * 2, "utf-8")
+    with pytest.raises(ConfigError, match="listed twice"):
+        load_registry(path)
+    path.write_text('[[stations]]\nname = "a"\nconfig = "a.toml"\n', "utf-8")
+    with pytest.raises(ConfigError, match="no station named 'b'"):
+        load_registry(path).config("b")

@@ -43,8 +43,17 @@ def need_scale(module: str) -> None:
     "--prefix", default="", envvar="PHATTHANH_S3_PREFIX", help="Key prefix, e.g. songxanh/."
 )
 @click.option("--region", default="us-east-1", envvar="AWS_REGION", help="The store's region.")
+@click.option("--station", help="Registry name of the station (instead of --config).")
+@click.option("--registry", type=click.Path(path_type=Path), default="stations.toml",
+              help="The province's station registry, with --station.")  # fmt: skip
 def publish_remote(
-    config_path: Path | None, bucket: str, endpoint: str | None, prefix: str, region: str
+    config_path: Path | None,
+    bucket: str,
+    endpoint: str | None,
+    prefix: str,
+    region: str,
+    station: str | None,
+    registry: Path,
 ) -> None:
     """Publish episodes/ and feeds/ to S3-compatible storage: media first, each verified,
     then the manifest and feed. Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY."""
@@ -52,7 +61,13 @@ def publish_remote(
     from phatthanh.storage.mirror import mirror_station
     from phatthanh.storage.s3 import S3Location, S3Storage
 
-    config = load_config(config_path)
+    if station:
+        from phatthanh.queue.registry import load_registry
+
+        config = load_registry(registry).config(station)
+        prefix = prefix or f"{station}/"
+    else:
+        config = load_config(config_path)
     if prefix and not prefix.endswith("/"):
         prefix += "/"
     storage = S3Storage(S3Location(endpoint, bucket, prefix, region))
