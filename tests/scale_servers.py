@@ -56,7 +56,7 @@ def _wait(proc: subprocess.Popen[bytes], ready: object, what: str, log: Path) ->
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     proc.terminate()
     try:
-        proc.wait(30)
+        proc.wait(5)  # weed takes long to flush on SIGTERM; its data is a temporary folder
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
