@@ -47,9 +47,9 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from phatthanh.cli import build, review, serve, studio, text, voices
+    from phatthanh.cli import build, queue, review, scale, serve, studio, text, voices
 
-    for module in (build, text, review, voices, serve, studio):
+    for module in (build, text, review, voices, serve, studio, scale, queue):
         module.register(cli)
     import_module("phatthanh.cli.publish").register(cli)  # publish --due (air times)
     import_module("phatthanh.cli.station").register(cli)  # the loudspeaker station agent

@@ -146,6 +146,9 @@ class EdgeEngine:
         service sent was `turn.end` (the client stops silently when a stream is cut)."""
         import edge_tts
 
+        from phatthanh.voices.throttle import wait_turn
+
+        await wait_turn("edge")  # a province's workers share one rate limit
         s = self.settings
         communicate = edge_tts.Communicate(
             text, s.voice, rate=s.rate, pitch=s.pitch, volume=s.volume,
