@@ -187,17 +187,28 @@ Thu Hà
 def test_a_feed_entry_gives_its_date_and_serves_a_page_without_a_headline(
     tmp_path: Path,
 ) -> None:
-    page = tmp_path / "tin.txt"
-    page.write_text(FEED_PAGE, "utf-8")
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    (tmp_path / "tin.txt").write_text(FEED_PAGE, "utf-8")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    link = f"http://127.0.0.1:{server.server_address[1]}/tin.txt"  # feed items are URLs only
     feed = tmp_path / "tin.rss"
     feed.write_text(
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Xã</title>'
-        f"<item><title>Đoàn viên xã Tân Lập trồng cây</title><link>{page}</link>"
+        f"<item><title>Đoàn viên xã Tân Lập trồng cây</title><link>{link}</link>"
         "<pubDate>Tue, 18 Nov 2026 01:30:00 GMT</pubDate></item></channel></rss>",
         "utf-8",
     )
-    (entry,) = expand_sources([str(feed)], ArticleSettings()).entries
-    article = read_article(entry, ArticleSettings(), StationSettings())
+    local = ArticleSettings(allow_private_hosts=True)  # the test server is on 127.0.0.1
+    try:
+        (entry,) = expand_sources([str(feed)], local).entries
+        article = read_article(entry, local, StationSettings())
+    finally:
+        server.shutdown()
     # the feed's own time, not 15/11 in the lead nor the header's 01/01/2024
     assert article.published == datetime(2026, 11, 18, 8, 30, tzinfo=ICT)
     assert article.title == "Đoàn viên xã Tân Lập trồng cây"  # the page has no headline

@@ -106,7 +106,7 @@ def test_an_episode_folder_is_on_disk_before_it_is_published(
         (stage / name).write_bytes(b"written by a tool")
     final = episodes / "ban-tin"
     monkeypatch.setattr(staging, "_exchange", lambda a, b: False)  # the two-rename path
-    staging._move_into_place(stage, final)
+    staging.swap_in(stage, final).finish()
     rename = events.index(("rename", str(final)))
     synced_before = {p for kind, p in events[:rename] if kind == "fsync"}
     assert {str(stage / "ban-tin.mp3"), str(stage / "episode.json"), str(stage)} <= synced_before

@@ -512,6 +512,36 @@ def not_run(command: Command, folder: Path, env: dict[str, str]) -> Ran:
     return Ran(command, 0, "", "")
 
 
+def check_bulletin(ran: Ran, folder: Path, env: object) -> None:
+    ran.ok()
+    (record,) = records(folder).values()
+    assert record["priority"] == "khan_cap", record
+    first = feed_entries(folder)[0]
+    assert first.title == record["title"]
+    manifest = json.loads((folder / "feeds" / "loudspeaker.json").read_text("utf-8"))
+    assert manifest["episodes"][0]["priority"] == "khẩn cấp"
+
+
+STATION_MACHINE = "run as root on a commune station's machine (systemd, apt, /opt, /srv)"
+
+
+def check_station_machine(ran: Ran, folder: Path, env: object) -> None:
+    """Not run here (root, systemd): the unit the operator enables runs the same agent, user
+    and folder these commands set up, and the agent accepts the options they give."""
+    unit = (ROOT / "docs" / "stations.md").read_text("utf-8")
+    service = re.search(
+        r"^ExecStart=/opt/phatthanh/bin/(phatthanh station run \S+ .*)$", unit, re.M
+    )
+    assert service and "--dir /srv/loa" in service.group(1), "the unit example changed"
+    assert "User=loa" in unit and "ReadWritePaths=/srv/loa" in unit
+    for words in (["station", "sync"], ["station", "run"], ["bulletin"]):
+        helped = subprocess.run([str(BIN / "phatthanh"), *words, "--help"], capture_output=True,
+                                text=True, check=True).stdout  # fmt: skip
+        named = f"phatthanh {' '.join(words)} " in ran.command.text
+        used = re.findall(r"(--[a-z-]+)", ran.command.text) if named else []
+        assert all(option in helped for option in used), (used, helped)
+
+
 TEXT_PAGES = r"phatthanh build-episode samples/articles/\S+\.txt( --\S+( \"[^\"]+\"| \S+)?)*"
 CHECKS: dict[str, Checker] = {
     r"make demo( +#.*)?": Checker(check_demo, setup=prepare_make),
@@ -551,6 +581,20 @@ CHECKS: dict[str, Checker] = {
     r"phatthanh review samples/articles/\*\.txt": Checker(check_review),
     r"phatthanh voices( --check)?": Checker(check_voices),
     r"phatthanh serve": Checker(check_serve, setup=write_served_files, run=run_serve),
+    r'phatthanh bulletin "[^"]+" --priority khan_cap': Checker(check_bulletin),
+    # operator steps on a station's own machine: the agent itself is tested against a real
+    # server in test_station.py, the online-voice bulletin in test_bulletin.py
+    r"python3 -m venv /opt/phatthanh && \S+ install \./phatthanh-\*\.whl": Checker(
+        check_station_machine, run=not_run, note=STATION_MACHINE
+    ),
+    r"sudo .*": Checker(check_station_machine, run=not_run, note=STATION_MACHINE),
+    r"journalctl .*": Checker(check_station_machine, run=not_run, note=STATION_MACHINE),
+    r"/opt/phatthanh/bin/phatthanh station sync \S+ --dir /srv/loa": Checker(
+        check_station_machine, run=not_run, note=STATION_MACHINE
+    ),
+    r'phatthanh bulletin \S+\.txt --title "[^"]+" --repeat \d --engine edge': Checker(
+        check_station_machine, run=not_run, note="needs the online voice (test_bulletin.py)"
+    ),
 }
 
 

@@ -41,6 +41,9 @@ CONFIG = f"""# the station's config, with a comment the studio must keep
 [station]
 base_url = "{BASE_URL}"
 
+[articles]
+allow_private_hosts = true  # the test portal is on 127.0.0.1
+
 [voices]
 engine = "espeak"
 
