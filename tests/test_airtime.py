@@ -69,9 +69,9 @@ def test_due_episode_enters_feed_manifest_and_site(
     config = copy_station(first_build, tmp_path)
     later = now_in(config) + timedelta(hours=1)
     folder = add_episode(config, first_build, "2026-11-25-sang", publish_at=later.isoformat())
-    rebuild_feeds(config)
+    rebuild_feeds(config.site, config.publish)
     assert "2026-11-25-sang" not in listed(config)
-    assert not (site_dir(config) / "2026-11-25-sang.html").exists()
+    assert not (site_dir(config.site) / "2026-11-25-sang.html").exists()
 
     early = publish_due(config)
     assert (early.published, early.rebuilt) == ((), False)
@@ -82,7 +82,7 @@ def test_due_episode_enters_feed_manifest_and_site(
     assert due.published == ("2026-11-25-sang",) and due.rebuilt
     assert listed(config) == ["2026-11-25-sang", first_build.record.slug]
     assert in_feed(config, "2026-11-25-sang")
-    assert (site_dir(config) / "2026-11-25-sang.html").is_file()
+    assert (site_dir(config.site) / "2026-11-25-sang.html").is_file()
     again = publish_due(config)
     assert (again.published, again.rebuilt) == ((), False)
 
@@ -91,7 +91,7 @@ def test_expired_episode_leaves_everything(first_build: BuildResult, tmp_path: P
     config = copy_station(first_build, tmp_path)
     later = now_in(config) + timedelta(hours=1)
     folder = add_episode(config, first_build, "2026-11-25-bao", expires=later.isoformat())
-    rebuild_feeds(config)
+    rebuild_feeds(config.site, config.publish)
     assert "2026-11-25-bao" in listed(config)
     end = now_in(config) + timedelta(milliseconds=300)
     set_field(folder, "expires", end.isoformat())
@@ -100,7 +100,7 @@ def test_expired_episode_leaves_everything(first_build: BuildResult, tmp_path: P
     assert result.expired == ("2026-11-25-bao",) and result.rebuilt
     assert listed(config) == [first_build.record.slug]
     assert not in_feed(config, "2026-11-25-bao")
-    assert not (site_dir(config) / "2026-11-25-bao.html").exists()
+    assert not (site_dir(config.site) / "2026-11-25-bao.html").exists()
 
 
 def test_publish_due_command(first_build: BuildResult, tmp_path: Path,

@@ -193,7 +193,8 @@ def test_podcastparser_reads_what_apps_need(first_build: BuildResult) -> None:
 
 def test_feed_is_deterministic_and_rebuildable(first_build: BuildResult, station: Path) -> None:
     before = first_build.feed.read_bytes()
-    rebuild_feeds(make_config(station, ("podcast", "loudspeaker")))
+    config = make_config(station, ("podcast", "loudspeaker"))
+    rebuild_feeds(config.site, config.publish)
     assert first_build.feed.read_bytes() == before
 
 
@@ -214,12 +215,12 @@ def test_retention_hold_and_expiry(first_build: BuildResult, tmp_path: Path) -> 
         data.update(slug=slug, guid=f"guid-{slug}", **changes)
         (episodes / slug / "episode.json").write_text(json.dumps(data), "utf-8")
     config = make_config(tmp_path)
-    feed = feedparser.parse(rebuild_feeds(config).read_bytes())
+    feed = feedparser.parse(rebuild_feeds(config.site, config.publish).read_bytes())
     assert [e.id for e in feed.entries] == ["guid-2026-11-22-moi", "guid-2026-11-20-cu"]
     from dataclasses import replace
 
     limited = replace(config, publish=replace(config.publish, retention=1))
-    feed = feedparser.parse(rebuild_feeds(limited).read_bytes())
+    feed = feedparser.parse(rebuild_feeds(limited.site, limited.publish).read_bytes())
     assert [e.id for e in feed.entries] == ["guid-2026-11-22-moi"]
 
 
@@ -240,7 +241,8 @@ def test_chapters_link_to_their_articles(first_build: BuildResult, tmp_path: Pat
     from phatthanh.model import Program, VoiceChoice
 
     program = Program("Thử", date(2026, 11, 24), ("Mở đầu", "Tin"), (None, url), (1,), ())
-    stage = Stage(tmp_path, tmp_path, "thu", "guid-1", make_config(tmp_path))
+    config = make_config(tmp_path)
+    stage = Stage(tmp_path, tmp_path, "thu", "guid-1", config.site, config.publish)
     write_tags(stage, [rendition], program, timeline, VoiceChoice("espeak-ng", "vi"))
     chaps = {c.element_id: c for c in ID3(mp3).getall("CHAP")}
     assert chaps["chp1"].sub_frames["WXXX:Bài viết"].url == url

@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from phatthanh.errors import FFmpegError
-from phatthanh.ffmpeg import command_line, ffmpeg_binary, last_error_line, run_ffmpeg
+from phatthanh.ffmpeg import (
+    command_line,
+    ffmpeg_binary,
+    last_error_line,
+    progress_seconds,
+    run_ffmpeg,
+)
 
 # A real ffmpeg failure's stderr: the reason, then the summary noise ffmpeg prints after it.
 FAILED_STDERR = """\
@@ -88,3 +94,26 @@ def test_a_run_past_its_timeout_is_stopped_with_a_clear_message() -> None:
     # an endless source read in real time: it can only end by the timeout
     with pytest.raises(FFmpegError, match=r"ffmpeg took longer than 0\.5 s and was stopped"):
         run_ffmpeg(["-re", "-f", "lavfi", "-i", "anullsrc", "-f", "null", "-"], timeout_s=0.5)
+
+
+def test_progress_lines_give_the_seconds_written() -> None:
+    assert progress_seconds("out_time_us=1500000\n") == 1.5
+    assert progress_seconds("out_time_us=N/A") is None  # before the first packet
+    assert progress_seconds("out_time_ms=1500000") is None  # the misnamed duplicate
+    assert progress_seconds("progress=end") is None
+
+
+def test_a_run_reports_its_progress_up_to_the_length_written(tmp_path: Path) -> None:
+    seen: list[float] = []
+    out = tmp_path / "o.mp3"
+    args = ["-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-ac", "1", str(out)]
+    proc = run_ffmpeg(args, on_progress=seen.append)
+    assert out.stat().st_size > 0 and proc.returncode == 0
+    assert seen and seen == sorted(seen)
+    assert 2.8 <= seen[-1] <= 3.2
+
+
+def test_a_reporting_run_that_fails_raises_with_ffmpegs_reason(tmp_path: Path) -> None:
+    with pytest.raises(FFmpegError, match="No such file or directory"):
+        run_ffmpeg(["-i", str(tmp_path / "khong-co.wav"), "-f", "null", "-"],
+                   on_progress=lambda s: None)  # fmt: skip

@@ -90,7 +90,8 @@ def test_titles_with_xml_specials_and_control_characters_keep_the_feed_valid(
     article = read(page)
     assert "\x07" not in article.title and "\x1b" not in article.title
     record = dataclasses.replace(first_build.record, title=article.title)
-    xml = feed_xml(Config(root=tmp_path), [record], "https://example.vn/c.jpg")
+    config = Config(root=tmp_path)
+    xml = feed_xml(config.site, config.publish, [record], "https://example.vn/c.jpg")
     items = etree.fromstring(xml).findall("channel/item")
     assert items[0].findtext("title") == article.title
 

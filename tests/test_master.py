@@ -212,3 +212,46 @@ def test_music_bed_is_ducked_under_speech_with_smooth_ramps(
     # no jumps: in 10 ms the bed's level moves by less than a tenth of its full level (an
     # unramped switch between the pause and the ducked level would move it by ~70%)
     assert np.max(np.abs(np.diff(rms))) < 0.1 * np.max(rms)
+
+
+class RecordingProgress:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, int, str]] = []
+
+    def start(self, task: str, total: int) -> None:
+        self.events.append(("start", total, task))
+
+    def advance(self, n: int = 1, detail: str = "") -> None:
+        self.events.append(("advance", n, detail))
+
+    def finish(self) -> None:
+        self.events.append(("finish", 0, ""))
+
+
+def test_mastering_reports_each_cue_and_each_rendition_as_it_goes(  # type: ignore[no-untyped-def]
+    program_and_clips, tmp_path: Path
+) -> None:
+    _root, program, clips = program_and_clips
+    timeline = lay_out(program, clips, ProgramSettings())
+    progress = RecordingProgress()
+    made = render(timeline, ("podcast", "loudspeaker"), tmp_path, MasterSettings(), progress)
+    (kind, total, task), *advances, last = progress.events
+    assert (kind, task) == ("start", "Mastering") and last[0] == "finish"
+    assert all(event == "advance" and n >= 1 for event, n, _ in advances)  # only forward
+    assert sum(n for _, n, _ in advances) == total
+    seconds = -(-timeline.duration_ms // 1000)
+    assert total == len(timeline.cues) + 1 + 2 * (seconds + 2)
+    details = [detail for _, _, detail in advances]
+    cues = [d for d in details if d.startswith("master: cue ")]
+    assert len(cues) == len(timeline.cues) and cues[-1].endswith(
+        f"{len(timeline.cues)}/{len(cues)}"
+    )
+    assert details.index(cues[-1]) < details.index("loudness measured")  # the master comes first
+    for rendition in made:
+        name = rendition.file
+        mine = [(n, d) for _, n, d in advances if d.startswith(f"{name}: ")]
+        assert len(mine) >= 3  # calibrated, encoding (seconds), verified
+        assert mine[0][1] == f"{name}: calibrated"
+        encoding = [n for n, d in mine if d.endswith(" s")]
+        assert encoding and sum(encoding) == seconds
+        assert mine[-1][1].endswith(" LUFS")  # verified last

@@ -30,7 +30,7 @@ from tests.conftest import BASE_URL, ROOT, make_config
 def publish(config: Config, title: str, payload: bytes, day: int = 24) -> EpisodeRecord:
     """Stage an episode whose MP3 is `payload`, then rebuild the feeds, as a build does."""
     program = Program(title, date(2026, 11, day), ("Mở đầu",), (None,), (), ())
-    with stage_episode(program, config) as stage:
+    with stage_episode(program, config.site, config.publish) as stage:
         digest = hashlib.sha256(payload).hexdigest()
         name = f"{stage.slug}-{digest[:10]}.mp3"
         (stage.path / name).write_bytes(payload)
@@ -45,7 +45,7 @@ def publish(config: Config, title: str, payload: bytes, day: int = 24) -> Episod
         )  # fmt: skip
         text = json.dumps(record_to_dict(record), ensure_ascii=False)
         (stage.path / "episode.json").write_text(text, "utf-8")
-    rebuild_feeds(config)
+    rebuild_feeds(config.site, config.publish)
     return record
 
 
@@ -123,7 +123,7 @@ def test_an_unreadable_episode_json_is_skipped_and_keeps_its_entry(
     assert {p: v for p, v in live.items() if noon.slug in str(p)} == noon_files
     assert any(evening.slug in str(p) for p in live)
     check_served(live)
-    rebuild_feeds(config)  # the `feed` command too: still listed, no error
+    rebuild_feeds(config.site, config.publish)  # the `feed` command too: still listed, no error
     assert {p: v for p, v in announced(tmp_path).items() if noon.slug in str(p)} == noon_files
 
 
@@ -140,7 +140,7 @@ def test_feed_never_lists_a_damaged_or_missing_file(tmp_path: Path, damage: str)
     else:
         mp3.write_bytes(mp3.read_bytes().replace(b"morning", b"mourning"))  # same length
     with pytest.raises(PublishError, match=mp3.name):
-        rebuild_feeds(config)
+        rebuild_feeds(config.site, config.publish)
     live = announced(tmp_path)
     assert mp3 not in live and len([p for p in live if p.suffix == ".mp3"]) == 1
     check_served(live)
@@ -178,7 +178,7 @@ def test_staging_is_cleaned_by_liveness_not_by_age(tmp_path: Path) -> None:
     (dead / "half.mp3").parent.mkdir(parents=True)
     (dead / "half.mp3").write_bytes(b"partial")  # a killed build's: recent, nobody holds it
     running = Program("Đang dựng", date(2026, 11, 24), ("Mở đầu",), (None,), (), ())
-    with pytest.raises(_Abandon), stage_episode(running, config) as live:
+    with pytest.raises(_Abandon), stage_episode(running, config.site, config.publish) as live:
         (live.path / "half.mp3").write_bytes(b"partial")
         long_ago = time.time() - 3 * 86_400  # as after a forward clock jump
         os.utime(live.path, (long_ago, long_ago))

@@ -103,7 +103,7 @@ def test_every_ffmpeg_run_uses_the_configured_binary(tmp_path: Path) -> None:
 
 
 def feed_guid(config: Config) -> str:
-    root = etree.fromstring(rebuild_feeds(config).read_bytes())
+    root = etree.fromstring(rebuild_feeds(config.site, config.publish).read_bytes())
     (guid,) = root.iter(PODCAST)
     return str(guid.text)
 

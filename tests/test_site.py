@@ -108,8 +108,8 @@ def test_held_and_expired_episodes_never_appear(first_build: BuildResult, tmp_pa
         data[field] = when
         (folder / RECORD).unlink()
         (folder / RECORD).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-    rebuild_feeds(config)
-    site = site_dir(config)
+    rebuild_feeds(config.site, config.publish)
+    site = site_dir(config.site)
     pages = sorted(p.name for p in site.glob("*.html"))
     assert pages == sorted(["index.html", f"{first_build.record.slug}.html", "2026-11-27-due.html"])
     index = (site / "index.html").read_text("utf-8")
@@ -124,8 +124,8 @@ def test_site_is_swapped_whole(first_build: BuildResult, tmp_path: Path) -> None
     config = copy_station(first_build, tmp_path)
     trees = []
     for _ in range(3):
-        rebuild_feeds(config)
-        link = site_dir(config)
+        rebuild_feeds(config.site, config.publish)
+        link = site_dir(config.site)
         assert link.is_symlink()
         trees.append(os.readlink(link))
         assert (link / "index.html").is_file() and (link / "static" / "player.js").is_file()

@@ -92,7 +92,7 @@ def build_bulletin(
     lineup = Lineup(entries=(), title=title, air_date=now.date(), priority=options.priority)
     choice = voiced.choice or voice.choice
     profiles = options.profiles or _published_profiles(config)
-    with stage_episode(program, config) as stage:
+    with stage_episode(program, config.site, config.publish) as stage:
         renditions = render(timeline, profiles, stage.path, config.master, progress,
                             stage.slug)  # fmt: skip
         write_tags(stage, renditions, program, timeline, choice)

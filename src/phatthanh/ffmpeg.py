@@ -17,7 +17,8 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from phatthanh.errors import FFmpegError
@@ -87,10 +88,19 @@ def run_ffmpeg(
     input_bytes: bytes | None = None,
     configured: str = "",
     timeout_s: float | None = None,
+    on_progress: Callable[[float], None] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run ffmpeg with `args` (no binary name), returning its output; raise on failure."""
+    """Run ffmpeg with `args` (no binary name), returning its output; raise on failure.
+    `on_progress` is called with the seconds of output written so far, as ffmpeg reports
+    them (`-progress pipe:1`); its stdout is then the progress report, not returned."""
     binary = ffmpeg_binary(configured)
     full = ["-hide_banner", "-nostdin", *args] if input_bytes is None else ["-hide_banner", *args]
+    if on_progress is not None:
+        if input_bytes is not None or timeout_s is not None:
+            raise ValueError("on_progress takes no input_bytes and no timeout_s")
+        full = [*full[:2], "-progress", "pipe:1", *full[2:]]
+        log.debug("running: %s", command_line(full, binary))
+        return _run_reporting(binary, full, on_progress)
     log.debug("running: %s", command_line(full, binary))
     try:
         proc = subprocess.run(
@@ -109,3 +119,45 @@ def run_ffmpeg(
         stderr = proc.stderr.decode("utf-8", "replace")
         raise FFmpegError(f"ffmpeg failed: {last_error_line(stderr)}")
     return proc
+
+
+def progress_seconds(line: str) -> float | None:
+    """Seconds of output from one `-progress` line (`out_time_us=...`), None for the others
+    (and for the `N/A` ffmpeg prints before the first packet)."""
+    key, _, value = line.strip().partition("=")
+    if key != "out_time_us":
+        return None
+    try:
+        micros = int(value)
+    except ValueError:
+        return None
+    return max(0.0, micros / 1_000_000)
+
+
+def _run_reporting(
+    binary: str, full: list[str], on_progress: Callable[[float], None]
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ffmpeg reading its `-progress` lines as they come; stderr goes to a temporary
+    file, so neither pipe can fill up and stall it."""
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                [binary, *full],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            )
+        except OSError as exc:
+            raise FFmpegError(f"cannot run ffmpeg ({binary}): {exc.strerror}") from None
+        with proc:
+            assert proc.stdout is not None
+            for raw in proc.stdout:
+                seconds = progress_seconds(raw.decode("ascii", "replace"))
+                if seconds is not None:
+                    on_progress(seconds)
+        errors.seek(0)
+        stderr = errors.read()
+    if proc.returncode != 0:
+        raise FFmpegError(f"ffmpeg failed: {last_error_line(stderr.decode('utf-8', 'replace'))}")
+    return subprocess.CompletedProcess([binary, *full], proc.returncode, b"", stderr)

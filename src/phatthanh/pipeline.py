@@ -62,7 +62,7 @@ def build_episode(
     cache = ClipCache(config.resolve(config.voices.cache_dir))
     voiced = synthesize(program.segments(), voice, cache, progress)
     timeline = lay_out(program, voiced.clips, config.program)
-    with stage_episode(program, config) as stage:
+    with stage_episode(program, config.site, config.publish) as stage:
         renditions = render(
             timeline, options.profiles, stage.path, config.master, progress, stage.slug
         )

@@ -63,14 +63,13 @@ def write_tags(
     timeline: Timeline,
     choice: VoiceChoice,
 ) -> None:
-    config = stage.config
-    station = config.station
-    feed_url = f"{station.base_url.rstrip('/')}/feeds/podcast.xml"
-    if station.cover:
-        cover, _ = station_cover(config.resolve(station.cover))
+    station = stage.site
+    feed_url = station.feed_url
+    if station.cover is not None:
+        cover, _ = station_cover(station.cover)
     else:
         cover = draw_cover(station.name, station.program)
-    apic = small_cover(cover, config.publish.cover_max_kb * 1024)
+    apic = small_cover(cover, stage.publish.cover_max_kb * 1024)
     for rendition in renditions:
         path = stage.path / rendition.file
         tags: Any = _ChaptersInTimeOrder()

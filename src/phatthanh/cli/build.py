@@ -191,5 +191,5 @@ def feed(config_path: Path | None) -> None:
 
     config = _config(config_path)
     _warn_example(config)
-    path = rebuild_feeds(config)
+    path = rebuild_feeds(config.site, config.publish)
     click.echo(f"Feed: {_show(path)}")

@@ -1,7 +1,7 @@
 """Stage 6: program + clips -> timeline -> one MP3 per loudness/encoding profile.
 
 `lay_out` places every clip, jingle and pause (layout.py); `render` streams the timeline
-into a master WAV and encodes each profile from it in one ffmpeg graph (render.py), per
+into a master WAV and encodes each profile from it (render.py, progress in steps.py), per
 ITU-R BS.1770 / EBU R 128 loudness and the MP3 rules of ../shared/specs/standards.md §7-§8.
 """
 
@@ -17,6 +17,7 @@ from phatthanh.errors import AudioError
 from phatthanh.master.layout import lay_out
 from phatthanh.master.render import master_profiles, sha256_of, write_master
 from phatthanh.master.settings import MasterSettings, ProfileName
+from phatthanh.master.steps import Steps, mastering_total, program_seconds
 from phatthanh.model import Progress, Rendition, Timeline
 
 __all__ = ["FILE_SUFFIX", "lay_out", "render"]
@@ -36,24 +37,24 @@ def render(
     """Write one MP3 per profile into `out_dir` (the podcast one first) and measure each."""
     chosen = profiles or settings.renditions
     ordered = sorted(dict.fromkeys(chosen), key=lambda p: (p != "podcast", chosen.index(p)))
+    seconds = program_seconds(timeline)
     if progress is not None:
-        progress.start("Mastering", len(ordered) + 1)
+        progress.start("Mastering", mastering_total(timeline.cues, seconds, len(ordered)))
+    steps = Steps(progress, seconds)
     renditions = []
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".master-") as work:
         master = Path(work) / "master.wav"
         try:
-            write_master(timeline, master)
+            write_master(timeline, master, steps)
         except OSError as exc:  # a full disk or a file-size limit
             raise AudioError(
                 f"{out_dir}: cannot write the program audio ({exc.strerror})"
             ) from None
-        if progress is not None:
-            progress.advance(1, "master written")
         outputs = [
             (out_dir / f"{basename}{FILE_SUFFIX[name]}.mp3", settings.profile(name))
             for name in ordered
         ]
-        measured_all = master_profiles(master, outputs, Path(work))
+        measured_all = master_profiles(master, outputs, Path(work), steps)
         for name, (path, profile), measured in zip(ordered, outputs, measured_all, strict=True):
             info: Any = MP3(path).info  # type: ignore[no-untyped-call]
             renditions.append(
@@ -72,8 +73,6 @@ def render(
                     true_peak_max_dbtp=profile.true_peak_max_dbtp,
                 )
             )
-            if progress is not None:
-                progress.advance(1, f"{name}: {measured.integrated_lufs:.1f} LUFS")
     if progress is not None:
         progress.finish()
     return tuple(renditions)

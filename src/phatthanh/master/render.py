@@ -18,7 +18,7 @@ import logging
 import math
 import re
 import wave
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
@@ -34,6 +34,7 @@ from phatthanh.ffmpeg import run_ffmpeg
 from phatthanh.master.bed import Bed
 from phatthanh.master.layout import loudness, read_wav
 from phatthanh.master.settings import Profile
+from phatthanh.master.steps import Steps, counted
 from phatthanh.model import Timeline
 
 log = logging.getLogger(__name__)
@@ -51,9 +52,10 @@ class Measured:
     true_peak_dbtp: float
 
 
-def write_master(timeline: Timeline, path: Path) -> None:
+def write_master(timeline: Timeline, path: Path, steps: Steps | None = None) -> None:
     """Stream every cue into one mono 16-bit WAV at 44.1 kHz, with short fades at joins,
-    jingles matched in loudness to the speech around them, and beds mixed under speech."""
+    jingles matched in loudness to the speech around them, and beds mixed under speech;
+    `steps` advances by one per cue written."""
     speech_lufs = _speechloudness(timeline)
     bed = Bed(timeline.beds, speech_lufs, MASTER_RATE_HZ)
     jingle_gain: dict[Path, float] = {}
@@ -63,7 +65,7 @@ def write_master(timeline: Timeline, path: Path) -> None:
         out.setsampwidth(2)
         out.setframerate(MASTER_RATE_HZ)
         written = 0
-        for cue in timeline.cues:
+        for cue in counted(timeline.cues, steps):
             target_frames = round((cue.start_ms + cue.duration_ms) * MASTER_RATE_HZ / 1000)
             frames = target_frames - written
             if frames <= 0:
@@ -172,7 +174,15 @@ def _parse(stderr: str) -> Measured:
     return Measured(float(found_i[-1]), tp)
 
 
-def encode(master: Path, out: Path, profile: Profile, gain_db: float, ceiling_db: float) -> None:
+def encode(
+    master: Path,
+    out: Path,
+    profile: Profile,
+    gain_db: float,
+    ceiling_db: float,
+    on_progress: Callable[[float], None] | None = None,
+) -> None:
+    """Encode one rendition; `on_progress` gets the seconds encoded so far."""
     stream = _chain(ffmpeg.input(str(master)).audio, profile, gain_db, ceiling_db)
     if profile.sample_rate_hz != MASTER_RATE_HZ:
         stream = stream.filter("aresample", profile.sample_rate_hz)
@@ -181,7 +191,7 @@ def encode(master: Path, out: Path, profile: Profile, gain_db: float, ceiling_db
         audio_bitrate=f"{profile.bitrate_kbps}k", write_xing=1, id3v2_version=0,
         write_id3v1=0, map_metadata=-1, f="mp3",
     ).overwrite_output()  # fmt: skip
-    run_ffmpeg(["-nostats", *output.get_args()])
+    run_ffmpeg(["-nostats", *output.get_args()], on_progress=on_progress)
 
 
 def excerpt(master: Path, out: Path, pieces: int = 30, piece_s: float = 1.0) -> None:
@@ -214,35 +224,51 @@ def chain_loss(
 
 
 def master_profiles(
-    master: Path, outputs: Sequence[tuple[Path, Profile]], work: Path
+    master: Path, outputs: Sequence[tuple[Path, Profile]], work: Path, steps: Steps | None = None
 ) -> list[Measured]:
     """Encode every rendition on target, once each: measure the program per filter chain,
     calibrate the loss of limiter and encoder on an excerpt, then encode and verify every
     finished file on two workers (LAME and the meter are single-threaded); a file that
-    still missed is re-encoded with the measured correction."""
+    still missed is re-encoded with the measured correction. `steps` advances by one for the
+    measurement, and per rendition by one when calibrated, by the seconds encoded as the
+    encode goes, and by one when verified (re-encodes add nothing)."""
+    steps = steps or Steps(None, 1)
     profiles = [profile for _, profile in outputs]
     levels = measure_programs(master, profiles)
+    steps.advance(1, "loudness measured")
     if not all(math.isfinite(v) for v in levels):
         raise AudioError("the program is silent; check the voice and the clips")
     sample = work / "excerpt.wav"
     excerpt(master, sample)
     plans: list[list[float]] = []
-    for profile, level in zip(profiles, levels, strict=True):
+    for (out, profile), level in zip(outputs, levels, strict=True):
         base = profile.target_lufs - level
         ceiling = profile.true_peak_max_dbtp - PEAK_MARGIN_DB
         gain = base
         for _ in range(3):  # the loss grows with the gain (the limiter works harder)
             gain = base + chain_loss(sample, work, profile, gain, ceiling)
         plans.append([gain, ceiling])
+        steps.advance(1, f"{out.name}: calibrated")
+
+    def encoded(out: Path, profile: Profile, plan: list[float]) -> None:
+        encoding = steps.encoding(out.name)
+        encode(master, out, profile, plan[0], plan[1], encoding.callback)
+        encoding.done()
+
+    def verified(out: Path) -> Measured:
+        measured = measure_file(out)
+        steps.advance(1, f"{out.name}: {measured.integrated_lufs:.1f} LUFS")
+        return measured
+
     with ThreadPoolExecutor(max_workers=2) as pool:
         encodes = [
-            pool.submit(encode, master, out, profile, plan[0], plan[1])
+            pool.submit(encoded, out, profile, plan)
             for (out, profile), plan in zip(outputs, plans, strict=True)
         ]
         checks = []
         for (out, _), job in zip(outputs, encodes, strict=True):
             job.result()
-            checks.append(pool.submit(measure_file, out))
+            checks.append(pool.submit(verified, out))
         results = [check.result() for check in checks]
     for i, ((out, profile), plan) in enumerate(zip(outputs, plans, strict=True)):
         tried: list[tuple[float, float]] = []

@@ -18,29 +18,31 @@ from phatthanh.publish.staging import Stage, stage_episode
 from phatthanh.site import write_site
 
 if TYPE_CHECKING:
-    from phatthanh.config import Config
+    from phatthanh.settings import PublishSettings, Site
 
 __all__ = ["Stage", "current_records", "load_record", "rebuild_feeds", "stage_episode",
            "write_episode"]  # fmt: skip
 log = logging.getLogger(__name__)
 
 
-def current_records(config: Config, now: datetime | None = None) -> list[EpisodeRecord]:
+def current_records(
+    site: Site, publish: PublishSettings, now: datetime | None = None
+) -> list[EpisodeRecord]:
     """Published episodes, newest first: held ones (publish_at later), expired ones and ones
     whose files are missing or damaged left out, at most `retention` of them."""
-    return list(make_documents(config, None, now).records)
+    return list(make_documents(site, publish, None, now).records)
 
 
-def rebuild_feeds(config: Config) -> Path:
+def rebuild_feeds(site: Site, publish: PublishSettings) -> Path:
     """Rewrite feeds/podcast.xml, loudspeaker.json/.m3u and the cover from verified
     episode records, under the feeds lock. An episode whose files are missing or damaged is
     left out and named in the PublishError raised once the others are published."""
-    feeds = config.feeds_dir
+    feeds = site.feeds_dir
     with feeds_lock(feeds):
-        keep_podcast_guid(config.site)
-        documents = make_documents(config)
+        keep_podcast_guid(site)
+        documents = make_documents(site, publish)
         install(prepare(feeds, documents.files))
-        write_site(config, documents.records)  # the section page, same records (phatthanh.site)
+        write_site(site, documents.records)  # the section page, same records (phatthanh.site)
     if documents.problems:
         more = len(documents.problems) - 1
         raise PublishError(

@@ -84,7 +84,7 @@ def publish_due(config: Config, now: datetime | None = None, force: bool = False
             expired.append(record.slug)
     rebuild = force or (last is None and records > 0) or bool(published or expired)
     if rebuild:
-        rebuild_feeds(config)
+        rebuild_feeds(config.site, config.publish)
     return DueResult(tuple(published), tuple(expired), rebuild)
 
 

@@ -156,19 +156,19 @@ def commit(stage: Stage) -> None:
     from phatthanh.publish.feed import keep_podcast_guid
     from phatthanh.site import write_site
 
-    config = stage.config
-    feeds = config.feeds_dir
+    site = stage.site
+    feeds = site.feeds_dir
     with feeds_lock(feeds):
-        keep_podcast_guid(config.site)
+        keep_podcast_guid(site)
         record = load_record(stage.path / RECORD)
-        listed = set(listed_files(feeds, config.station.base_url).get(stage.slug, set()))
+        listed = set(listed_files(feeds, site.base_url).get(stage.slug, set()))
         kept = load_snapshot(feeds).get(stage.slug)
         if kept is not None:
             with contextlib.suppress(KeyError, TypeError, ValueError):
                 old = record_from_dict(kept)
                 listed |= {r.file for r in media_of(old)} | set(old.extra_files)
         _carry(stage, listed)
-        documents = make_documents(config, (record, stage.path))
+        documents = make_documents(site, stage.publish, (record, stage.path))
         prepared = prepare(feeds, documents.files)
         try:
             swapped = swap_in(stage.path, stage.final_path)
@@ -181,7 +181,7 @@ def commit(stage: Stage) -> None:
             swapped.undo()
             raise
         swapped.finish()
-        write_site(config, documents.records)  # the section page lists what the feed lists
+        write_site(site, documents.records)  # the section page lists what the feed lists
     for problem in documents.problems:
         log.error("%s; left out of the feeds until that episode is rebuilt", problem)
 

@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from phatthanh.articles.text import parse_offset
 from phatthanh.errors import PublishError
 from phatthanh.model import EpisodeRecord
 from phatthanh.publish.cover import cover_name, draw_cover, station_cover
@@ -31,7 +30,7 @@ from phatthanh.publish.verify import (
 )
 
 if TYPE_CHECKING:
-    from phatthanh.config import Config
+    from phatthanh.settings import PublishSettings, Site
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +43,11 @@ class Documents:
 
 
 def candidates(
-    config: Config, override: tuple[EpisodeRecord, Path] | None
+    site: Site, override: tuple[EpisodeRecord, Path] | None
 ) -> list[tuple[EpisodeRecord, Path]]:
     """Every episode that could be listed, with the folder its files are in."""
-    episodes = config.episodes_dir
-    snapshot = load_snapshot(config.feeds_dir)
+    episodes = site.episodes_dir
+    snapshot = load_snapshot(site.feeds_dir)
     slugs = {p.parent.name for p in episodes.glob(f"*/{RECORD}")}
     slugs |= {s for s in snapshot if (episodes / s).is_dir()}
     if override is not None:
@@ -81,24 +80,25 @@ def _kept(data: dict[str, Any] | None) -> EpisodeRecord | None:
 
 
 def make_documents(
-    config: Config,
+    site: Site,
+    publish: PublishSettings,
     override: tuple[EpisodeRecord, Path] | None = None,
     now: datetime | None = None,
 ) -> Documents:
     """The feed, the manifest, the m3u list, the cover, and the state files beside them.
     `override` is a staged episode (record, folder) that replaces the published one."""
-    now = now or datetime.now(parse_offset(config.station.timezone))
-    feeds = config.feeds_dir
+    now = now or datetime.now(site.tz)
+    feeds = site.feeds_dir
     hashes = HashCache.load(feeds / VERIFIED)
     live = []
-    for record, folder in candidates(config, override):
+    for record, folder in candidates(site, override):
         if record.publish_at and datetime.fromisoformat(record.publish_at) > now:
             continue
         if record.expires and datetime.fromisoformat(record.expires) <= now:
             continue
         live.append((record, folder))
     live.sort(key=lambda rf: rf[0].published, reverse=True)
-    keep = config.publish.retention
+    keep = publish.retention
     records: list[EpisodeRecord] = []
     problems: list[str] = []
     for record, folder in live:
@@ -113,10 +113,10 @@ def make_documents(
             continue
         records.append(record)
     files: dict[str, bytes] = {}
-    cover_url = _cover(config, files)
-    files["podcast.xml"] = feed_xml(config, records, cover_url)
+    cover_url = _cover(site, files)
+    files["podcast.xml"] = feed_xml(site, publish, records, cover_url)
     generated = records[0].published if records else "1970-01-01T00:00:00+00:00"
-    data = manifest(config, records, generated)
+    data = manifest(site, records, generated)
     files["loudspeaker.json"] = manifest_json(data).encode("utf-8")
     files["loudspeaker.m3u"] = manifest_m3u(data).encode("utf-8")
     snapshot = {r.slug: record_to_dict(r) for r in records}
@@ -125,13 +125,12 @@ def make_documents(
     return Documents(files, tuple(records), tuple(problems))
 
 
-def _cover(config: Config, files: dict[str, bytes]) -> str:
-    station = config.station
-    if station.cover:
-        data, ext = station_cover(config.resolve(station.cover))
+def _cover(site: Site, files: dict[str, bytes]) -> str:
+    if site.cover is not None:
+        data, ext = station_cover(site.cover)
     else:
-        data, ext = draw_cover(station.name, station.program), "jpg"
+        data, ext = draw_cover(site.name, site.program), "jpg"
     name = cover_name(data, ext)
-    if not (config.feeds_dir / name).is_file():
+    if not (site.feeds_dir / name).is_file():
         files[name] = data  # content-addressed: written once, before the documents
-    return f"{station.base_url.rstrip('/')}/feeds/{name}"
+    return f"{site.base_url}/feeds/{name}"

@@ -20,7 +20,7 @@ from phatthanh.settings.site import GUID_FILE, Site
 from phatthanh.settings.station import derived_guid
 
 if TYPE_CHECKING:
-    from phatthanh.config import Config
+    from phatthanh.settings import PublishSettings, Site
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -94,9 +94,10 @@ class Podcast20Entry(BaseEntryExtension):  # type: ignore[misc]
         return entry
 
 
-def feed_xml(config: Config, records: Sequence[EpisodeRecord], cover_url: str) -> bytes:
+def feed_xml(
+    station: Site, publish: PublishSettings, records: Sequence[EpisodeRecord], cover_url: str
+) -> bytes:
     """The feed for these records (newest first), deterministic for the same input."""
-    station, publish = config.site, config.publish
     base, feed_url = station.base_url, station.feed_url
     fg = FeedGenerator()
     fg.load_extension("podcast")

@@ -100,7 +100,7 @@ def write_episode(
     """Write episode.json, script.txt, transcripts and chapters into the staging folder."""
     # The pubDate is the program's air date and slot: two programs a day, two moments.
     slot = parse_clock(program.air_slot)
-    published = datetime.combine(program.air_date, slot, stage.config.site.tz)
+    published = datetime.combine(program.air_date, slot, stage.site.tz)
     final = tuple(_final(stage.path, r) for r in renditions)
     files = {
         f"{stage.slug}.vtt": vtt(timeline),

@@ -133,7 +133,7 @@ def make_app(config: Config) -> Starlette:
     routes = [
         Route("/episodes/{path:path}", serve_file, methods=["GET", "HEAD"]),
         Route("/feeds/{path:path}", serve_file, methods=["GET", "HEAD"]),
-        *site_routes(config),  # the section page at /site/ (phatthanh.site.serve)
+        *site_routes(config.site),  # the section page at /site/ (phatthanh.site.serve)
         Route("/{path:path}", not_found, methods=["GET", "HEAD"]),
     ]
     return Starlette(routes=routes, lifespan=due_lifespan(config))  # publish --due each minute

@@ -24,7 +24,7 @@ from phatthanh.errors import PublishError
 from phatthanh.model import Program
 
 if TYPE_CHECKING:
-    from phatthanh.config import Config
+    from phatthanh.settings import PublishSettings, Site
 
 STAGING = ".staging"
 
@@ -35,7 +35,8 @@ class Stage:
     final_path: Path  # episodes/<slug>/
     slug: str
     guid: str
-    config: Config
+    site: Site  # the station: identity, folders, URLs
+    publish: PublishSettings
 
 
 def slugify(text: str, limit: int = 60) -> str:
@@ -61,16 +62,16 @@ def existing_guid(final_path: Path) -> str | None:
 
 
 @contextmanager
-def stage_episode(program: Program, config: Config) -> Iterator[Stage]:
+def stage_episode(program: Program, site: Site, publish: PublishSettings) -> Iterator[Stage]:
     """A staging folder for the episode, locked while this build lives; on success the
     episode and the feeds that list it are published together (publish/commit.py)."""
     from phatthanh.publish.commit import commit
 
     slug = episode_slug(program)
-    episodes = config.episodes_dir
+    episodes = site.episodes_dir
     final_path = episodes / slug
     guid = existing_guid(final_path) or str(
-        uuid.uuid5(uuid.NAMESPACE_URL, f"{config.station.base_url.rstrip('/')}/episodes/{slug}")
+        uuid.uuid5(uuid.NAMESPACE_URL, f"{site.base_url}/episodes/{slug}")
     )
     try:
         path, held = _new_staging(episodes / STAGING, slug)
@@ -79,8 +80,8 @@ def stage_episode(program: Program, config: Config) -> Iterator[Stage]:
             f"{episodes}: cannot create the episode folder ({exc.strerror})"
         ) from None
     try:
-        yield Stage(path, final_path, slug, guid, config)
-        commit(Stage(path, final_path, slug, guid, config))
+        yield Stage(path, final_path, slug, guid, site, publish)
+        commit(Stage(path, final_path, slug, guid, site, publish))
     finally:
         shutil.rmtree(path, ignore_errors=True)
         os.close(held)

@@ -46,6 +46,11 @@ class Site:
         return self.root / "feeds"
 
     @property
+    def site_dir(self) -> Path:
+        """The section pages: `site/` beside `episodes/` and `feeds/`."""
+        return self.root / "site"
+
+    @property
     def assets_dir(self) -> Path:
         return self.root / ".cache" / "assets"
 

@@ -31,15 +31,15 @@ from phatthanh.model import EpisodeRecord
 from phatthanh.site.pages import EpisodePage, episode_pages
 
 if TYPE_CHECKING:
-    from phatthanh.config import Config
+    from phatthanh.settings import Site
 
 __all__ = ["site_dir", "write_site"]
 _TREES = ".site-"
 
 
-def site_dir(config: Config) -> Path:
+def site_dir(site: Site) -> Path:
     """Where the section pages are published: `site/` beside `episodes/` and `feeds/`."""
-    return config.root / "site"
+    return site.site_dir
 
 
 def _environment() -> Environment:
@@ -53,11 +53,11 @@ def _environment() -> Environment:
     return env
 
 
-def render_site(config: Config, pages: Sequence[EpisodePage]) -> dict[str, str]:
+def render_site(site: Site, pages: Sequence[EpisodePage]) -> dict[str, str]:
     """Every HTML file of the site, by path relative to the site folder."""
     env = _environment()
-    station = config.station
-    feed_url = f"{station.base_url.rstrip('/')}/feeds/podcast.xml"
+    station = site
+    feed_url = site.feed_url
     common = {"station": station, "feed_url": feed_url,
               "podcast_url": "podcast://" + feed_url.split("://", 1)[1]}  # fmt: skip
     index = env.get_template("index.html.j2").render(pages=pages, up="", **common)
@@ -72,13 +72,13 @@ def render_site(config: Config, pages: Sequence[EpisodePage]) -> dict[str, str]:
     return files
 
 
-def write_site(config: Config, records: Sequence[EpisodeRecord]) -> Path:
+def write_site(site: Site, records: Sequence[EpisodeRecord]) -> Path:
     """Write the section pages for `records` (the episodes the feed lists) and swap them in
     atomically; returns the site folder. Called under the feeds lock."""
-    pages = episode_pages(records, config.episodes_dir, config.station.base_url)
-    files = render_site(config, pages)
-    link = site_dir(config)
-    tree = config.root / f"{_TREES}{secrets.token_hex(6)}"
+    pages = episode_pages(records, site.episodes_dir, site.base_url)
+    files = render_site(site, pages)
+    link = site.site_dir
+    tree = site.root / f"{_TREES}{secrets.token_hex(6)}"
     try:
         tree.mkdir(parents=True)
         for name, text in files.items():
@@ -100,7 +100,7 @@ def write_site(config: Config, records: Sequence[EpisodeRecord]) -> Path:
     except OSError as exc:
         shutil.rmtree(tree, ignore_errors=True)
         raise PublishError(f"{link}: cannot write the section pages ({exc.strerror})") from None
-    _remove_old_trees(config.root, keep={tree.name, Path(previous or "").name})
+    _remove_old_trees(site.root, keep={tree.name, Path(previous or "").name})
     return link
 
 

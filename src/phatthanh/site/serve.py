@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 from phatthanh.site import site_dir
 
 if TYPE_CHECKING:
-    from phatthanh.config import Config
+    from phatthanh.settings import Site
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -21,13 +21,13 @@ CONTENT_TYPES = {
 }
 
 
-def site_routes(config: Config) -> list[BaseRoute]:
+def site_routes(site: Site) -> list[BaseRoute]:
     """Routes for /site/ (index.html for the folder); /site redirects there."""
     from phatthanh.publish.serve import resolve_inside
 
     async def page(request: Request) -> Response:
         relative = request.path_params.get("path", "") or "index.html"
-        path = resolve_inside(site_dir(config), relative)
+        path = resolve_inside(site_dir(site), relative)
         if path is None or Path(relative).suffix not in CONTENT_TYPES:
             return PlainTextResponse("Not Found", status_code=404)
         headers = {"Cache-Control": "public, max-age=60"}

@@ -118,7 +118,8 @@ def build_routes(studio: Studio) -> list[BaseRoute]:
         return see(f"/dung/{job.number}")
 
     async def publish(request: Request) -> Response:
-        await run_in_threadpool(rebuild_feeds, studio.config())  # waits on the feeds' lock
+        config = studio.config()
+        await run_in_threadpool(rebuild_feeds, config.site, config.publish)  # under the lock
         return see("/da-phat")
 
     def bulletin(request: Request) -> Response:
@@ -128,7 +129,7 @@ def build_routes(studio: Studio) -> list[BaseRoute]:
 
     def published(request: Request) -> Response:
         config = studio.config()
-        in_feed = {r.slug for r in current_records(config)}
+        in_feed = {r.slug for r in current_records(config.site, config.publish)}
         now = datetime.now(parse_offset(config.station.timezone))
         records = sorted(
             (load_record(p) for p in config.episodes_dir.glob(f"*/{RECORD}")
