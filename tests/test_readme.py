@@ -475,6 +475,8 @@ def check_demo(ran: Ran, folder: Path, env: object) -> None:
     (record,) = records(folder).values()
     assert len(record["items"]) == len(list((ROOT / "samples" / "articles").glob("*.txt")))  # type: ignore[arg-type]
     assert re.search(r"^MP3: +episodes/\S+\.mp3", ran.out, re.M) and "Feed:    feeds/" in ran.out
+    page = re.search(r"^Page: +(site/\S+\.html)  \(index: site/index\.html\)$", ran.out, re.M)
+    assert page and (folder / page.group(1)).is_file() and (folder / "site/index.html").is_file()
 
 
 def check_make_test(ran: Ran, folder: Path, env: object) -> None:

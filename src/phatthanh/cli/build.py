@@ -174,11 +174,15 @@ def build_episode(
             f"{rendition.integrated_lufs:.1f} LUFS]"
         )
     click.echo(f"Feed:    {_show(result.feed)}")
+    site = config.site.site_dir  # the section page (phatthanh.site)
+    click.echo(f"Page:    {_show(site)}/{record.slug}.html  (index: {_show(site)}/index.html)")
 
 
 def _show(path: Path) -> str:
+    """The path relative to the current folder when it is inside it (links not followed:
+    `site` is a link to the current tree, and its name is what stays valid)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.parent.resolve().relative_to(Path.cwd().resolve()) / path.name)
     except ValueError:
         return str(path)
 
