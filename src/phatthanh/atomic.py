@@ -10,12 +10,22 @@ on disk (rename(2) is atomic but not durable until its directory is synced).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "fsync_dir", "sync_folder", "write_atomic"]
+__all__ = ["atomic_path", "fsync_dir", "sha256_of", "sync_folder", "write_atomic"]
+
+
+def sha256_of(path: Path) -> str:
+    """The file's sha256, read in 1 MiB blocks (what feeds, manifests and caches announce)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def fsync_dir(folder: Path) -> None:

@@ -13,9 +13,10 @@ from typing import Any
 
 from mutagen.mp3 import MP3
 
+from phatthanh.atomic import sha256_of
 from phatthanh.errors import AudioError
 from phatthanh.master.layout import lay_out
-from phatthanh.master.render import master_profiles, sha256_of, write_master
+from phatthanh.master.render import master_profiles, write_master
 from phatthanh.master.settings import MasterSettings, ProfileName
 from phatthanh.master.steps import Steps, mastering_total, program_seconds
 from phatthanh.model import Progress, Rendition, Timeline

@@ -13,7 +13,6 @@ The master is streamed cue by cue into a WAV file; the program is never held in 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import re
@@ -289,11 +288,3 @@ def master_profiles(
             encode(master, out, profile, plan[0], plan[1])
             results[i] = measure_file(out)
     return results
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from phatthanh.atomic import fsync_dir
 from phatthanh.errors import PublishError
 from phatthanh.publish.record import RECORD, load_record, record_from_dict
 from phatthanh.publish.staging import Stage, swap_in
@@ -126,7 +127,9 @@ def install(prepared: list[Prepared]) -> None:
         for item in done:
             _restore(item.target, item.old)
         raise PublishError(f"{exc.filename}: cannot publish ({exc.strerror})") from None
-    sync_folder(prepared[0].target.parent if prepared else None)
+    if prepared:
+        with contextlib.suppress(OSError):  # the renames are done; flushing them is best effort
+            fsync_dir(prepared[0].target.parent)
 
 
 def _restore(target: Path, data: bytes | None) -> None:
@@ -137,17 +140,6 @@ def _restore(target: Path, data: bytes | None) -> None:
             tmp = target.with_name(f".tmp-restore-{target.name}")
             tmp.write_bytes(data)
             os.replace(tmp, target)
-
-
-def sync_folder(folder: Path | None) -> None:
-    if folder is None:
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def commit(stage: Stage) -> None:

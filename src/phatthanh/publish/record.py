@@ -10,9 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from phatthanh.atomic import write_atomic
+from phatthanh.atomic import sha256_of, write_atomic
 from phatthanh.errors import PublishError
-from phatthanh.master.render import sha256_of
 from phatthanh.model import (
     Chapter,
     EpisodeRecord,

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from phatthanh.master.render import sha256_of
+from phatthanh.atomic import sha256_of
 from phatthanh.model import EpisodeRecord, Rendition
 
 VERIFIED = ".verified.json"  # in feeds/: the hash cache

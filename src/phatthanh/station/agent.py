@@ -26,7 +26,8 @@ from typing import Any
 
 import httpx
 
-from phatthanh.station.fetch import DownloadError, Policy, download, fsync_dir, make_client
+from phatthanh.atomic import fsync_dir
+from phatthanh.station.fetch import DownloadError, Policy, download, make_client
 from phatthanh.station.manifest import (
     Entry,
     ManifestError,

@@ -4,7 +4,6 @@ with exponential backoff, and a file kept only when its length and sha256 match 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import random
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from phatthanh.atomic import fsync_dir, sha256_of
 from phatthanh.station.manifest import Entry
 
 log = logging.getLogger(__name__)
@@ -42,22 +42,6 @@ def make_client(policy: Policy) -> httpx.Client:
     )
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def download(
     client: httpx.Client,
     entry: Entry,
@@ -78,7 +62,7 @@ def download(
             if part.stat().st_size != entry.bytes:
                 reason = f"got {part.stat().st_size} bytes, the manifest says {entry.bytes}"
                 part.unlink()
-            elif sha256_file(part) != entry.sha256:
+            elif sha256_of(part) != entry.sha256:
                 reason = "sha256 does not match the manifest (corrupted in transit)"
                 part.unlink()
             else:

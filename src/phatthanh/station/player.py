@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from phatthanh.atomic import sha256_of
 from phatthanh.station.agent import (
     TZ,
     load_state,
@@ -20,7 +21,7 @@ from phatthanh.station.agent import (
     save_state,
     sync,
 )
-from phatthanh.station.fetch import Policy, sha256_file
+from phatthanh.station.fetch import Policy
 
 log = logging.getLogger(__name__)
 DEFAULT_PLAYER = "ffplay -nodisp -autoexit -loglevel error"
@@ -61,7 +62,7 @@ def tick(folder: Path, player: str, dry_run: bool, now: datetime | None = None,
         local = now.astimezone(TZ)
         done.add(f"urgent {item['sha256']}" if reason == "urgent" else f"{local:%Y-%m-%d %H:%M}")
         path = folder / str(item["path"])
-        if not path.is_file() or sha256_file(path) != item["sha256"]:
+        if not path.is_file() or sha256_of(path) != item["sha256"]:
             log.warning("%s: missing or changed on disk; not played", path)
             continue
         if dry_run:

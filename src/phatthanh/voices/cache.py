@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from phatthanh.atomic import atomic_path, write_atomic
+from phatthanh.atomic import atomic_path, sha256_of, write_atomic
 from phatthanh.model import Clip, WordBoundary
 from phatthanh.voices.engine import RawClip
 
@@ -100,7 +100,7 @@ class ClipCache:
         if rate <= 0 or abs((size - _WAV_HEADER) // 2 * 1000 // rate - duration) > 1:
             raise _Damaged("its record's length and duration disagree")
         if key not in self._hashed:
-            if _sha256(wav_path) != digest:
+            if sha256_of(wav_path) != digest:
                 raise _Damaged("its WAV's sha256 is not the one recorded")
             self._hashed.add(key)
         return Clip(wav_path, rate, duration, words)
@@ -116,7 +116,7 @@ class ClipCache:
             return meta  # reported as damaged by the caller
         if abs(size - _WAV_HEADER - expected) > int(meta["sample_rate_hz"]) // 500 + 2:
             return meta
-        meta = {**meta, "wav_bytes": size, "wav_sha256": _sha256(wav_path)}
+        meta = {**meta, "wav_bytes": size, "wav_sha256": sha256_of(wav_path)}
         write_atomic(meta_path, json.dumps(meta, ensure_ascii=False))
         self._hashed.add(key)
         return meta
@@ -137,7 +137,7 @@ class ClipCache:
             out.setframerate(raw.sample_rate_hz)
             out.writeframes(raw.pcm)
         size = wav_path.stat().st_size  # the same bytes whichever process renamed last
-        digest = _sha256(wav_path)
+        digest = sha256_of(wav_path)
         meta = {
             "sample_rate_hz": raw.sample_rate_hz,
             "duration_ms": raw.duration_ms,
@@ -166,14 +166,6 @@ class ClipCache:
                 meta.with_suffix(".wav").unlink(missing_ok=True)
                 removed += 1
         return removed
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _read(path: Path) -> str | None:
