@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -24,6 +21,7 @@ from phatthanh.publish import rebuild_feeds
 from phatthanh.publish.airtime import now_in, publish_due
 from phatthanh.publish.record import RECORD
 from phatthanh.site import site_dir
+from tests.serving import free_port, serving
 from tests.sitecheck import copy_station
 
 
@@ -122,26 +120,11 @@ def test_publish_due_command(first_build: BuildResult, tmp_path: Path,
 @pytest.fixture()
 def served(first_build: BuildResult, tmp_path: Path) -> Iterator[tuple[str, Config]]:
     config = copy_station(first_build, tmp_path)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     toml = config.root / "phatthanh.toml"
     toml.write_text('[station]\nbase_url = "https://radio.example.vn/songxanh"\n', "utf-8")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "phatthanh", "serve", "--port", str(port), "--config", str(toml)],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}", config
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with serving(toml, port) as url:
+        yield url, config
 
 
 def test_serve_refuses_held_media_until_publish_at(

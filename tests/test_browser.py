@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from phatthanh.pipeline import BuildResult
+from tests.serving import free_port, serving
 from tests.sitecheck import copy_station
 
 CHROMIUM = shutil.which("chromium")
@@ -32,35 +32,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(first_build: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`phatthanh serve` (the real command, in its own process) over a copy of the build."""
     config = copy_station(first_build, tmp_path_factory.mktemp("browser"))
-    port = _free_port()
+    port = free_port()
     toml = config.root / "phatthanh.toml"
     toml.write_text(f'[station]\nbase_url = "http://127.0.0.1:{port}"\n', "utf-8")
     subprocess.run([sys.executable, "-m", "phatthanh", "feed", "--config", str(toml)], check=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "phatthanh", "serve", "--port", str(port), "--config", str(toml)],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with serving(toml, port) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from phatthanh.pipeline import BuildResult
 from phatthanh.station import Policy, status, sync, tick
 from phatthanh.station.agent import TZ
 from tests.fault_server import FaultServer
+from tests.serving import free_port, serving
 
 Three = tuple[str, list[dict[str, Any]]]
 FAST = Policy(attempts=4, backoff_s=0.01, backoff_max_s=0.05, timeout_s=5.0)
@@ -266,7 +267,6 @@ def test_sync_from_phatthanh_serve(first_build: BuildResult, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     """The real chain: a built episode, `phatthanh feed` and `phatthanh serve`, then
     `phatthanh station sync` fetching the loudspeaker rendition through them."""
-    import socket
 
     from phatthanh.publish.record import RECORD
     from tests.sitecheck import copy_station
@@ -277,24 +277,12 @@ def test_sync_from_phatthanh_serve(first_build: BuildResult, tmp_path: Path,
     data.update(priority="uu_tien", air_slots=["06:00", "17:00"])
     record_path.unlink()  # a hard link in the copy: write a new file, not through it
     record_path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     toml = config.root / "phatthanh.toml"
     toml.write_text(f'[station]\nbase_url = "http://127.0.0.1:{port}"\n', "utf-8")
     assert main(["feed", "--config", str(toml)]) == 0
-    server = subprocess.Popen(
-        [sys.executable, "-m", "phatthanh", "serve", "--port", str(port), "--config", str(toml)],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        url = f"http://127.0.0.1:{port}/feeds/loudspeaker.json"
+    with serving(toml, port) as base:
+        url = f"{base}/feeds/loudspeaker.json"
         station = tmp_path / "xa"
         capsys.readouterr()
         assert main(["station", "sync", url, "--dir", str(station)]) == 0
@@ -303,9 +291,6 @@ def test_sync_from_phatthanh_serve(first_build: BuildResult, tmp_path: Path,
         assert media_ok(station) == {loa.file: loa.sha256}
         assert main(["station", "sync", url, "--dir", str(station)]) == 0
         assert "0 downloaded, 1 already here" in capsys.readouterr().out
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     plan = json.loads((station / "schedule.json").read_text("utf-8"))
     assert {slot: [i["file"] for i in items] for slot, items in plan["slots"].items()} == {
         "06:00": [loa.file], "17:00": [loa.file]
