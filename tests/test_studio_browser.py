@@ -152,10 +152,11 @@ def test_from_pasted_article_to_published_episode(browser: Any, studio_url: str)
     driver.execute_script("document.getElementById('ngay').value = '2026-11-25'")
     driver.find_element(By.ID, "khung_gio").send_keys("06:00")
     driver.find_element(By.XPATH, "//button[text()='Lưu chương trình']").click()
-    assert (
-        "Phát lúc 2026-11-25 06:00"
-        in driver.find_element(By.ID, "thu-tu").find_element(By.XPATH, "..").text
-    )
+    # the form posts and the page reloads: wait for the new page, not the old one
+    saved = "Phát lúc 2026-11-25 06:00"
+    wait_for(driver, "const e = document.getElementById('thu-tu'); "
+                     f"return e !== null && e.parentElement.innerText.includes('{saved}')",
+             30)  # fmt: skip
     check_page(driver, "4-chuong-trinh")
 
     driver.get(f"{studio_url}/dung")
