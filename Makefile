@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/phatthanh build-episode samples/articles/*.txt --title "Bản tin thời sự huyện Sông Xanh" --date 2026-11-24
+	$(BIN)/phatthanh build-episode samples/articles/*.txt --title "Bản tin thời sự huyện Sông Xanh" --date 2026-11-24 --replace
 
 test: lint typecheck unit
 

@@ -9,7 +9,10 @@ boundaries, a final empty audio frame and `turn.end`.
 Faults (`server.fault`, applied to the first `server.fault_count` requests, or to all when it
 is None): "403" (handshake refused with a Date header), "stall" (silence after turn.start),
 "drop" (connection closed after the first audio chunk), "no_audio" (turn.end with no audio),
-"unknown" (a message with an unknown path). `server.latency_s` delays every answer.
+"unknown" (a message with an unknown path), "cut_last" (one audio chunk per word, each
+followed by its boundary, and the connection closed before the last one: no turn.end),
+"cut_75" (every boundary first, then the audio cut at 75%, no turn.end).
+`server.latency_s` delays every answer.
 
     with EdgeServer() as server:
         settings = EdgeSettings(endpoint=server.endpoint)
@@ -53,6 +56,7 @@ class EdgeServer:
         self.latency_s = latency_s
         self.fault_from = 1  # the first handshake the fault applies to
         self.requests = 0
+        self.voice_lists = 0  # voice-list requests: what a probe asks
         self.handshakes = 0
         self.in_flight = 0
         self.max_in_flight = 0
@@ -100,6 +104,7 @@ class EdgeServer:
         return None
 
     async def _voices(self, request: web.Request) -> web.Response:
+        self.voice_lists += 1
         await asyncio.sleep(self.latency_s)
         return web.json_response(VOICES)
 
@@ -151,6 +156,9 @@ class EdgeServer:
             await asyncio.sleep(60)  # longer than any client timeout in the tests
         if fault == "unknown":
             await ws.send_str(_text(request_id, "something.new", "{}"))
+        if fault in ("cut_last", "cut_75"):
+            await self._cut(ws, request_id, text, fault)
+            return
         if fault != "no_audio":
             mp3, duration = await asyncio.get_running_loop().run_in_executor(
                 None, self.audio_for, text
@@ -169,6 +177,27 @@ class EdgeServer:
                     return
             await ws.send_bytes(_audio(request_id, b"", content_type=False))
         await ws.send_str(_text(request_id, "turn.end", "{}"))
+        await ws.close()
+
+    async def _cut(self, ws: web.WebSocketResponse, request_id: str, text: str, fault: str) -> None:
+        """A stream that ends early without turn.end, in one of two shapes."""
+        mp3, duration = await asyncio.get_running_loop().run_in_executor(None, self.audio_for, text)
+        words = text.split()
+        step = duration / len(words)
+
+        async def boundary(k: int) -> None:
+            offset, length = int(step * k * _TICKS_PER_S), int(step * 0.9 * _TICKS_PER_S)
+            await ws.send_str(_metadata(request_id, words[k], offset, length))
+
+        if fault == "cut_last":  # chunk k holds word k's audio; the last never comes
+            size = -(-len(mp3) // len(words))
+            for k in range(len(words) - 1):
+                await ws.send_bytes(_audio(request_id, mp3[k * size : (k + 1) * size]))
+                await boundary(k)
+        else:
+            for k in range(len(words)):
+                await boundary(k)
+            await ws.send_bytes(_audio(request_id, mp3[: len(mp3) * 3 // 4]))
         await ws.close()
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from phatthanh.articles import expand_sources, read_article
+from phatthanh.articles.lines import byline, clean_title, is_timestamp_line, widget_rule
 from phatthanh.articles.settings import ArticleSettings
 from phatthanh.config import StationSettings
 from phatthanh.errors import ArticleError
@@ -170,3 +171,158 @@ def test_lineup_holds_and_expires(tmp_path: Path) -> None:
     lineup_path.write_text('publish_at = "chiều nay"\n[[items]]\nsource = "tin.txt"\n', "utf-8")
     with pytest.raises(ArticleError, match="'publish_at' must be a date-time"):
         expand_sources([str(lineup_path)], ArticleSettings())
+
+
+FEED_PAGE = """Thứ Hai, 01/01/2024
+
+Sáng ngày 15/11/2026, hơn hai trăm đoàn viên xã Tân Lập đã trồng cây dọc tuyến đường \
+liên thôn. Mỗi chi đoàn nhận chăm sóc một đoạn đường trong năm tới.
+
+Lãnh đạo xã đề nghị các thôn tiếp tục phong trào.
+
+Thu Hà
+"""
+
+
+def test_a_feed_entry_gives_its_date_and_serves_a_page_without_a_headline(
+    tmp_path: Path,
+) -> None:
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    (tmp_path / "tin.txt").write_text(FEED_PAGE, "utf-8")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    link = f"http://127.0.0.1:{server.server_address[1]}/tin.txt"  # feed items are URLs only
+    feed = tmp_path / "tin.rss"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Xã</title>'
+        f"<item><title>Đoàn viên xã Tân Lập trồng cây</title><link>{link}</link>"
+        "<pubDate>Tue, 18 Nov 2026 01:30:00 GMT</pubDate></item></channel></rss>",
+        "utf-8",
+    )
+    local = ArticleSettings(allow_private_hosts=True)  # the test server is on 127.0.0.1
+    try:
+        (entry,) = expand_sources([str(feed)], local).entries
+        article = read_article(entry, local, StationSettings())
+    finally:
+        server.shutdown()
+    # the feed's own time, not 15/11 in the lead nor the header's 01/01/2024
+    assert article.published == datetime(2026, 11, 18, 8, 30, tzinfo=ICT)
+    assert article.title == "Đoàn viên xã Tân Lập trồng cây"  # the page has no headline
+    assert article.paragraphs[0].startswith("Sáng ngày 15/11/2026")
+
+
+def test_metadata_titles_lose_placeholders_and_portal_names(tmp_path: Path) -> None:
+    page = tmp_path / "tin.html"
+    page.write_text(
+        "<html><head><title>null Xã Tân Lập trồng cây xanh - Cổng thông tin điện tử huyện "
+        "Sông Xanh</title></head><body><article><p>Sáng nay, đoàn viên xã Tân Lập đã trồng "
+        "hơn năm trăm cây xanh dọc các tuyến đường liên thôn, góp phần làm đẹp cảnh quan."
+        "</p><p>Xã sẽ tiếp tục phát động phong trào trong các tháng tới.</p></article>"
+        "</body></html>",
+        "utf-8",
+    )
+    article = read(page)
+    assert article.title == "Xã Tân Lập trồng cây xanh"
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp"),
+    [
+        ("Thứ hai - 18/11/2026 20:29 14 0", True),
+        ("Ngày đăng: 05/11/2026 - Lượt xem: 120", True),
+        ("Monday, 17/11/2026", True),
+        ("24/11/2026 05:32:38 PM", True),
+        ("07 giờ 30 ngày 20/11/2026 Chủ tịch UBND xã tiếp dân;", False),  # a schedule line
+        ("Căn cứ Kế hoạch số: 12/KH-UBND, ngày 01/11/2026", False),  # a sentence's start
+        ("thông báo lịch cắt điện ngày 20/11/2026", False),  # a headline
+        ("1. Thời gian: Từ 7h00 – 11h00 ngày 20/11/2026.", False),  # a numbered body line
+    ],
+)
+def test_a_timestamp_line_is_a_date_and_nothing_a_listener_needs(line: str, stamp: bool) -> None:
+    assert is_timestamp_line(line) is stamp
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Số lượt đọc: 312 Về trang trước Về đầu trang", "view counter"),
+        ("Truy cập trong tuần :1.024", "view counter"),
+        ("#xatanlap #nongthonmoi", "hashtags"),
+        ("A- A A+ | Tăng tương phản Giảm tương phản", "widget"),
+        ("Bài trướcXã Tân Lập khánh thành cầu mới", "widget"),
+        ("anh tuyen duong 01", "image file name"),
+        ("3Tân LậpToàn xã", "flattened table row"),
+        ("Chia sẻ tại buổi lễ, ông Lâm cho biết xã đã hoàn thành kế hoạch.", None),
+        ("Trong tuần qua, các thôn đã dọn sạch kênh mương nội đồng.", None),
+        ("Hình ảnh: Đoàn viên dọn rác bên bờ sông", "photo caption"),
+    ],
+)
+def test_furniture_is_told_by_shape_and_sentences_stay(line: str, rule: str | None) -> None:
+    assert widget_rule(line) == rule
+
+
+@pytest.mark.parametrize(
+    ("written", "title"),
+    [
+        ("null Xã Tân Lập khánh thành cầu mới", "Xã Tân Lập khánh thành cầu mới"),
+        ("date 2026-11 Xã Tân Lập khánh thành cầu mới", "Xã Tân Lập khánh thành cầu mới"),
+        ("à XÃ TÂN LẬP KHÁNH THÀNH CẦU MỚI", "XÃ TÂN LẬP KHÁNH THÀNH CẦU MỚI"),
+        ("thông báo lịch cắt điện tuần tới", "Thông báo lịch cắt điện tuần tới"),
+        ("Hội nghị chính trị - xã hội huyện", "Hội nghị chính trị - xã hội huyện"),
+    ],
+)
+def test_titles_lose_glued_metadata_only(written: str, title: str) -> None:
+    assert clean_title(written) == title
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("Tin, ảnh: Hồng Nhung", "Hồng Nhung"),
+        ("Tác giả: Quốc Việt - Nguồn: Đài Truyền thanh xã", "Quốc Việt"),
+        ("Tác giả: bientap02 bientap02", "bientap02"),
+        ("Ảnh: Hồng Nhung", None),
+    ],
+)
+def test_byline_lines_name_the_author(line: str, author: str | None) -> None:
+    assert byline(line) == author
+
+
+def test_a_capitals_heading_keeps_its_capitals_in_the_display_text() -> None:
+    """Transcripts and chapters show the display text: a heading in capitals keeps the page's
+    capitals there (names stay names); only the spoken text is lowered for the voice."""
+    from phatthanh.clean import Normalizer
+    from phatthanh.clean.settings import SpeechSettings
+    from phatthanh.segment import script_article
+
+    heading = "PHƯỜNG AN HÒA TRAO QUÀ CHO HỘ KHÓ KHĂN"
+    article = Article(source="x.txt", title=heading, paragraphs=("Chiều qua, phường trao quà.",))
+    speech = SpeechSettings()
+    title = script_article(article, Normalizer(speech), speech).segments[0]
+    assert title.kind == "title"
+    assert title.display == heading
+    assert title.spoken == "Phường an hòa trao quà cho hộ khó khăn"
+
+
+def test_a_sentence_case_sub_heading_is_read_and_a_caption_is_not(tmp_path: Path) -> None:
+    """Both are short lines without a full stop between paragraphs; a section title opens
+    with a section noun (`Kết quả …`, `Những việc cần làm …`), a caption names who or what."""
+    path = tmp_path / "tin.txt"
+    path.write_text(
+        "Phường Hòa Bình tổng kết một năm làm đường hoa\n\n"
+        "Chiều qua, phường tổng kết một năm làm đường hoa cùng các tổ dân phố.\n\n"
+        "Kết quả sau một năm\n\n"
+        "Các tổ đã trồng thêm hai tuyến hoa dọc bờ sông.\n\n"
+        "Bà con tổ ba chăm sóc tuyến hoa mới\n\n"
+        "Những việc cần làm trong năm tới\n\n"
+        "Phường sẽ lắp thêm đèn chiếu sáng cho các tuyến hoa.\n",
+        "utf-8",
+    )
+    paragraphs = read(path).paragraphs
+    assert "Kết quả sau một năm" in paragraphs
+    assert "Những việc cần làm trong năm tới" in paragraphs
+    assert "Bà con tổ ba chăm sóc tuyến hoa mới" not in paragraphs

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import socket
 from pathlib import Path
 
 import click
 import pytest
 
 from phatthanh.cli import main
+from tests.edge_server import EdgeServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "articles" / "02-vu-mua.txt"
@@ -71,7 +75,7 @@ def test_build_help_shows_defaults(capsys: pytest.CaptureFixture[str]) -> None:
 
 def _assert_clean_failure(station: Path, code: int, err: str, name: str) -> None:
     assert code == 3, err
-    lines = err.strip().splitlines()
+    lines = [ln for ln in err.strip().splitlines() if not ln.startswith("warning: [station]")]
     assert len(lines) == 1, err
     assert lines[0].startswith("error: ") and name in lines[0]
     assert "Traceback" not in err
@@ -178,3 +182,49 @@ def test_script_residue_names_article_segment_and_position(
         "(unknown abbreviation, spelled out)"
         for word in ("VTV", "ABC")
     ]
+
+
+def test_serve_on_a_busy_port_is_one_line_naming_the_port(
+    station: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, out, err = run(capsys, "serve", "--port", str(port))
+    assert code == 2, err  # a command-line option to change, not an article error (3)
+    assert err.strip() == (
+        f"error: listening on 127.0.0.1 port {port} is already in use; choose another with "
+        "--port or stop what uses it"
+    )
+    assert out == ""
+
+
+def test_voices_contacts_the_online_service_only_with_check(
+    station: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with EdgeServer() as edge:
+        monkeypatch.setenv("PHATTHANH_EDGE_ENDPOINT", edge.endpoint)
+        code, out, _ = run(capsys, "voices")
+        assert code == 0 and edge.voice_lists == edge.requests == 0
+        assert "edge: not checked (online; --check contacts the service)" in out.splitlines()
+        assert re.search(r"^espeak \(configured\): available$", out, re.M), out
+        code, out, _ = run(capsys, "voices", "--check")
+        assert code == 0 and edge.voice_lists >= 1
+        assert "edge: available" in out.splitlines()
+
+
+def test_progress_shows_the_step_and_time_not_a_placeholder_eta() -> None:
+    from rich.console import Console
+
+    from phatthanh.cli.progress import RichProgress
+
+    progress = RichProgress()
+    progress.start("Mastering", 4)
+    progress.advance(1, "master written")
+    screen = Console(file=io.StringIO(), width=160, color_system=None)
+    bar = progress._bar
+    screen.print(bar.make_tasks_table(bar.tasks))
+    line = screen.file.getvalue()  # type: ignore[attr-defined]
+    assert re.search(r"Mastering .*1/4 master written 0:00:0\d", line), line
+    assert "-:--:--" not in line and "ETA" not in line  # no estimate from one uneven step

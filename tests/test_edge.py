@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from edge_tts.drm import DRM
 
-from phatthanh.errors import VoiceError
+from phatthanh.errors import EngineUnavailable, VoiceError
 from phatthanh.model import Segment, WordBoundary
 from phatthanh.voices import ClipCache, choose_voice, synthesize
 from phatthanh.voices.edge import EdgeEngine
@@ -86,10 +87,11 @@ def test_403_always_fails_cleanly_after_retries(server: EdgeServer) -> None:
 
 def test_a_stall_is_cut_by_the_outer_timeout_and_retried(server: EdgeServer) -> None:
     server.fault, server.fault_count = "stall", 1
+    server.audio_for(TEXTS[0])  # made beforehand: a busy machine must not time the retry out
     started = time.monotonic()
-    (clip,) = engine(server, timeout_s=1.5).synthesize_many(TEXTS[:1])
+    (clip,) = engine(server, timeout_s=8).synthesize_many(TEXTS[:1])
     assert clip.duration_ms > 1500
-    assert time.monotonic() - started < 6
+    assert time.monotonic() - started < 50  # the stall lasts 60 s: it was cut, not waited out
     assert server.requests == 2
 
 
@@ -110,6 +112,28 @@ def test_a_dropped_stream_is_caught_retried_and_never_cached(
     assert cache.stats().clips == 0
 
 
+@pytest.mark.parametrize("fault", ["cut_last", "cut_75"])
+def test_a_stream_cut_before_its_end_is_retried_and_never_cached(
+    server: EdgeServer, tmp_path: Path, fault: str
+) -> None:
+    text = "Sáng nay, hội nghị tổng kết công tác năm của huyện Sông Xanh đã diễn ra tại hội trường."
+    full = engine(server).synthesize_many([text])[0]
+    server.handshakes, server.requests = 0, 0
+    server.fault, server.fault_count = fault, 1
+    (clip,) = engine(server).synthesize_many([text])
+    assert server.requests == 2  # the cut stream was not taken
+    assert abs(clip.duration_ms - full.duration_ms) <= 50
+    assert [w.text for w in clip.words] == text.split()
+    server.fault, server.fault_count = fault, None
+    settings = VoiceSettings(engine="edge", edge=EdgeSettings(endpoint=server.endpoint,
+                                                              retries=1, timeout_s=5))  # fmt: skip
+    voice = choose_voice(settings, None, True, tmp_path)
+    cache = ClipCache(tmp_path / "cache")
+    with pytest.raises(VoiceError, match="IncompleteClip"):
+        synthesize([Segment("body", text, text)], voice, cache, None)
+    assert cache.stats().clips == 0
+
+
 def test_no_audio_is_retried(server: EdgeServer) -> None:
     server.fault, server.fault_count = "no_audio", 2
     (clip,) = engine(server).synthesize_many(TEXTS[:1])
@@ -127,12 +151,9 @@ def test_slow_responses_run_four_at_a_time(server: EdgeServer) -> None:
     texts = [f"{t} Bản tin số {i}." for i, t in enumerate(TEXTS * 3)]
     for text in texts:
         server.audio_for(text)  # make the audio first: measure the client, not espeak
-    started = time.monotonic()
     clips = engine(server, concurrency=4).synthesize_many(texts)
-    elapsed = time.monotonic() - started
     assert len(clips) == 9
-    assert server.max_in_flight == 4
-    assert elapsed < 1.25 * (9 / 4 + 1) * 0.3 + 1.0
+    assert server.max_in_flight == 4  # four requests were open at once
 
 
 def test_a_failure_mid_build_keeps_the_clips_made_so_far(
@@ -183,7 +204,9 @@ def test_faults_mid_build_end_in_complete_audio_or_a_clean_failure(
     for meta in metas:  # every clip that reached the cache (and the MP3) is whole
         data = json.loads(meta.read_text("utf-8"))
         words = tuple(WordBoundary(*w) for w in data["words"])
-        check_complete(" ".join(w.text for w in words), data["duration_ms"], words)
+        spoken = " ".join(w.text for w in words)
+        assert spoken in server.texts  # every word of a request the server was sent
+        check_complete(spoken, data["duration_ms"], words, True)
     server.fault, server.fault_from, server.fault_count = "drop", 1, None  # every stream cut
     bad = config(tmp_path / "b")
     with pytest.raises(VoiceError, match="IncompleteClip"):
@@ -191,3 +214,16 @@ def test_faults_mid_build_end_in_complete_audio_or_a_clean_failure(
     assert not (tmp_path / "b" / "feeds" / "podcast.xml").exists()
     episodes = tmp_path / "b" / "episodes"
     assert not episodes.exists() or [p.name for p in episodes.iterdir()] in ([], [".staging"])
+
+
+def test_an_unreachable_service_is_named_without_python_object_reprs() -> None:
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    edge = EdgeEngine(EdgeSettings(endpoint=f"wss://127.0.0.1:{port}/x", timeout_s=5.0))
+    with pytest.raises(EngineUnavailable) as caught:
+        edge.probe()
+    message = str(caught.value)
+    assert message.startswith(f"edge-tts is unreachable at wss://127.0.0.1:{port}/x (")
+    assert f"127.0.0.1:{port}" in message.split("(", 1)[1]
+    assert "ssl:" not in message and "object at 0x" not in message, message

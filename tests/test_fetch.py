@@ -4,18 +4,21 @@ and each failure (slow server, 404, redirect loop, 50 MB response, non-HTML) as 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from phatthanh.articles import expand_sources, read_article
 from phatthanh.articles.settings import ArticleSettings
 from phatthanh.config import StationSettings
-from phatthanh.errors import FetchError
+from phatthanh.errors import ArticleError, FetchError
 from phatthanh.model import SourceEntry
 
 ICT = timezone(timedelta(hours=7))
@@ -88,6 +91,11 @@ class Handler(BaseHTTPRequestHandler):
             self._send(b"\xff\xd8\xff\xe0" + bytes(2000), "image/jpeg")
         elif self.path == "/rss":
             self._send(rss(port), "application/rss+xml")
+        elif self.path == "/rss-hostile":
+            feed = HOSTILE_RSS.replace("PORT", str(port)).replace("SECRET", HOSTILE["secret"])
+            self._send(feed.encode(), "application/rss+xml")
+        elif self.path == "/tin/feed-gia-suc.html":
+            self._send(ARTICLE_HTML.encode("utf-8"), "text/html; charset=utf-8")
         else:
             self._send(b"<h1>Not found</h1>", "text/html", 404)
 
@@ -101,7 +109,18 @@ def base() -> Iterator[str]:
     server.shutdown()
 
 
-FAST = ArticleSettings(fetch_timeout_s=1.0, fetch_retries=1, max_bytes=2_000_000)
+# The test server is on 127.0.0.1: a private address, allowed explicitly.
+FAST = ArticleSettings(
+    fetch_timeout_s=1.0, fetch_retries=1, max_bytes=2_000_000, allow_private_hosts=True
+)
+HOSTILE_RSS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
+<title>Cổng</title><link>http://127.0.0.1:PORT/</link><description>Tin</description>
+<item><title>Bí mật</title><link>SECRET</link></item>
+<item><title>Tương đối</title><link>tin/1</link></item>
+<item><title>Tệp</title><link>file:///etc/hostname</link></item>
+<item><title>Thật</title><link>http://127.0.0.1:PORT/tin/2</link></item>
+</channel></rss>"""
+HOSTILE = {"secret": "/srv/secret.txt"}  # a local file the hostile feed names
 
 
 def read(url: str, settings: ArticleSettings = FAST):  # type: ignore[no-untyped-def]
@@ -152,3 +171,58 @@ def test_a_portal_feed_gives_its_entries_with_since_and_latest(base: str) -> Non
     assert [e.source for e in since.entries] == [f"{base}/tin/3"]
     article = read_article(lineup.entries[0], FAST, StationSettings())
     assert article.title == "Xã Tân Lập khánh thành nhà văn hóa thôn Hai"
+
+
+def test_a_feed_item_is_only_ever_an_http_url(
+    base: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("mật khẩu", "utf-8")
+    HOSTILE["secret"] = str(secret)
+    with caplog.at_level(logging.WARNING, logger="phatthanh"):
+        lineup = expand_sources([f"{base}/rss-hostile"], FAST)
+    assert [e.source for e in lineup.entries] == [f"{base}/tin/2"]
+    for refused in (str(secret), "tin/1", "etc/hostname"):
+        assert refused in caplog.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1/x", "http://localhost/x", "http://10.1.2.3/x", "http://192.168.1.1/x",
+     "http://169.254.169.254/latest/meta-data", "http://[::1]/x", "http://0.0.0.0/x",
+     "http://[::ffff:127.0.0.1]/x", "http://100.64.0.1/x"],
+)  # fmt: skip
+def test_local_and_private_addresses_are_refused_unless_allowed(url: str) -> None:
+    from phatthanh.articles.fetch import check_host
+
+    strict = dataclasses.replace(FAST, allow_private_hosts=False)
+    with pytest.raises(FetchError, match="allow_private_hosts"):
+        check_host(url, strict)
+    check_host(url, FAST)  # allowed: no error
+    check_host("http://93.184.216.34/tin", strict)  # a public address passes the check
+
+
+def test_a_private_portal_needs_the_allowance(base: str) -> None:
+    strict = dataclasses.replace(FAST, allow_private_hosts=False)
+    with pytest.raises(FetchError, match="allow_private_hosts"):
+        read(f"{base}/bai.html", strict)
+    with pytest.raises(FetchError, match="allow_private_hosts"):
+        expand_sources([f"{base}/rss"], strict)
+    assert read(f"{base}/bai.html").title.startswith("Xã Tân Lập")
+
+
+def test_a_missing_feed_file_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ArticleError, match="no such file"):
+        expand_sources([str(tmp_path / "cong-thong-tin.rss")], FAST)
+
+
+def test_an_article_named_feed_is_read_as_an_article(base: str, tmp_path: Path) -> None:
+    page = tmp_path / "feed-back-cua-nguoi-dan.txt"
+    page.write_text("Người dân góp ý về đường thôn\n\nBà con đề nghị sửa đường.\n", "utf-8")
+    url = f"{base}/tin/feed-gia-suc.html"
+    lineup = expand_sources([str(page), url], FAST)
+    assert [e.source for e in lineup.entries] == [str(page), url]
+    assert read(url).title.startswith("Xã Tân Lập")
+    feed = tmp_path / "cong.xml"
+    feed.write_bytes(rss(1))  # a feed is known by its content, whatever its name
+    assert len(expand_sources([str(feed)], FAST).entries) == 3

@@ -90,7 +90,8 @@ def test_titles_with_xml_specials_and_control_characters_keep_the_feed_valid(
     article = read(page)
     assert "\x07" not in article.title and "\x1b" not in article.title
     record = dataclasses.replace(first_build.record, title=article.title)
-    xml = feed_xml(Config(root=tmp_path), [record], "https://example.vn/c.jpg")
+    config = Config(root=tmp_path)
+    xml = feed_xml(config.site, config.publish, [record], "https://example.vn/c.jpg")
     items = etree.fromstring(xml).findall("channel/item")
     assert items[0].findtext("title") == article.title
 
@@ -116,7 +117,7 @@ def test_a_full_disk_is_a_clear_error_and_changes_nothing_published(tmp_path: Pa
     assert (tmp_path / "feeds" / "podcast.xml").read_text("utf-8") == "<rss>previous</rss>"
     published = [p for p in (tmp_path / "episodes").iterdir() if not p.name.startswith(".")]
     assert published == []
-    assert list((tmp_path / "episodes" / ".staging").iterdir()) == []
+    assert [p.name for p in (tmp_path / "episodes" / ".staging").iterdir()] == [".lock"]
 
 
 # --- fuzzing --------------------------------------------------------------------------
@@ -134,15 +135,40 @@ _SPEECH = SpeechSettings(max_segment_chars=120)
 _NORMALIZER = Normalizer(_SPEECH)
 
 
-@given(st.lists(st.text(min_size=1, max_size=600), min_size=1, max_size=5), st.text(max_size=80))
+_TOKEN = st.text(st.characters(blacklist_categories=("Z", "C")), min_size=100, max_size=400)
+_PARAGRAPH = st.one_of(st.text(min_size=1, max_size=600), _TOKEN.map(lambda t: f"Xem {t} nhé."))
+
+
+@given(st.lists(_PARAGRAPH, min_size=1, max_size=5), st.text(max_size=80))
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_segmentation_never_raises_and_bounds_segments(paragraphs: list[str], title: str) -> None:
     article = Article("x.txt", title or "Tin", tuple(paragraphs), author="Thu Hà")
-    script = script_article(article, _NORMALIZER, _SPEECH)
+    try:
+        script = script_article(article, _NORMALIZER, _SPEECH)
+    except ArticleError as exc:
+        assert "nothing to read aloud" in str(exc)
+        return
+    assert any(s.kind == "body" for s in script.segments)
     for segment in script.segments:
-        longest_word = max((len(w) for w in segment.display.split()), default=0)
-        assert len(segment.display) <= max(_SPEECH.max_segment_chars, longest_word)
+        assert len(segment.display) <= _SPEECH.max_segment_chars
         assert len(segment.spoken) <= 40 * len(segment.display) + 40
+
+
+@pytest.mark.parametrize("body", ["🎉🎉🎉 👍👍", "🌾🌾\n\n🚜 🚜 … !!!", "• • •\n\n— — —"])
+def test_an_article_with_nothing_to_read_is_refused(tmp_path: Path, body: str) -> None:
+    page = tmp_path / "emoji.txt"
+    page.write_text(f"🎉🎉\n\n{body}\n", "utf-8")
+    with pytest.raises(ArticleError, match=r"nothing to read aloud|no body text"):
+        script_article(read(page), _NORMALIZER, _SPEECH)
+
+
+def test_a_token_longer_than_a_segment_is_cut_not_a_crash() -> None:
+    url = "https://songxanh.gov.vn/tai-lieu/" + "quyet-dinh-so-123-ubnd" * 30 + ".pdf"
+    article = Article("x.txt", "Tin", (f"Xem toàn văn tại {url} để biết thêm.",))
+    script = script_article(article, _NORMALIZER, _SPEECH)
+    body = [s.display for s in script.segments if s.kind == "body"]
+    assert all(len(d) <= _SPEECH.max_segment_chars for d in body)
+    assert body[0] == "Xem toàn văn tại" and body[-1].endswith("để biết thêm.")
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +224,54 @@ def test_titles_cannot_make_paths_outside_the_episodes_folder(title: str) -> Non
 
     slug = slugify(title)
     assert slug and "/" not in slug and ".." not in slug and not slug.startswith(".")
+
+
+def _lineup(folder: Path, *sources: str) -> Path:
+    path = folder / "sang.toml"
+    items = "".join(f'[[items]]\nsource = "{s}"\n' for s in sources)
+    path.write_text(items, "utf-8")
+    return path
+
+
+def test_lineup_sources_stay_inside_the_lineup_folder(tmp_path: Path) -> None:
+    from phatthanh.articles.lineup import load_lineup
+
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Mật khẩu của đài\n\nKhông được đọc.\n", "utf-8")
+    folder = tmp_path / "lineups"
+    folder.mkdir()
+    (folder / "tin.txt").symlink_to(outside)  # a link leaving the folder
+    (folder / "tin-that.txt").write_text("Tin\n\nNội dung.\n", "utf-8")
+    with pytest.raises(ArticleError, match="absolute path"):
+        load_lineup(_lineup(folder, str(outside)))
+    with pytest.raises(ArticleError, match="outside the lineup's folder"):
+        load_lineup(_lineup(folder, "tin.txt"))
+    with pytest.raises(ArticleError, match="outside the lineup's folder"):
+        load_lineup(_lineup(folder, "../secret.txt"))
+    assert load_lineup(_lineup(folder, "tin-that.txt")).entries[0].source.endswith("tin-that.txt")
+
+
+def test_lineup_size_is_bounded(tmp_path: Path) -> None:
+    from phatthanh.articles import lineup
+
+    (tmp_path / "tin.txt").write_text("Tin\n\nNội dung.\n", "utf-8")
+    with pytest.raises(ArticleError, match=f"at most {lineup.MAX_ITEMS}"):
+        lineup.load_lineup(_lineup(tmp_path, *["tin.txt"] * (lineup.MAX_ITEMS + 1)))
+    big = tmp_path / "dai.txt"
+    with big.open("wb") as fh:
+        fh.truncate(lineup.MAX_TOTAL_BYTES // 3 + 1)
+    with pytest.raises(ArticleError, match="split the lineup"):
+        lineup.load_lineup(_lineup(tmp_path, "dai.txt", "dai.txt", "dai.txt"))
+
+
+@pytest.mark.parametrize("slot", ["25:99", "6:00", "06:60", "0600", "06:00:00", "٠٦:٠٠"])
+def test_lineup_air_slots_are_real_times(tmp_path: Path, slot: str) -> None:
+    from phatthanh.articles.lineup import load_lineup
+
+    (tmp_path / "tin.txt").write_text("Tin\n\nNội dung.\n", "utf-8")
+    lineup = _lineup(tmp_path, "tin.txt")
+    lineup.write_text(f'air_slots = ["06:00", "{slot}"]\n' + lineup.read_text("utf-8"), "utf-8")
+    with pytest.raises(ArticleError, match="air_slots"):
+        load_lineup(lineup)
+    lineup.write_text(lineup.read_text("utf-8").replace(f'"{slot}"', '"23:59"'), "utf-8")
+    assert load_lineup(lineup).air_slots == ("06:00", "23:59")

@@ -15,8 +15,6 @@ import pytest
 from mutagen.mp3 import MP3, BitrateMode
 from scipy.signal import resample_poly
 
-from phatthanh.config import Config
-from phatthanh.errors import ConfigError
 from phatthanh.ffmpeg import run_ffmpeg
 from phatthanh.master import MasterStats, lay_out, render
 from phatthanh.master import encode as encode_module
@@ -25,7 +23,7 @@ from phatthanh.master.meter import LoudnessMeter, TruePeakMeter
 from phatthanh.master.render import write_master
 from phatthanh.master.settings import MasterSettings
 from phatthanh.model import Part, Program, Segment
-from phatthanh.program.jingles import check_station_audio, generated_jingle
+from phatthanh.program.jingles import generated_jingle
 from phatthanh.program.settings import ProgramSettings
 from phatthanh.voices import ClipCache, choose_voice, synthesize
 from phatthanh.voices.settings import VoiceSettings
@@ -183,49 +181,6 @@ def test_chapters_are_contiguous_from_zero_to_the_end(program_and_clips) -> None
     assert chapters[1].url == "https://songxanh.example.gov.vn/tin/1"
 
 
-def test_station_jingles_are_checked(tmp_path: Path) -> None:
-    good = tmp_path / "nhac-hieu.mp3"
-    run_ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-ac", "2", str(good)])
-    wav = check_station_audio(good, tmp_path / "assets", "opening_jingle")
-    with wave.open(str(wav)) as w:
-        assert w.getnchannels() == 1 and w.getframerate() == 44100
-        assert abs(w.getnframes() / 44100 - 3.0) < 0.1
-    not_audio = tmp_path / "nhac.mp3"
-    not_audio.write_text("không phải âm thanh", "utf-8")
-    with pytest.raises(ConfigError, match="is not audio ffmpeg can read"):
-        check_station_audio(not_audio, tmp_path / "assets", "opening_jingle")
-    short = tmp_path / "ngan.wav"
-    run_ffmpeg(["-f", "lavfi", "-i", "sine=duration=0.2", str(short)])
-    with pytest.raises(ConfigError, match=r"lasts 0\.2 s"):
-        check_station_audio(short, tmp_path / "assets", "stinger")
-    with pytest.raises(ConfigError, match="file not found"):
-        check_station_audio(tmp_path / "khong-co.wav", tmp_path / "assets", "stinger")
-
-
-def test_station_templates_and_weekday_variants(tmp_path: Path) -> None:
-    from phatthanh.clean import Normalizer
-    from phatthanh.model import Article, Lineup, Script
-    from phatthanh.program import arrange
-
-    (tmp_path / "mau").mkdir()
-    (tmp_path / "mau" / "opening.t3.j2").write_text("Hôm nay thứ Ba, ngày {{ date }}.\n", "utf-8")
-    config = Config(root=tmp_path)
-    from dataclasses import replace
-
-    config = replace(config, program=replace(config.program, templates="mau"))
-    article = Article("a.txt", "Tin một", ("Nội dung.",))
-    scripts = [Script(article, (Segment("title", "Tin một", "Tin một"),))]
-    normalizer = Normalizer(config.speech)
-    tuesday = arrange(scripts, Lineup(()), None, date(2026, 11, 24), config, normalizer)
-    opening = [s for p in tuesday.parts[:3] for s in p.segments]
-    assert opening[0].display == "Hôm nay thứ Ba, ngày 24/11/2026."
-    assert opening[0].spoken == (
-        "Hôm nay thứ Ba, ngày hai mươi tư tháng mười một năm hai nghìn không trăm hai mươi sáu."
-    )
-    wednesday = arrange(scripts, Lineup(()), None, date(2026, 11, 25), config, normalizer)
-    assert wednesday.parts[1].segments[0].display.startswith("Đây là Đài Truyền thanh")
-
-
 def test_music_bed_is_ducked_under_speech_with_smooth_ramps(
     program_and_clips, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -340,3 +295,46 @@ def test_streamed_true_peak_equals_full_oversampling(renditions) -> None:  # typ
             meter.add(samples[start : start + 5000])
         assert abs(meter.dbtp() - true_peak_dbtp(samples)) < 0.01, rendition.profile
         assert abs(rendition.true_peak_dbtp - true_peak_dbtp(samples)) < 0.02
+
+
+class RecordingProgress:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, int, str]] = []
+
+    def start(self, task: str, total: int) -> None:
+        self.events.append(("start", total, task))
+
+    def advance(self, n: int = 1, detail: str = "") -> None:
+        self.events.append(("advance", n, detail))
+
+    def finish(self) -> None:
+        self.events.append(("finish", 0, ""))
+
+
+def test_mastering_reports_each_cue_and_each_rendition_as_it_goes(  # type: ignore[no-untyped-def]
+    program_and_clips, tmp_path: Path
+) -> None:
+    _root, program, clips = program_and_clips
+    timeline = lay_out(program, clips, ProgramSettings())
+    progress = RecordingProgress()
+    made = render(timeline, ("podcast", "loudspeaker"), tmp_path, MasterSettings(), progress)
+    (kind, total, task), *advances, last = progress.events
+    assert (kind, task) == ("start", "Mastering") and last[0] == "finish"
+    assert all(event == "advance" and n >= 1 for event, n, _ in advances)  # only forward
+    assert sum(n for _, n, _ in advances) == total
+    seconds = -(-timeline.duration_ms // 1000)
+    assert total == len(timeline.cues) + 1 + 2 * (seconds + 2)
+    details = [detail for _, _, detail in advances]
+    cues = [d for d in details if d.startswith("master: cue ")]
+    assert len(cues) == len(timeline.cues) and cues[-1].endswith(
+        f"{len(timeline.cues)}/{len(cues)}"
+    )
+    assert details.index(cues[-1]) < details.index("loudness measured")  # the master comes first
+    for rendition in made:
+        name = rendition.file
+        mine = [(n, d) for _, n, d in advances if d.startswith(f"{name}: ")]
+        assert len(mine) >= 3  # calibrated, encoding (seconds), verified
+        assert mine[0][1] == f"{name}: calibrated"
+        encoding = [n for n, d in mine if d.endswith(" s")]
+        assert encoding and sum(encoding) == seconds
+        assert mine[-1][1].endswith(" LUFS")  # verified last

@@ -113,7 +113,9 @@ def test_rebuilding_keeps_the_guid_and_one_entry_and_synthesizes_nothing(
 ) -> None:
     config = make_config(station, ("podcast", "loudspeaker"))
     lineup = expand_sources([str(station / s.name) for s in SAMPLES], config.articles)
-    options = BuildOptions(title="Bản tin thời sự", air_date=date(2026, 11, 24), engine="espeak")
+    options = BuildOptions(
+        title="Bản tin thời sự", air_date=date(2026, 11, 24), engine="espeak", replace=True
+    )
     second = build_episode(lineup, config, options)
     assert second.synthesized == 0
     assert second.cache_hits > 0

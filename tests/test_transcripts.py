@@ -3,6 +3,7 @@ display words, by proportion otherwise; music marked; SRT and VTT agree."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import webvtt
@@ -62,3 +63,35 @@ def test_srt_and_vtt_agree(tmp_path: Path) -> None:
     a = captions(vtt(tl), tmp_path, "c.vtt")
     b = captions(srt(tl), tmp_path, "c.srt")
     assert [(c.start, c.end, c.text) for c in a] == [(c.start, c.end, c.text) for c in b]
+
+
+_TIMING = re.compile(r"(\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3} --> (\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}")
+
+
+def strict_webvtt_cues(text: str) -> list[list[str]]:
+    """Parse by the W3C WebVTT file syntax (§4.1), refusing what it does not allow: the
+    "WEBVTT" line, one line terminator, then blocks separated by blank lines, each a cue
+    (optional identifier without "-->", a timing line, payload) or a NOTE comment."""
+    lines = text.split("\n")
+    assert lines[0] == "WEBVTT" or lines[0].startswith(("WEBVTT ", "WEBVTT\t")), lines[0]
+    blocks = [b for b in "\n".join(lines[1:]).strip("\n").split("\n\n") if b]
+    cues = []
+    for block in blocks:
+        rows = block.split("\n")
+        if rows[0].startswith("NOTE"):
+            continue
+        if "-->" not in rows[0]:
+            assert len(rows) > 1, f"not a cue or comment block: {block!r}"
+            rows = rows[1:]  # a cue identifier
+        assert _TIMING.fullmatch(rows[0]), f"not a cue timing line: {rows[0]!r}"
+        assert all(row and "-->" not in row for row in rows[1:]), block
+        cues.append(rows)
+    return cues
+
+
+def test_vtt_is_valid_by_the_strict_webvtt_syntax(tmp_path: Path) -> None:
+    text = vtt(timeline(()))
+    assert text.startswith("WEBVTT\n\n")
+    cues = strict_webvtt_cues(text)
+    assert cues[0] == ["00:00:00.000 --> 00:00:02.000", "[Nhạc hiệu]"]
+    assert len(cues) == len(captions(text, tmp_path, "d.vtt"))

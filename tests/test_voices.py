@@ -100,19 +100,28 @@ def test_strict_engine_fails_instead_of_falling_back(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("duration_ms", "words", "complete"),
-    [(3000, 6, True), (600, 6, False), (3000, 2, False)],
+    ("duration_ms", "spoken", "ended", "complete"),
+    [
+        (3000, "Xã Tân Lập thu hoạch lúa mùa", True, True),
+        (3000, "Xã, Tân Lập: thu hoạch lúa mùa.", True, True),  # marks carry no word
+        (3000, "Xã Tân Lập thu hoạch lúa mùa", False, False),  # no turn.end: cut
+        (3000, "Xã Tân Lập thu hoạch lúa", True, False),  # the last word is missing
+        (1500, "Xã Tân Lập thu hoạch lúa mùa", True, False),  # boundaries past the audio
+        (3000, "Tân Lập Xã thu hoạch lúa mùa", True, False),  # out of order
+    ],
 )
-def test_completeness_check_catches_cut_clips(duration_ms: int, words: int, complete: bool) -> None:
+def test_completeness_needs_turn_end_and_every_word_inside_the_audio(
+    duration_ms: int, spoken: str, ended: bool, complete: bool
+) -> None:
     from phatthanh.model import WordBoundary
 
-    text = "Xã Tân Lập thu hoạch lúa mùa"
-    bounds = tuple(WordBoundary(i * 400, 300, "x") for i in range(words))
+    text = "Xã Tân Lập thu hoạch lúa mùa."
+    bounds = tuple(WordBoundary(i * 400, 300, w) for i, w in enumerate(spoken.split()))
     if complete:
-        check_complete(text, duration_ms, bounds)
+        check_complete(text, duration_ms, bounds, ended)
     else:
         with pytest.raises(IncompleteClip):
-            check_complete(text, duration_ms, bounds)
+            check_complete(text, duration_ms, bounds, ended)
 
 
 def test_piper_loads_a_real_voice_model_and_reads(tmp_path: Path) -> None:
@@ -181,6 +190,8 @@ def test_voices_command_marks_availability(
     monkeypatch.setenv("PHATTHANH_EDGE_ENDPOINT", "ws://127.0.0.1:9/readaloud")
     (tmp_path / "phatthanh.toml").write_text("[voices.edge]\ntimeout_s = 2\n", "utf-8")
     assert main(["voices"]) == 0
+    assert "edge: not checked (online; --check contacts the service)" in capsys.readouterr().out
+    assert main(["voices", "--check"]) == 0
     out = capsys.readouterr().out
     assert "espeak (configured): available" in out
     assert "edge: unavailable (edge-tts is unreachable at ws://127.0.0.1:9/readaloud" in out

@@ -1,6 +1,7 @@
 """The only door to ffmpeg.
 
-The binary is found lazily (never at import): the one named in the config, else
+The binary is found lazily (never at import): the one named in the config (`use_ffmpeg`,
+called once when a build starts, so every run below honours `[master] ffmpeg`), else
 `PHATTHANH_FFMPEG`, else the static build the `imageio-ffmpeg` wheel ships. Every run is
 logged at debug level as a copyable command line; a failure raises FFmpegError whose
 message is ffmpeg's last meaningful stderr line.
@@ -17,19 +18,31 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 
 from phatthanh.errors import FFmpegError
 
 log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
+_configured = ""  # [master] ffmpeg of the config in use (use_ffmpeg)
+
+
+def use_ffmpeg(configured: str) -> None:
+    """Run the ffmpeg the config names (empty: $PHATTHANH_FFMPEG or the pip one) from now on;
+    FFmpegError now if it cannot be found."""
+    global _configured
+    _find(configured or os.environ.get("PHATTHANH_FFMPEG", ""))
+    _configured = configured
+
+
+def ffmpeg_binary(configured: str = "") -> str:
+    """Path of the ffmpeg to run: the configured one, $PHATTHANH_FFMPEG, or the pip one."""
+    return _find(configured or _configured or os.environ.get("PHATTHANH_FFMPEG", ""))
 
 
 @lru_cache(maxsize=8)
-def ffmpeg_binary(configured: str = "") -> str:
-    """Path of the ffmpeg to run: the configured one, $PHATTHANH_FFMPEG, or the pip one."""
-    name = configured or os.environ.get("PHATTHANH_FFMPEG", "")
+def _find(name: str) -> str:
     if name:
         found = shutil.which(name)
         if found is None:
@@ -75,10 +88,19 @@ def run_ffmpeg(
     input_bytes: bytes | None = None,
     configured: str = "",
     timeout_s: float | None = None,
+    on_progress: Callable[[float], None] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run ffmpeg with `args` (no binary name), returning its output; raise on failure."""
+    """Run ffmpeg with `args` (no binary name), returning its output; raise on failure.
+    `on_progress` is called with the seconds of output written so far, as ffmpeg reports
+    them (`-progress pipe:1`); its stdout is then the progress report, not returned."""
     binary = ffmpeg_binary(configured)
     full = ["-hide_banner", "-nostdin", *args] if input_bytes is None else ["-hide_banner", *args]
+    if on_progress is not None:
+        if input_bytes is not None or timeout_s is not None:
+            raise ValueError("on_progress takes no input_bytes and no timeout_s")
+        full = [*full[:2], "-progress", "pipe:1", *full[2:]]
+        log.debug("running: %s", command_line(full, binary))
+        return _run_reporting(binary, full, on_progress)
     log.debug("running: %s", command_line(full, binary))
     try:
         proc = subprocess.run(
@@ -142,8 +164,43 @@ def encode_args(sample_rate_hz: int, bitrate_kbps: int) -> list[str]:
             "-write_id3v1", "0", "-map_metadata", "-1", "-f", "mp3"]  # fmt: skip
 
 
-def configure_pydub(configured: str = "") -> None:
-    """Point pydub at our ffmpeg (pydub otherwise looks one up on PATH at import)."""
-    from pydub import AudioSegment
+def progress_seconds(line: str) -> float | None:
+    """Seconds of output from one `-progress` line (`out_time_us=...`), None for the others
+    (and for the `N/A` ffmpeg prints before the first packet)."""
+    key, _, value = line.strip().partition("=")
+    if key != "out_time_us":
+        return None
+    try:
+        micros = int(value)
+    except ValueError:
+        return None
+    return max(0.0, micros / 1_000_000)
 
-    AudioSegment.converter = ffmpeg_binary(configured)
+
+def _run_reporting(
+    binary: str, full: list[str], on_progress: Callable[[float], None]
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ffmpeg reading its `-progress` lines as they come; stderr goes to a temporary
+    file, so neither pipe can fill up and stall it."""
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                [binary, *full],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            )
+        except OSError as exc:
+            raise FFmpegError(f"cannot run ffmpeg ({binary}): {exc.strerror}") from None
+        with proc:
+            assert proc.stdout is not None
+            for raw in proc.stdout:
+                seconds = progress_seconds(raw.decode("ascii", "replace"))
+                if seconds is not None:
+                    on_progress(seconds)
+        errors.seek(0)
+        stderr = errors.read()
+    if proc.returncode != 0:
+        raise FFmpegError(f"ffmpeg failed: {last_error_line(stderr.decode('utf-8', 'replace'))}")
+    return subprocess.CompletedProcess([binary, *full], proc.returncode, b"", stderr)

@@ -27,6 +27,8 @@ class SourceEntry:
     author: str | None = None
     skip_paragraphs: tuple[int, ...] = ()  # 1-based paragraph numbers to leave out
     byline: bool | None = None
+    published: datetime | None = None  # a portal feed entry's own date: wins over the page's
+    fallback_title: str | None = None  # only for a page without a headline (--title)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class Segment:
     spoken: str
     paragraph: int = 0  # paragraph index inside its part, for pause lengths
     residue: tuple[Residue, ...] = ()
+    repairs: tuple[str, ...] = ()  # typing repairs, `'before' -> 'after' (rule)`
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ class Program:
     chapter_urls: tuple[str | None, ...]
     item_chapters: tuple[int, ...]  # chapter index of each item, in order
     parts: tuple[Part, ...]
+    air_slot: str = "06:00"  # HH:MM on air_date: with it, the episode's identity and pubDate
 
     def segments(self) -> tuple[Segment, ...]:
         return tuple(s for p in self.parts for s in p.segments)

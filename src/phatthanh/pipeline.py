@@ -1,7 +1,7 @@
 """build_episode(): the order of the stages, and nothing else.
 
-articles -> speech text and segments -> running order -> voice -> timeline -> master
-(one MP3 per profile) -> tags -> episode record and side files -> feeds.
+station files -> articles -> speech text and segments -> running order -> voice -> timeline
+-> master (one MP3 per profile) -> tags -> episode record and side files -> feeds.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from phatthanh.articles import read_article
 from phatthanh.clean import Normalizer
 from phatthanh.config import Config
 from phatthanh.master import lay_out, render
-from phatthanh.master.settings import ProfileName
 from phatthanh.model import EpisodeRecord, Lineup, Progress
+from phatthanh.prepare import air_moment, check_slot_free, prepare_station
 from phatthanh.program import arrange
-from phatthanh.publish import rebuild_feeds, stage_episode, write_episode
+from phatthanh.publish import stage_episode, write_episode
 from phatthanh.segment import script_article
+from phatthanh.settings import ProfileName
 from phatthanh.tags import write_tags
 from phatthanh.voices import ClipCache, choose_voice, synthesize
 
@@ -32,6 +33,8 @@ class BuildOptions:
     engine: str | None = None  # None: the config's choice
     strict_engine: bool = False
     profiles: tuple[ProfileName, ...] = ()  # empty: the config's renditions
+    slot: str | None = None  # HH:MM; None: the lineup's first air slot, else see air_moment
+    replace: bool = False  # rebuild an episode already published for this date, slot, title
 
 
 @dataclass(frozen=True)
@@ -47,19 +50,24 @@ def build_episode(
     lineup: Lineup, config: Config, options: BuildOptions, progress: Progress | None = None
 ) -> BuildResult:
     """Build one episode from its lineup and publish it in the feeds."""
+    kit = prepare_station(config)
+    when = air_moment(config.site, config.publish.publish_time, options.air_date, options.slot,
+                      lineup)  # fmt: skip
     normalizer = Normalizer(config.speech)
     articles = [read_article(entry, config.articles, config.station) for entry in lineup.entries]
     scripts = [script_article(article, normalizer, config.speech) for article in articles]
-    program = arrange(scripts, lineup, options.title, options.air_date, config, normalizer)
+    program = arrange(scripts, lineup, options.title, when, config.program, kit, normalizer)
+    check_slot_free(program, config.site, options.replace)
     voice = choose_voice(config.voices, options.engine, options.strict_engine, config.root)
     cache = ClipCache(config.resolve(config.voices.cache_dir))
     voiced = synthesize(program.segments(), voice, cache, progress)
     timeline = lay_out(program, voiced.clips, config.program)
-    with stage_episode(program, config) as stage:
+    with stage_episode(program, config.site, config.publish) as stage:
         renditions = render(
             timeline, options.profiles, stage.path, config.master, progress, stage.slug
         )
-        write_tags(stage, renditions, program, timeline, voice.choice)
-        record = write_episode(stage, program, scripts, timeline, renditions, voice.choice, lineup)
-    feed = rebuild_feeds(config)
+        choice = voiced.choice or voice.choice  # the breaker may have switched voices
+        write_tags(stage, renditions, program, timeline, choice)
+        record = write_episode(stage, program, scripts, timeline, renditions, choice, lineup)
+    feed = config.feeds_dir / "podcast.xml"  # published with the episode, in one step
     return BuildResult(record, stage.final_path, feed, voiced.synthesized, voiced.cache_hits)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from phatthanh.clean import Normalizer, cleanup_unicode
 from phatthanh.clean.settings import SpeechSettings
+from phatthanh.errors import ArticleError
 from phatthanh.model import Article, Script, Segment, SegmentKind
 
 # Words written with a trailing dot that do not end a sentence (titles, places, units).
@@ -62,6 +63,11 @@ def script_article(article: Article, normalizer: Normalizer, speech: SpeechSetti
     segments.extend(_segments("title", article.title, 0, normalizer, speech))
     for number, paragraph in enumerate(article.paragraphs, start=1):
         segments.extend(_segments("body", paragraph, number, normalizer, speech))
+    if not any(s.kind == "body" for s in segments):
+        raise ArticleError(
+            f"{article.source}: nothing to read aloud (no words in its body after cleaning); "
+            "check that the page is an article"
+        )
     if article.byline and article.author:
         byline = f"Bài viết của {article.author}."
         last = len(article.paragraphs) + 1
@@ -80,8 +86,8 @@ def _segments(
     display_text = _SPACES.sub(" ", cleanup_unicode(text)).strip()
     for display in _pieces(display_text, speech.max_segment_chars):
         spoken = normalizer.normalize(display)
-        if spoken.text.strip(" .,;:!?…-"):
-            yield Segment(kind, display, spoken.text, paragraph, spoken.residue)
+        if any(ch.isalnum() for ch in spoken.text):  # emoji and marks alone: nothing to say
+            yield Segment(kind, display, spoken.text, paragraph, spoken.residue, spoken.repairs)
 
 
 def _pieces(text: str, max_chars: int) -> Iterator[str]:
@@ -101,7 +107,11 @@ def _pack(parts: list[str], max_chars: int) -> Iterator[str]:
             if current:
                 yield current
                 current = ""
-            yield from _pack(part.split(" "), max_chars)
+            words = part.split(" ")
+            if len(words) == 1:  # one token longer than a segment (a long URL): cut it
+                yield from (part[i : i + max_chars] for i in range(0, len(part), max_chars))
+            else:
+                yield from _pack(words, max_chars)
             continue
         candidate = f"{current} {part}" if current else part
         if len(candidate) > max_chars:

@@ -24,6 +24,30 @@ id3: Any = mutagen.id3  # mutagen's frame classes are untyped
 UTF16 = 1  # ID3v2.3 has no UTF-8; Vietnamese needs UTF-16 with BOM
 
 
+class _ChaptersInTimeOrder(mutagen.id3.ID3):
+    """mutagen stores frames sorted by size; players that read CHAP frames as stored (not via
+    the CTOC) would list chapters out of order. This writes them last, by start time."""
+
+    def __init__(self) -> None:
+        parent: Any = super()
+        parent.__init__()
+
+    def _write(self, config: Any) -> bytes:
+        from mutagen.id3._tags import save_frame  # mutagen's own frame writer
+
+        tags: Any = self
+        parent: Any = super()
+        write_frame: Any = save_frame
+        chapters = sorted(tags.getall("CHAP"), key=lambda frame: frame.start_time)
+        tags.delall("CHAP")
+        try:
+            others: bytes = parent._write(config)
+        finally:
+            for frame in chapters:
+                tags.add(frame)
+        return others + b"".join(write_frame(frame, config=config) for frame in chapters)
+
+
 def voice_comment(choice: VoiceChoice) -> str:
     """The COMM text, for listeners: which voice read this episode."""
     text = f"Giọng đọc: {choice.engine} ({choice.voice})"
@@ -39,17 +63,16 @@ def write_tags(
     timeline: Timeline,
     choice: VoiceChoice,
 ) -> None:
-    config = stage.config
-    station = config.station
-    feed_url = f"{station.base_url.rstrip('/')}/feeds/podcast.xml"
-    if station.cover:
-        cover, _ = station_cover(config.resolve(station.cover))
+    station = stage.site
+    feed_url = station.feed_url
+    if station.cover is not None:
+        cover, _ = station_cover(station.cover)
     else:
         cover = draw_cover(station.name, station.program)
-    apic = small_cover(cover, config.publish.cover_max_kb * 1024)
+    apic = small_cover(cover, stage.publish.cover_max_kb * 1024)
     for rendition in renditions:
         path = stage.path / rendition.file
-        tags: Any = id3.ID3()
+        tags: Any = _ChaptersInTimeOrder()
         tags.add(id3.TIT2(encoding=UTF16, text=program.title))
         tags.add(id3.TPE1(encoding=UTF16, text=station.name))
         tags.add(id3.TALB(encoding=UTF16, text=station.program))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from phatthanh.articles.decode import decode_page
 from phatthanh.articles.fetch import fetch, is_url
 from phatthanh.articles.html import looks_like_html, parse_html_page
+from phatthanh.articles.lines import is_username
 from phatthanh.articles.lineup import is_feed, lineup_from_feed, load_lineup
 from phatthanh.articles.settings import ArticleSettings
 from phatthanh.articles.text import ParsedPage, parse_offset, parse_text_page
@@ -33,14 +34,32 @@ __all__ = ["expand_sources", "read_article"]
 
 
 def read_article(
-    entry: SourceEntry, settings: ArticleSettings, station: StationSettings
+    entry: SourceEntry,
+    settings: ArticleSettings,
+    station: StationSettings,
+    *,
+    require_title: bool = True,
 ) -> Article:
-    """Read one page (file or URL) into an Article, with the lineup's overrides applied."""
+    """Read one page (file or URL) into an Article, with the lineup's overrides applied.
+
+    A page without a headline gets the title its user gave (a lineup or feed item's title,
+    `--title`); with none, it is an ArticleError, or, when `require_title` is false (to
+    show the page), an empty title and a warning. A title is never made up.
+    """
     source = entry.source
     data, url = _load(source, settings)
     text = decode_page(data, source)
     tz = parse_offset(station.timezone)
     page = parse_html_page(text, tz) if looks_like_html(text) else parse_text_page(text, tz)
+    if entry.published is not None:  # a feed entry's own date wins over any in the page
+        page.published = entry.published.astimezone(tz)
+    if not page.title and not entry.title:
+        page.title = entry.fallback_title
+        if not page.title and require_title and page.paragraphs:
+            raise ArticleError(
+                f'{source}: the page has no headline; give it a title (title = "..." in '
+                "its lineup item, or --title when it is the only article)"
+            )
     article = _to_article(page, source, url, tz)
     return _apply_overrides(article, entry)
 
@@ -71,10 +90,9 @@ def _to_article(page: ParsedPage, source: str, url: str | None, tz: timezone) ->
             f"{source}: has no body text after cleaning; check that it is not only boilerplate"
         )
     warnings = list(page.warnings)
-    title = page.title
+    title = page.title or ""
     if not title:
-        title = _title_from_source(source)
-        warnings.append(f"no title line found; using {title!r}")
+        warnings.append("no title on the page; give one (a lineup item's title, or --title)")
     if page.published is None and url is None and Path(source).is_file():
         page.published = datetime.fromtimestamp(Path(source).stat().st_mtime, tz).replace(
             microsecond=0
@@ -83,10 +101,12 @@ def _to_article(page: ParsedPage, source: str, url: str | None, tz: timezone) ->
     elif page.published is None:
         warnings.append("no publication date found")
     author = page.author
-    if author and author.isupper():
-        author = author.title()
+    if author and author.isupper() and any(len(w) > 2 for w in author.split()):
+        author = author.title()  # 'TRẦN VĂN BÌNH' -> 'Trần Văn Bình'; initials 'HV' stay
     if not author and page.source_line:
         author = page.source_line
+    # a portal account name is kept for the feed but never read aloud as a byline
+    byline = not (author and is_username(author))
     for warning in warnings:
         log.warning("%s: %s", source, warning)
     return Article(
@@ -96,6 +116,7 @@ def _to_article(page: ParsedPage, source: str, url: str | None, tz: timezone) ->
         published=page.published,
         author=_one_line(author) if author else None,
         url=url,
+        byline=byline,
         warnings=tuple(warnings),
         decisions=tuple(page.decisions),
     )
@@ -104,13 +125,6 @@ def _to_article(page: ParsedPage, source: str, url: str | None, tz: timezone) ->
 def _one_line(text: str) -> str:
     """Metadata for feeds and tags: NFC, no control characters, one line."""
     return " ".join(cleanup_unicode(text).split())
-
-
-def _title_from_source(source: str) -> str:
-    stem = source.rstrip("/").rsplit("/", 1)[-1]
-    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    words = [w for w in stem.replace("_", "-").split("-") if w and not w.isdigit()]
-    return " ".join(words).capitalize() or "Tin tức"
 
 
 def _apply_overrides(article: Article, entry: SourceEntry) -> Article:

@@ -1,4 +1,4 @@
-"""Bytes of a page -> text: size limit, binary detection, BOMs, UTF-16, Windows-1258,
+"""Bytes of a page -> text: binary detection, BOMs, UTF-16, Windows-1258,
 charset detection and repair of UTF-8 mis-decoded as Windows-1252 (mojibake).
 """
 

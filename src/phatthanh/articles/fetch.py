@@ -1,11 +1,18 @@
 """Fetching pages and feeds over http(s): timeouts, retries, redirects (with a limit), a
 streamed size limit, and one-line errors that say what went wrong.
+
+Remote input never reaches the station's own network unless the config allows it: every
+request (each redirect too) to a host that resolves to a loopback, link-local, private or
+otherwise non-global address is refused ([articles] allow_private_hosts).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 import time
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -18,6 +25,29 @@ MAX_REDIRECTS = 5
 
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
+
+
+def check_host(url: str, settings: ArticleSettings) -> None:
+    """FetchError unless `url` is http(s) and (unless allowed) its host is a global address."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"{url}: not an http(s) address; only web pages can be fetched")
+    if settings.allow_private_hosts:
+        return
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return  # unresolvable: the fetch itself reports that it cannot connect
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            raise FetchError(
+                f"{url}: {parts.hostname} is a local or private address ({address}); set "
+                "[articles] allow_private_hosts = true to read a portal on your own network"
+            )
 
 
 def fetch(url: str, settings: ArticleSettings, *, accept_html_only: bool = True) -> bytes:
@@ -41,11 +71,19 @@ class _Retryable(Exception):
 def _fetch_once(url: str, settings: ArticleSettings, accept_html_only: bool) -> bytes:
     timeout = httpx.Timeout(settings.fetch_timeout_s)
     headers = {"User-Agent": settings.user_agent}
+
+    def check(request: httpx.Request) -> None:  # the first request and every redirect
+        check_host(str(request.url), settings)
+
     try:
         with (
             httpx.Client(
-                timeout=timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS, headers=headers
-            ) as client,
+                timeout=timeout,
+                follow_redirects=True,
+                max_redirects=MAX_REDIRECTS,
+                headers=headers,
+                event_hooks={"request": [check]},
+            ) as client,  # fmt: skip
             client.stream("GET", url) as response,
         ):
             if response.status_code >= 500:

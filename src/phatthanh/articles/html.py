@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 from lxml import html as lxml_html
 
+from phatthanh.articles.lines import clean_title, strip_portal_name
 from phatthanh.articles.text import ParsedPage, find_datetime, parse_text_page
 
 _HTML_START = re.compile(r"(?is)^\s*(<!doctype html|<html|<head|<body|<article|<div|<p[ >])")
@@ -26,7 +27,7 @@ def parse_html_page(text: str, tz: timezone) -> ParsedPage:
     )
     body = getattr(extracted, "text", None) or ""
     page = parse_text_page(body, tz) if body else ParsedPage()
-    title = getattr(extracted, "title", None) or _html_title(text)
+    title = _metadata_title(getattr(extracted, "title", None)) or _metadata_title(_html_title(text))
     if title:
         # trafilatura gives the title as metadata, so every body line is body text
         if page.title and page.title != title:
@@ -45,15 +46,24 @@ def parse_html_page(text: str, tz: timezone) -> ParsedPage:
     return page
 
 
+def _metadata_title(value: str | None) -> str | None:
+    """A title from the page's metadata, without the portal's name or a placeholder."""
+    if not value:
+        return None
+    title = clean_title(strip_portal_name(value))
+    return title if len(title.split()) >= 2 else None
+
+
 def _html_title(text: str) -> str | None:
     try:
         tree = lxml_html.fromstring(text)
     except (ValueError, lxml_html.etree.ParserError):
         return None
-    for xpath in ("//h1", "//title"):
+    for xpath in ("//meta[@property='og:title']/@content", "//h1", "//title"):
         found = tree.xpath(xpath)
         if found:
-            value = found[0].text_content().strip()
+            first = found[0]
+            value = (first if isinstance(first, str) else first.text_content()).strip()
             if value:
                 return str(value)
     return None

@@ -19,10 +19,13 @@ A lineup file:
 
 from __future__ import annotations
 
+import logging
+import re
 import tomllib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 
@@ -31,6 +34,9 @@ from phatthanh.articles.settings import ArticleSettings
 from phatthanh.errors import ArticleError
 from phatthanh.model import Lineup, SourceEntry
 
+log = logging.getLogger(__name__)
+MAX_ITEMS = 60  # articles in one program (a lineup or a portal feed)
+MAX_TOTAL_BYTES = 20_000_000  # all local article files of one lineup together
 _PRIORITIES = ("thong_thuong", "uu_tien", "khan_cap")
 _ITEM_KEYS = {"source", "title", "author", "skip", "byline"}
 _TOP_KEYS = {"title", "date", "priority", "air_slots", "publish_at", "expires", "items"}
@@ -59,14 +65,31 @@ def load_lineup(path: Path) -> Lineup:
     if priority not in _PRIORITIES:
         raise ArticleError(f"{where}: 'priority' must be one of {', '.join(_PRIORITIES)}")
     slots = data.get("air_slots", [])
-    if not isinstance(slots, list) or not all(isinstance(s, str) for s in slots):
-        raise ArticleError(f"{where}: 'air_slots' must be a list of times like \"06:00\"")
+    if not isinstance(slots, list) or not all(isinstance(s, str) and _is_time(s) for s in slots):
+        raise ArticleError(
+            f'{where}: \'air_slots\' must be a list of times from "00:00" to "23:59", '
+            'like ["06:00", "17:00"]'
+        )
     title = data.get("title")
     if title is not None and not isinstance(title, str):
         raise ArticleError(f"{where}: 'title' must be a string")
+    if len(items) > MAX_ITEMS:
+        raise ArticleError(
+            f"{where}: {len(items)} items; a program holds at most {MAX_ITEMS}, split it"
+        )
     entries = tuple(_entry(item, n, path) for n, item in enumerate(items, start=1))
+    total = sum(Path(e.source).stat().st_size for e in entries if Path(e.source).is_file())
+    if total > MAX_TOTAL_BYTES:
+        raise ArticleError(
+            f"{where}: its articles hold {total} bytes, more than {MAX_TOTAL_BYTES}; "
+            "split the lineup"
+        )
     publish_at, expires = (_moment(data.get(key), key, where) for key in ("publish_at", "expires"))
     return Lineup(entries, title, air_date, priority, tuple(slots), where, publish_at, expires)
+
+
+def _is_time(value: str) -> bool:
+    return re.fullmatch(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]", value, re.ASCII) is not None
 
 
 def _moment(value: Any, key: str, where: str) -> datetime | None:
@@ -87,8 +110,13 @@ def _entry(item: Any, n: int, path: Path) -> SourceEntry:
         raise ArticleError(f"{where}: unknown key '{unknown[0]}'")
     source = item["source"]
     if not is_url(source):
-        resolved = (path.parent / source).resolve()
-        if ".." in Path(source).parts and not resolved.is_relative_to(path.parent.resolve()):
+        folder = path.parent.resolve()
+        if Path(source).is_absolute():
+            raise ArticleError(
+                f"{where}: source {source!r} is an absolute path; name a file beside the lineup"
+            )
+        resolved = (folder / source).resolve()  # symbolic links followed
+        if not resolved.is_relative_to(folder):
             raise ArticleError(f"{where}: source {source!r} points outside the lineup's folder")
         source = str(resolved)
     skip = item.get("skip", [])
@@ -101,45 +129,77 @@ def _entry(item: Any, n: int, path: Path) -> SourceEntry:
 
 
 def is_feed(source: str, settings: ArticleSettings) -> bool:
-    """A portal RSS/Atom feed (by its name, or by its first bytes for local files)."""
-    lowered = source.lower()
-    if (
-        lowered.endswith((".rss", ".atom"))
-        or "/rss" in lowered
-        or "feed" in lowered.rsplit("/", 1)[-1]
-    ):
-        return True
-    path = Path(source)
-    if not is_url(source) and path.is_file():
-        head = path.read_bytes()[:500].lstrip().lower()
-        return head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head)
-    return False
+    """A portal RSS/Atom feed: a local file by its content (whatever its name), a URL by the
+    usual shapes of feed addresses (…/rss…, …/feed, *.rss, *.atom, *.xml, ?feed=)."""
+    if not is_url(source):
+        path = Path(source)
+        if path.suffix.lower() in (".rss", ".atom"):
+            return True  # a missing or broken one is then reported as a feed
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(1000)
+        except OSError:
+            return False
+        return _looks_like_feed(head)
+    parts = urlsplit(source)
+    lowered = parts.path.lower()
+    last = lowered.rstrip("/").rsplit("/", 1)[-1]
+    return (
+        "/rss" in lowered
+        or last in ("feed", "atom", "feeds")
+        or last.endswith((".rss", ".atom", ".xml"))
+        or "feed=" in parts.query.lower()
+    )
+
+
+def _looks_like_feed(head: bytes) -> bool:
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if text.startswith(b"<?xml"):
+        return any(tag in text for tag in (b"<rss", b"<feed", b"<rdf:rdf"))
+    return text.startswith((b"<rss", b"<feed"))
 
 
 def lineup_from_feed(
     source: str, settings: ArticleSettings, *, since: date | None, latest: int | None
 ) -> list[SourceEntry]:
-    data = (
-        fetch(source, settings, accept_html_only=False)
-        if is_url(source)
-        else Path(source).read_bytes()
-    )
+    if is_url(source):
+        data = fetch(source, settings, accept_html_only=False)
+    else:
+        try:
+            data = Path(source).read_bytes()
+        except FileNotFoundError:
+            raise ArticleError(f"{source}: no such file; check the path") from None
+        except OSError as exc:
+            raise ArticleError(f"{source}: cannot read the feed ({exc.strerror})") from None
     parsed = feedparser.parse(data)
     if parsed.bozo and not parsed.entries:
         raise ArticleError(f"{source}: not a readable RSS/Atom feed")
-    dated: list[tuple[datetime | None, str]] = []
+    dated: list[tuple[datetime | None, str, str | None]] = []
     for entry in parsed.entries:
-        link = entry.get("link")
+        link = str(entry.get("link") or "").strip()
         if not link:
             continue
+        if not is_url(link) or not urlsplit(link).hostname:
+            log.warning("%s: item link %r is not an http(s) address; skipped", source, link)
+            continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        when = datetime(*stamp[:6]) if stamp else None
-        dated.append((when, link))
+        # feedparser gives UTC: the entry's date is the article's, not one found in its body
+        when = datetime(*stamp[:6]).replace(tzinfo=UTC) if stamp else None
+        dated.append((when, link, (entry.get("title") or "").strip() or None))
     if since is not None:
-        dated = [(w, link) for w, link in dated if w is not None and w.date() >= since]
-    dated.sort(key=lambda x: x[0] or datetime.min, reverse=True)
+        dated = [d for d in dated if d[0] is not None and d[0].date() >= since]
+    dated.sort(key=lambda x: x[0] or datetime.min.replace(tzinfo=UTC), reverse=True)
     if latest is not None:
         dated = dated[:latest]
     if not dated:
         raise ArticleError(f"{source}: no feed entries match --since/--latest")
-    return [SourceEntry(link) for _, link in reversed(dated)]  # oldest first, as broadcast
+    if len(dated) > MAX_ITEMS:
+        raise ArticleError(
+            f"{source}: {len(dated)} entries; a program holds at most {MAX_ITEMS}, "
+            "use --latest or --since"
+        )
+    # oldest first, as broadcast; the feed's title serves a page that has no headline
+    return [
+        SourceEntry(link, published=when, fallback_title=title)
+        for when, link, title in reversed(dated)
+    ]

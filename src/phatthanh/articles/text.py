@@ -1,45 +1,44 @@
 """Text dumps of portal pages -> title, published time, author and body paragraphs.
 
 Every line gets a decision (kept or dropped, and the rule that decided it) so an editor can
-see why (`phatthanh script --explain`). Rules are stated by shape: position on the page,
-length, punctuation, keywords and repetition; never by one page's literal text.
+see why (`phatthanh script --explain`). Rules are stated by shape (`articles/lines.py`):
+position on the page, length, punctuation, keywords and repetition; never by one page's
+literal text. The passes, in order: furniture by line; lines printed twice; hard line breaks
+joined back into paragraphs; the title (or none: never invented); the trailing widgets; the
+publication time; the author; captions; the paragraphs.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from phatthanh.articles import lines as shape
+from phatthanh.articles.blocks import Block, Decisions, drop_captions, pick_author
+from phatthanh.articles.blocks import mark as _mark
+from phatthanh.articles.blocks import text_of as _text
+from phatthanh.articles.lines import find_datetime, is_timestamp_line, looks_like_author
 from phatthanh.model import LineDecision
 
-# Lines that are page furniture wherever they stand (../shared/specs/vietnamese-speech.md,
-# "What must never be read aloud").
-_WIDGET = re.compile(
-    r"(?i)^(tổng số điểm|click để đánh giá|ý kiến bạn đọc|video clips?|thống kê( lượt)? truy cập|"
-    r"đang truy cập|máy chủ tìm kiếm|khách viếng thăm|hôm nay\s*[\d.,]+|tháng hiện tại|"
-    r"tổng lượt truy cập|chương trình phát thanh$|các tin khác|tin liên quan|tin cùng chuyên mục|"
-    r"những tin (mới|cũ) hơn|tin (mới|cũ) hơn|xem thêm|chia sẻ|in bài|in trang|gửi email|"
-    r"gửi bình luận|bình luận|viết bình luận|họ và tên|họ tên|địa chỉ email|mã bảo mật|"
-    r"nội dung bình luận|gửi ý kiến|leave a (comment|reply)|post comment|your (name|email)|"
-    r"comments?$|share|print|facebook|twitter|zalo|tweet|lên đầu trang|về trang trước|"
-    r"đánh giá bài viết|bạn đọc đánh giá|từ khóa|tags?:)"
-)
-_BULLET = re.compile(r"^[•·▪◦●■\-*]\s*\S")
-_HEADER = re.compile(
-    r"(?i)^(chi tiết tin( tức)?|trang chủ|tin tức - sự kiện)\b|"
-    r"^[^.!?]{0,60}\s[-–|»>]\s(huyện|xã|thị xã|thị trấn|thành phố|tỉnh|phường|ubnd)\b"
-)
-_CAPTION = re.compile(
-    r"(?i)^\(?\s*(ảnh|ảnh minh họa|ảnh minh hoạ|nguồn ảnh|photo)\s*:|"
-    r"\.(jpe?g|png|gif|webp)\)?$|^\[/?caption\b|^\(ảnh[^)]*\)$"
-)
-_SOURCE = re.compile(r"(?i)^(nguồn|theo)\s*:\s*(.+)$")
-_COUNTER = re.compile(r"(?i)^(lượt xem|số lượt xem|lượt đọc|views?)\s*:?\s*\d*$|^\d[\d.,\s]*$")
-_DATE = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
-_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*[:h]\s*(\d{1,2})(?::(\d{1,2}))?(?!\d)")
+__all__ = [
+    "ParsedPage",
+    "find_datetime",
+    "is_timestamp_line",
+    "looks_like_author",
+    "parse_offset",
+    "parse_text_page",
+]
+
 _END_MARKER = re.compile(r"\s*\./\.\s*$")
-_SENTENCE_END = re.compile(r"[.!?…:;\"”)]$")
+_PHOTO_CREDIT = re.compile(r"(?i)\s*\((ảnh|nguồn ảnh|hình)\s*:[^)]*\)(?=[.\s]*$)")
+# List bullets are layout, not words ('+ Buổi sáng' is not 'cộng buổi sáng'); '1/.' is '1.'.
+_LIST_BULLET = re.compile(r"^[-+*•–]\s+(?=\w)")
+_LIST_SLASH = re.compile(r"^(\d{1,2})/\.\s*")
+_LIST_MARKER = re.compile(r"^(\d{1,2}|[IVX]+|[a-zđ])[./)]\s|^[-+•*–]\s")
+_INTERNAL_BREAK = re.compile(r"[a-zà-ỹ]{2,}[.!?…]\s+[A-ZĐÀ-Ỹ]")
+_CUT_RULES = ("widget", "statistics/navigation", "view counter", "hashtags")
 
 
 @dataclass
@@ -62,180 +61,222 @@ def parse_offset(offset: str) -> timezone:
     return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
 
 
-def find_datetime(line: str, tz: timezone) -> datetime | None:
-    """The date (and time, if any) written on a timestamp line."""
-    date_match = _DATE.search(line)
-    if not date_match:
-        return None
-    day, month, year = (int(g) for g in date_match.groups())
-    rest = line[: date_match.start()] + " " + line[date_match.end() :]
-    hour = minute = second = 0
-    time_match = _TIME.search(rest)
-    if time_match and int(time_match.group(1)) < 24 and int(time_match.group(2)) < 60:
-        hour, minute = int(time_match.group(1)), int(time_match.group(2))
-        second = int(time_match.group(3) or 0) % 60
-    try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
-    except ValueError:
-        return None
-
-
-def is_timestamp_line(line: str) -> bool:
-    """A short line that carries a date, e.g. '15:4, Thứ Sáu, 15-9-2023 387 0'."""
-    return bool(_DATE.search(line)) and len(line) <= 120 and len(line.split()) <= 14
-
-
-_USERNAME = re.compile(r"[a-z][a-z0-9_.]{2,24}")
-_SOURCE_NAME = re.compile(r"(Báo|Tạp chí|Đài|Cổng|Trang|Thông tấn)\s.{2,60}\s[–-]\s\S+\.\S+")
-
-
-def looks_like_author(line: str) -> bool:
-    """A name alone on its line: a few capitalized words, no digits, at most a final dot;
-    or a portal username; or a source line ('Báo X – baox.vn')."""
-    if _USERNAME.fullmatch(line.strip()) or _SOURCE_NAME.fullmatch(line.strip()):
-        return True
-    text = line.strip().rstrip(".")
-    words = text.replace("–", " ").replace("-", " ").split()
-    if not 1 <= len(words) <= 6 or len(text) > 50 or any(ch.isdigit() for ch in text):
-        return False
-    if _SENTENCE_END.search(text) or "," in text:
-        return False
-    initials = re.fullmatch(r"([A-ZĐ]\.)+[A-ZĐ]?\.?", line.strip())
-    return bool(initials) or all(w[0].isupper() for w in words if w[0].isalpha())
-
-
-def _is_furniture(line: str) -> str | None:
-    """The rule name if this line is page furniture, else None."""
-    if _WIDGET.match(line):
-        return "widget"
-    if _COUNTER.match(line):
-        return "view counter"
-    if _CAPTION.search(line):
-        return "photo caption"
-    if _BULLET.match(line) and len(line) < 60:
-        return "statistics/navigation"
-    return None
-
-
 def parse_text_page(text: str, tz: timezone) -> ParsedPage:
     """Apply the shape rules to a text dump of a portal page."""
     page = ParsedPage()
-    lines = text.split("\n")
-    decide: dict[int, tuple[bool, str]] = {}
-    content: list[int] = []  # indexes of lines that may be title/body/author
-    for i, raw in enumerate(lines):
-        line = raw.strip()
-        if not line:
-            decide[i] = (False, "blank")
-        elif i <= 3 and not content and _HEADER.search(line):
-            decide[i] = (False, "portal header")
-        elif is_timestamp_line(line) and not _DATE.sub("", line).rstrip("0123456789 :|-").endswith(
-            (".", "!", "?")
-        ):
-            decide[i] = (False, "timestamp line")
-        elif (rule := _is_furniture(line)) is not None:
-            decide[i] = (False, rule)
-        elif (m := _SOURCE.match(line)) and len(line) < 120:
-            decide[i] = (False, "source line")
-            page.source_line = m.group(2).strip()
-        else:
-            content.append(i)
-    _pick_published(page, lines, decide, content, tz)
-    _pick_title_body_author(page, lines, decide, content)
+    lines = [raw.strip() for raw in text.split("\n")]
+    decide: Decisions = {}
+    content = _classify(lines, decide)
+    content = _drop_doubles(lines, decide, content)
+    blocks = _join_wrapped(lines, decide, content)
+    blocks = _pick_title(page, lines, decide, blocks)
+    cut = _cut_trailing(page, lines, decide, blocks)
+    blocks = [b for b in blocks if b[0] < cut]
+    _pick_published(page, lines, decide, cut, tz)
+    page.author = pick_author(page.author, lines, decide, blocks)
+    drop_captions(lines, decide, blocks)
+    _collect(page, lines, decide, blocks)
     page.decisions = [
-        LineDecision(i + 1, lines[i].strip(), *decide.get(i, (False, "unclassified")))
+        LineDecision(i + 1, lines[i], *decide.get(i, (False, "unclassified")))
         for i in range(len(lines))
     ]
     return page
 
 
-def _pick_published(
-    page: ParsedPage,
-    lines: list[str],
-    decide: dict[int, tuple[bool, str]],
-    content: list[int],
-    tz: timezone,
-) -> None:
-    stamps = [i for i, (_, rule) in decide.items() if rule == "timestamp line"]
-    if not stamps:
-        return
-    first_content = content[0] if content else len(lines)
-    # A site header may show today's date above the article: prefer the timestamp nearest
-    # the title (the first content line), below or above it.
-    best = min(stamps, key=lambda i: (abs(i - first_content), i < first_content))
-    page.published = find_datetime(lines[best].strip(), tz)
+def _classify(lines: list[str], decide: Decisions) -> list[int]:
+    """Furniture, timestamps and byline lines by their own shape; the rest is content."""
+    content: list[int] = []
+    for i, line in enumerate(lines):
+        if not line:
+            decide[i] = (False, "blank")
+        elif i <= 3 and not content and shape.is_header(line):
+            decide[i] = (False, "portal header")
+        elif is_timestamp_line(line):
+            decide[i] = (False, "timestamp line")
+        elif (rule := shape.widget_rule(line)) is not None:
+            decide[i] = (False, rule)
+        elif shape.byline(line) is not None:
+            decide[i] = (False, "byline")
+        elif shape.source_line(line) is not None:
+            decide[i] = (False, "source line")
+        else:
+            content.append(i)
+    return content
 
 
-def _pick_title_body_author(
-    page: ParsedPage, lines: list[str], decide: dict[int, tuple[bool, str]], content: list[int]
-) -> None:
-    widgets_start = min(
-        (i for i, (_, r) in decide.items() if r in ("widget", "statistics/navigation")
-         and content and i > content[0]),
-        default=len(lines),
-    )  # fmt: skip
-    trailing = [i for i in content if i > widgets_start]
-    for i in trailing:
-        decide[i] = (False, "after trailing widgets")
-    body = [i for i in content if i <= widgets_start]
-    if not body:
-        return
-    first = lines[body[0]].strip()
-    if first.endswith((".", "…")) and (len(first) > 100 or len(first.split()) > 20):
-        page.title = None  # the page starts with its body: no title line
-    else:
-        page.title = first
-        decide[body[0]] = (True, "title")
-        body = body[1:]
-    _pick_author(page, lines, decide, body)
-    _drop_captions(lines, decide, body)
+def _drop_doubles(lines: list[str], decide: Decisions, content: list[int]) -> list[int]:
+    """A short line printed twice in a row is a caption (under the photo, then in the
+    gallery), unless it opens the page (a headline repeated); any later copy of a line
+    already seen is a repeated paragraph."""
     seen: set[str] = set()
-    for i in body:
-        if i in decide and not decide[i][0]:
-            continue
-        paragraph = _END_MARKER.sub(".", re.sub(r"\s+", " ", lines[i].strip()))
-        key = paragraph.casefold()
-        if key in seen or (page.title and key == page.title.casefold()):
+    kept: list[int] = []
+    for n, i in enumerate(content):
+        key = lines[i].casefold()
+        nxt = content[n + 1] if n + 1 < len(content) else None
+        if key in seen:
             decide[i] = (False, "repeated paragraph")
             continue
         seen.add(key)
-        if not paragraph:
-            decide[i] = (False, "end marker")
+        twin = nxt is not None and lines[nxt].casefold() == key
+        if twin and n > 0 and len(shape.words(lines[i])) <= 20:
+            decide[i] = (False, "caption printed twice")
+            continue
+        kept.append(i)
+    return kept
+
+
+def _join_wrapped(lines: list[str], decide: Decisions, content: list[int]) -> list[Block]:
+    """Lines broken in mid-sentence by the page's editor join back into one paragraph."""
+    blocks: list[Block] = []
+    wrapping = False
+    for i in content:
+        prev = blocks[-1] if blocks else None
+        if (
+            prev is not None
+            and prev[-1] == i - 1
+            and _continues(_text(lines, prev), lines[i], wrapping=wrapping, first=len(blocks) == 1)
+        ):
+            prev.append(i)
+            wrapping = True
+        else:
+            blocks.append([i])
+            wrapping = False
+    return blocks
+
+
+def _continues(before: str, line: str, *, wrapping: bool, first: bool) -> bool:
+    if shape.ends_sentence(before) or shape.is_heading(before) or shape.is_heading(line):
+        return False
+    if _LIST_MARKER.match(line) or shape.widget_rule(line):
+        return False
+    if line[0].islower():
+        return True
+    if line[0].isdigit():  # a headline may sit right above a lead that opens with a number
+        return not first or len(shape.words(before)) < 3
+    return wrapping or (not first and before.split()[-1][0].islower())
+
+
+def _pick_title(
+    page: ParsedPage, lines: list[str], decide: Decisions, blocks: list[Block]
+) -> list[Block]:
+    """The headline, and menu crumbs above it. A page whose first lines are not a headline
+    has no title: the caller asks for one, it is never made up."""
+    stamps = {i for i, (_, r) in decide.items() if r in ("timestamp line", "view counter")}
+    above = next(
+        (
+            n
+            for n, block in enumerate(blocks[:3])
+            if _next_line(lines, block[-1]) in stamps
+            and all(len(shape.words(_text(lines, b))) <= 12 for b in blocks[:n])
+            and _titleish(_text(lines, block), meta_follows=True)
+        ),
+        None,
+    )
+    if above is not None:
+        title = blocks[above]
+    else:
+        while blocks and _is_crumb(_text(lines, blocks[0])):
+            _mark(decide, blocks.pop(0), False, "menu crumb")
+        if not blocks:
+            return blocks
+        echo = _text(lines, blocks[1]) if len(blocks) > 1 else ""
+        if not _titleish(_text(lines, blocks[0]), echo=echo):
+            return blocks
+        title = blocks[0]
+    for block in blocks[: blocks.index(title)]:
+        _mark(decide, block, False, "menu crumb")
+    page.title = shape.clean_title(_text(lines, title))
+    _mark(decide, title, True, "title")
+    return blocks[blocks.index(title) + 1 :]
+
+
+def _next_line(lines: list[str], index: int) -> int | None:
+    return next((i for i in range(index + 1, len(lines)) if lines[i]), None)
+
+
+def _is_crumb(text: str) -> bool:
+    return not any(ch.isalpha() for ch in text) or (
+        len(shape.words(text)) <= 2 and not shape.ends_sentence(text)
+    )
+
+
+def _titleish(text: str, *, echo: str = "", meta_follows: bool = False) -> bool:
+    title = shape.clean_title(text)
+    if len(shape.words(title)) < 3 or len(title) > 250 or title.endswith(":"):
+        return False
+    if _INTERNAL_BREAK.search(title) or (_LIST_MARKER.match(title) and len(title) < 60):
+        return False
+    if title.rstrip('"”’)').endswith((".", "…", "!", "?")):
+        return meta_follows or (len(shape.words(title)) <= 25 and _echoed(title, echo))
+    return True
+
+
+def _echoed(title: str, following: str) -> bool:
+    """A headline with a full stop is still a headline when the lead repeats it."""
+
+    def pairs(text: str) -> set[tuple[str, str]]:
+        w = re.findall(r"\w+", text.casefold())
+        return set(itertools.pairwise(w))
+
+    mine = pairs(title)
+    return bool(mine) and len(mine & pairs(following)) >= 0.6 * len(mine)
+
+
+def _cut_trailing(
+    page: ParsedPage, lines: list[str], decide: Decisions, blocks: list[Block]
+) -> int:
+    """Everything after the first widget below the first paragraph is the portal's; the
+    author and source lines above it name the article's author."""
+    end = len(lines)
+    cut = end
+    if blocks:
+        cut = min((i for i, (_, r) in decide.items() if r in _CUT_RULES and i > blocks[0][0]),
+                  default=end)  # fmt: skip
+    for i, (_, rule) in list(decide.items()):
+        if i > cut and rule in ("byline", "source line", "timestamp line"):
+            decide[i] = (False, "after trailing widgets")
+    for block in blocks:
+        if block[0] > cut:
+            _mark(decide, block, False, "after trailing widgets")
+    for i in sorted(decide):
+        rule = decide[i][1]
+        if rule == "byline" and page.author is None:
+            page.author = shape.byline(lines[i]) or None
+        elif rule == "source line":
+            page.source_line = shape.source_line(lines[i])
+    return cut
+
+
+def _pick_published(
+    page: ParsedPage, lines: list[str], decide: Decisions, cut: int, tz: timezone
+) -> None:
+    stamps = [i for i, (_, rule) in decide.items() if rule == "timestamp line" and i < cut]
+    if not stamps:
+        return
+    title = next((i for i, (_, r) in decide.items() if r == "title"), None)
+    anchor = title if title is not None else min(stamps)
+    # A site header may show today's date above the article: prefer the timestamp nearest
+    # the title, below or above it.
+    best = min(stamps, key=lambda i: (abs(i - anchor), i < anchor))
+    page.published = find_datetime(lines[best], tz)
+
+
+def _collect(page: ParsedPage, lines: list[str], decide: Decisions, blocks: list[Block]) -> None:
+    seen = {page.title.casefold()} if page.title else set()
+    for block in blocks:
+        if block[0] in decide and not decide[block[0]][0]:
+            continue
+        paragraph = _END_MARKER.sub(".", re.sub(r"\s+", " ", _text(lines, block)))
+        paragraph = _PHOTO_CREDIT.sub("", paragraph).strip()
+        paragraph = _LIST_BULLET.sub("", _LIST_SLASH.sub(r"\1. ", paragraph))
+        key = shape.clean_title(paragraph).casefold()
+        if key in seen or paragraph.casefold() in seen:
+            _mark(decide, block, False, "repeated paragraph")
+            continue
+        seen.add(key)
+        if not paragraph.strip(" ."):
+            _mark(decide, block, False, "end marker")
             continue
         page.paragraphs.append(paragraph)
-        decide[i] = (True, "body")
-
-
-def _is_short_line(line: str) -> bool:
-    """A line too short and unpunctuated to be a paragraph: a caption or a unit's name."""
-    text = line.strip()
-    return len(text.split()) <= 15 and len(text) <= 100 and not _SENTENCE_END.search(text)
-
-
-def _pick_author(
-    page: ParsedPage, lines: list[str], decide: dict[int, tuple[bool, str]], body: list[int]
-) -> None:
-    """The author alone on the last line, or a person then their unit on the next line."""
-    if body and looks_like_author(lines[body[-1]]):
-        index = body.pop()
-        page.author = lines[index].strip().rstrip(".")
-        decide[index] = (True, "author")
-    elif len(body) > 2 and _is_short_line(lines[body[-1]]) and looks_like_author(lines[body[-2]]):
-        unit = body.pop()
-        index = body.pop()
-        page.author = lines[index].strip().rstrip(".")
-        decide[index] = (True, "author")
-        decide[unit] = (False, "author's unit")
-
-
-def _drop_captions(lines: list[str], decide: dict[int, tuple[bool, str]], body: list[int]) -> None:
-    """Photo captions between paragraphs: short unpunctuated lines, and a line printed twice
-    in a row (a caption under a photo and again in the gallery)."""
-    for position, i in enumerate(body):
-        text = lines[i].strip()
-        following = lines[body[position + 1]].strip() if position + 1 < len(body) else None
-        previous = lines[body[position - 1]].strip() if position > 0 else None
-        if text in (following, previous) and len(text.split()) <= 20:
-            decide[i] = (False, "caption printed twice")
-        elif 0 < position < len(body) - 1 and _is_short_line(text):
-            decide[i] = (False, "short caption line")
+        rule = decide.get(block[0], (True, "body"))[1]
+        _mark(decide, block, True, rule if rule == "sub-heading" else "body")

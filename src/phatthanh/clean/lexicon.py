@@ -17,8 +17,10 @@ _LETTERS = {
     "R": "e-rờ", "S": "ét-xì", "T": "tê", "U": "u", "Ư": "ư", "V": "vê", "W": "vê kép",
     "X": "ích-xì", "Y": "i dài", "Z": "dét",
 }  # fmt: skip
-_BOUNDARY_BEFORE = r"(?<![\w/&.-])"
-_BOUNDARY_AFTER = r"(?![\w/&-])"
+# A hyphen is a boundary (`Đảng ủy-HĐND-UBND`): joined keys (`KT-XH`) are longer and are
+# tried first. Slash, ampersand and dot are not (`CC,VC`, `TT&TT`, `TP.` are keys).
+_BOUNDARY_BEFORE = r"(?<![\w/&.])"
+_BOUNDARY_AFTER = r"(?![\w/&])"
 
 
 def spell(token: str) -> str:
@@ -28,9 +30,20 @@ def spell(token: str) -> str:
 
 @dataclass(frozen=True)
 class ContextRule:
+    """`token` reads `spoken` when the text after it matches `next_pattern` and the text
+    before it ends with `prev_pattern` (either may be absent)."""
+
     token: str
     next_pattern: re.Pattern[str] | None
+    prev_pattern: re.Pattern[str] | None
     spoken: str
+
+    def matches(self, text: str, start: int, end: int) -> bool:
+        if self.next_pattern is not None and not self.next_pattern.match(text, end):
+            return False
+        return self.prev_pattern is None or bool(
+            self.prev_pattern.search(text, max(0, start - 40), start)
+        )
 
 
 class Lexicon:
@@ -42,20 +55,32 @@ class Lexicon:
         )
         self.codes: dict[str, str] = dict(data["codes"])
         words: dict[str, str] = {**data["words"], **data["dotted"]}
-        self.known: frozenset[str] = frozenset(words) | frozenset(station)
+        self.known: frozenset[str] = (
+            frozenset(words)
+            | frozenset(station)
+            | frozenset(
+                rule["token"]
+                for rule in data["context"]
+                if "next" not in rule and "prev" not in rule
+            )
+        )
         self._station = _alternation(station)
         self._station_map = dict(station)
         self._words = _alternation(words)
         self._words_map = words
         self._context: dict[str, list[ContextRule]] = {}
         for rule in data["context"]:
-            nxt = rule.get("next")
-            compiled = re.compile(r"\s*(?:" + nxt + ")") if nxt else None
+            nxt, prev = rule.get("next"), rule.get("prev")
             self._context.setdefault(rule["token"], []).append(
-                ContextRule(rule["token"], compiled, rule["spoken"])
+                ContextRule(
+                    rule["token"],
+                    re.compile(r"\s*(?:" + nxt + ")") if nxt else None,
+                    re.compile("(?:" + prev + r")\s*$") if prev else None,
+                    rule["spoken"],
+                )
             )
         self._context_tokens = re.compile(
-            _BOUNDARY_BEFORE + "(" + "|".join(map(re.escape, self._context)) + ")" + r"(?![\w/&-])"
+            "(" + "|".join(_whole(t) for t in sorted(self._context, key=len, reverse=True)) + ")"
         )
 
     def apply(self, text: str) -> str:
@@ -64,27 +89,43 @@ class Lexicon:
             text = self._station.sub(lambda m: self._station_map[m.group(0)], text)
         text = self._context_tokens.sub(self._context_sub, text)
         if self._words is not None:
-            text = self._words.sub(lambda m: self._words_map[m.group(0)], text)
+            text = self._words.sub(lambda m: _spaced(self._words_map[m.group(0)], m), text)
         return text
 
     def _context_sub(self, match: re.Match[str]) -> str:
-        following = match.string[match.end() :]
         for rule in self._context[match.group(1)]:
-            if rule.next_pattern is None or rule.next_pattern.match(following):
+            if rule.matches(match.string, match.start(), match.end()):
                 return rule.spoken
         return match.group(0)
+
+    def expands(self, text: str, start: int, end: int) -> bool:
+        """Would `apply` read the token text[start:end] as an abbreviation here?"""
+        token = text[start:end]
+        if token in self._station_map or token in self._words_map:
+            return True
+        return any(rule.matches(text, start, end) for rule in self._context.get(token, ()))
+
+
+def _spaced(spoken: str, match: re.Match[str]) -> str:
+    """A dotted abbreviation glued to the next word (`TP.Đông Hà`) keeps a space after it."""
+    glued = match.group(0).endswith(".") and match.string[match.end() : match.end() + 1].isalnum()
+    return spoken + " " if glued else spoken
 
 
 def _alternation(words: Mapping[str, str]) -> re.Pattern[str] | None:
     if not words:
         return None
     ordered = sorted(words, key=len, reverse=True)  # longest first: "CB,CC,VC" before "CC,VC"
-    # A lookahead on the possible first letters makes most positions fail at once.
-    first = "".join(sorted({re.escape(w[0]) for w in ordered}))
-    parts = []
-    for word in ordered:
-        escaped = re.escape(word)
-        before = _BOUNDARY_BEFORE if word[0].isalnum() else ""
-        after = _BOUNDARY_AFTER if word[-1].isalnum() else ""
-        parts.append(before + escaped + after)
-    return re.compile(f"(?=[{first}])(?:" + "|".join(parts) + ")")
+    return re.compile("(?:" + "|".join(_whole(w) for w in ordered) + ")")
+
+
+def _whole(word: str) -> str:
+    """The word as a whole token. The left boundary is checked after the first letter so
+    every alternative starts with a literal and the regex engine skips ahead to the
+    possible first letters instead of trying every position."""
+    escaped = re.escape(word)
+    after = _BOUNDARY_AFTER if word[-1].isalnum() else ""
+    if not word[0].isalnum():
+        return escaped + after
+    first = re.escape(word[0])
+    return first + r"(?<![\w/&.]" + first + ")" + re.escape(word[1:]) + after

@@ -1,7 +1,8 @@
 """Written Vietnamese -> the text a voice is given (../shared/specs/vietnamese-speech.md).
 
-Rules run in the spec's order: 1 Unicode clean-up, 2 typing repair, 3 document codes,
-4 dates, times, Roman numerals, abbreviations, numbers, units and money, phone numbers,
+Rules run in the spec's order: 1 Unicode clean-up, 2 typing repair, then marks and symbols
+real pages carry (end markers, bullets, `v.v.`), words written in capitals, roads, 3 document
+codes, 4 dates, times, Roman numerals, abbreviations, numbers, units and money, phone numbers,
 5 the residue check. Anything a voice would still misread is reported as Residue; digits
 that no rule explained are still read as numbers, so no digit ever reaches the voice.
 """
@@ -12,17 +13,23 @@ import logging
 import re
 from dataclasses import dataclass
 
+from phatthanh.clean.caps import UPPER, read_capitals
 from phatthanh.clean.lexicon import Lexicon, spell
 from phatthanh.clean.numbers import digit_words, number_words
 from phatthanh.clean.repair import repair_typing
 from phatthanh.clean.rules import Rules
 from phatthanh.clean.settings import SpeechSettings
+from phatthanh.clean.symbols import tidy
 from phatthanh.clean.unicode import cleanup_unicode
 from phatthanh.model import Residue
 
 log = logging.getLogger(__name__)
 
-_ALLCAPS = re.compile(r"(?<![\w-])([A-ZĐÂĂÊÔƠƯ]{2,}[0-9]*)(?![\w-])")
+# Capitals no rule explained: abbreviations (`VTV`, `VTV1`, `ABC-XY`) and a letter with a
+# number (`T6`); spelled with Vietnamese letter names.
+_ALLCAPS = re.compile(
+    rf"(?<![\w-])([{UPPER}]{{2,}}\d*(?:-[{UPPER}]{{2,}}\d*)*|[{UPPER}]\d+)(?![\w-])"
+)
 _LEFTOVER_DIGITS = re.compile(r"\d+")
 _SYMBOLS = {"%": " phần trăm", "&": " và ", "+": " cộng ", "=": " bằng ", "/": " trên "}
 _SPACES = re.compile(r"[ \t]+")
@@ -53,7 +60,10 @@ class Normalizer:
         for repair in repairs:
             log.info("typing repair: %s", repair)
         r = self.rules
+        text = tidy(text)
+        text = read_capitals(text, self.lexicon.expands)
         text = r.addresses(text)
+        text = r.roads(text)
         text = r.document_codes(text)
         text = r.dates(text)
         text = r.times(text)
@@ -76,14 +86,16 @@ class Normalizer:
             if token in self.lexicon.known:
                 return token
             found.append(Residue(token, m.start(), "unknown abbreviation, spelled out"))
-            return spell(token)
+            letters = " ".join(spell(part.rstrip("0123456789")) for part in token.split("-"))
+            number = token[len(token.rstrip("0123456789")) :]
+            return f"{letters} {self.rules.num(int(number))}" if number else letters
 
         text = _ALLCAPS.sub(caps, text)
 
         def digits(m: re.Match[str]) -> str:
             found.append(Residue(m.group(0), m.start(), "number without a reading rule"))
             value = m.group(0)
-            if (len(value) > 1 and value.startswith("0")) or len(value) > 12:
+            if (len(value) > 3 and value.startswith("0")) or len(value) > 12:
                 return digit_words(value)
             return number_words(
                 int(value), zero_tens=self.settings.zero_tens, thousand=self.settings.thousand

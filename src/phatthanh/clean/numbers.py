@@ -137,3 +137,28 @@ def to_roman(n: int) -> str:
             out.append(letters)
             n -= value
     return "".join(out)
+
+
+class Say:
+    """Number words under one station's settings (linh/lẻ, nghìn/ngàn, mồng)."""
+
+    __slots__ = ("mong", "thousand", "zero_tens")
+
+    def __init__(self, zero_tens: str = "linh", thousand: str = "nghìn", mong: bool = True):
+        self.zero_tens = zero_tens
+        self.thousand = thousand
+        self.mong = mong
+
+    def num(self, n: int) -> str:
+        return number_words(n, zero_tens=self.zero_tens, thousand=self.thousand)
+
+    def day(self, d: int) -> str:
+        """A day of the month: `mồng` for 1 to 10 when the setting is on."""
+        return f"mồng {self.num(d)}" if self.mong and 1 <= d <= 10 else self.num(d)
+
+    def date(self, d: int, mo: int, y: int | None = None, lead: str = "") -> str | None:
+        """`mồng ba tháng sáu năm …`, or None when day or month is out of range."""
+        if not (1 <= d <= 31 and 1 <= mo <= 12):
+            return None
+        words = f"{lead}{self.day(d)} tháng {MONTHS[mo]}"
+        return words + (f" năm {self.num(y)}" if y is not None else "")

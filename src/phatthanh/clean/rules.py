@@ -1,6 +1,6 @@
-"""Rules 3-4 of ../shared/specs/vietnamese-speech.md: document codes, dates, times, Roman
-numerals, phone numbers, numbers, units and money. Each rule is a function text -> text;
-`Normalizer` runs them in the spec's order.
+"""Rules 3-4 of ../shared/specs/vietnamese-speech.md: document codes, numbers, units and money
+here; dates, times and Roman numerals in dates.py; roads and phones in places.py. Each rule is
+a function text -> text; `Normalizer` runs them in the spec's order.
 """
 
 from __future__ import annotations
@@ -8,49 +8,30 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from phatthanh.clean import dates, places
 from phatthanh.clean.lexicon import spell
-from phatthanh.clean.numbers import (
-    MONTHS,
-    decimal_words,
-    digit_words,
-    number_words,
-    ordinal_words,
-    roman_value,
-)
+from phatthanh.clean.numbers import Say, decimal_words, digit_words, ordinal_words
 from phatthanh.clean.settings import SpeechSettings
 
 Rule = Callable[[str], str]
 _UP = "A-ZĐÂĂÊÔƠƯ"
 _CODE_PART = rf"[{_UP}][{_UP}a-zđ]*"
+# `282 /KHHĐ` (a space before the slash) is still a code.
 DOCUMENT_CODE = re.compile(
-    rf"(?<![\w/])(\d+)(?:/(\d{{4}}))?[-/]({_CODE_PART}(?:[-/&]{_CODE_PART})*)(?![\w/])"
+    rf"(?<![\w/])(\d+)(?:/(\d{{4}}))?(?:[-/]| /)({_CODE_PART}(?:[-/&]{_CODE_PART})*)(?![\w/])"
 )
-_DATE_SEP = r"[/.-]"
-FULL_DATE = re.compile(
-    rf"(?<![\w/.,-])(ngày\s+|Ngày\s+)?(\d{{1,2}}){_DATE_SEP}(\d{{1,2}}){_DATE_SEP}(\d{{4}})(?![\w/]|[.,]\d)"
-)
-DAY_RANGE = re.compile(
-    r"(?<![\w/.,])(\d{1,2})\s*[-–]\s*(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\w/]|[.,]\d)"
-)
-SHORT_DATE = re.compile(
-    r"(?i)(?<!\w)((?:ngày|sáng|trưa|chiều|tối|đêm|hôm|từ|đến)\s+(?:ngày\s+)?)"
-    r"(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)"
-)
-MONTH_YEAR = re.compile(r"(?i)(tháng\s+)(\d{1,2})[/-](\d{4})(?!\w)")
-QUARTER = re.compile(r"(?i)(quý\s+)([IV]{1,3}|\d)[/-](\d{4})(?!\w)")
-TIME_COLON = re.compile(r"(?<![\w:,.])([01]?\d|2[0-4]):([0-5]?\d)(?::([0-5]\d))?(?![\w:])")
-TIME_H = re.compile(r"(?<![\w,.])([01]?\d|2[0-4])\s?h(?:([0-5]\d)(?:'|p|ph)?)?(?!\w)")
-ROMAN_TRIGGER = re.compile(
-    r"(?i)(khóa|khoá|kỳ họp thứ|kì họp thứ|đại hội|hội nghị lần thứ|lần thứ|quý|phần|chương|"
-    r"thế kỷ|thế kỉ|mục|điều|thứ)\s+([IVXLC]+)(?![\w])"
-)
-ROMAN_HEADING = re.compile(r"(?m)^([IVX]{1,4})\.\s")
-PHONE = re.compile(r"(?<![\w.,])(\+84[ .-]?|0)(\d{2,3})([ .-]?)(\d{3,4})\3(\d{3,4})(?![\w]|[.,]\d)")
-SHORT_HOTLINE = re.compile(r"(?i)(đường dây nóng|hotline|số máy|điện thoại)(:?\s+)(1\d{2,3})\b")
+# `32/kl TW`: a code typed in lower case; only the known code words count.
+LOWER_CODE = re.compile(r"(?<![\w/])(\d+)/(kl|nq|qđ|kh|ct|tb|hd|bc|cv|ctr)(?!\w)")
 ORDINAL = re.compile(r"(?i)(?<!\w)(thứ|hạng)\s+(\d+)(?![\w/]|[.,]\d)")
 RATIO = re.compile(r"(?<![\w/.,])(\d+)/(\d+)(?![\w/]|[.,]\d)")
 RANGE = re.compile(r"(?<![\w/.,-])(\d+(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
-NUMBER = re.compile(r"(?<![\w])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?!\w)")
+# `1A`, `14B` (a road, a class, a block): the letter is said after the number.
+DIGIT_LETTER = re.compile(r"(\d(?<!\w\d)\d*)([A-Z])(\d*)(?![\w])")
+# `2.1` (a section or a version; thousands groups have three digits) reads `hai chấm một`.
+DOTTED = re.compile(r"(?<![\w.,])(\d+)\.(\d{1,2})(?![\w]|[.,]\d)")
+# The left boundary is checked after the first digit (`\d(?<!\w\d)`) so the regex engine
+# can skip to digits instead of trying every position.
+NUMBER = re.compile(r"(\d(?<!\w\d)(?:\d{0,2}(?:\.\d{3})+|\d*))(?:,(\d+))?(?!\w)")
 PERCENT = re.compile(r"(\d)\s*%")
 UNITS: tuple[tuple[str, str], ...] = (
     ("km²", "ki-lô-mét vuông"), ("km2", "ki-lô-mét vuông"), ("m²", "mét vuông"),
@@ -60,14 +41,31 @@ UNITS: tuple[tuple[str, str], ...] = (
     ("kWh", "ki-lô-oát giờ"), ("MW", "mê-ga-oát"), ("kW", "ki-lô-oát"), ("W", "oát"),
     ("°C", "độ xê"), ("VNĐ", "đồng"), ("VND", "đồng"), ("vnđ", "đồng"), ("đ", "đồng"),
     ("USD", "đô la Mỹ"), ("m", "mét"), ("l", "lít"), ("g", "gam"), ("ml", "mi-li-lít"),
+    ("kVA", "ki-lô-vôn-ampe"), ("MVA", "mê-ga-vôn-ampe"), ("kV", "ki-lô-vôn"), ("V", "vôn"),
+    ("mg", "mi-li-gam"), ("MWh", "mê-ga-oát giờ"), ("Wp", "oát đỉnh"),
+    ("tr.đ", "triệu đồng"), ("trđ", "triệu đồng"), ("tr", "triệu"),
 )  # fmt: skip
+# Unit symbols that are never Vietnamese words, read even without a number (`hàng km`).
+LONE_UNIT = re.compile(r"(?<![\w/])(km2|km²|km|kg|m2|m²|m3|kWh|kVA)(?![\w²³/])")
 _UNIT_WORDS = {u: w for u, w in UNITS}
 _UNIT_ALT = "|".join(re.escape(u) for u, _ in sorted(UNITS, key=lambda x: -len(x[0])))
 NUMBER_UNIT = re.compile(rf"(\d)\s?({_UNIT_ALT})(?![\w²³])")
-PER_UNIT = re.compile(rf"(?<=\w)/({_UNIT_ALT}|người|hộ|năm|tháng|ngày|giờ|tấn|tạ|con)(?![\w²³])")
+PER_UNIT = re.compile(
+    rf"(?<=\w)/({_UNIT_ALT}|người|hộ|năm|tháng|ngày|giờ|tấn|tạ|con|h|s)(?![\w²³])"
+)
+# `ông/bà`, `nam/nữ`, `và/hoặc`: a slash between words (not a unit) is a pause, not `trên`.
+WORD_SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
+_PER_TIME = {"h": "giờ", "s": "giây"}  # `m3/h`, `km/s`: only after a slash
+# `1,5 tỷ đ`: the đ after a scale word is đồng.
+DONG_AFTER_SCALE = re.compile(r"(?:(?<=triệu )|(?<=nghìn )|(?<=ngàn )|(?<=tỷ ))đ(?!\w)")
+# `30 độ C`: the letter is the Celsius sign, not a word.
+DEGREE_C = re.compile(r"(?<=độ )C(?!\w)")
 ADDRESS = re.compile(
     r"(?i)\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:https?://|www\.)[^\s,;)]+|\b[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov)(?:/[^\s,;)]*)?\b"
 )
+
+
+_ADDRESS_HINT = re.compile(r"@|://|www\.|\.(?:vn|com|net|org|gov)\b", re.I)
 
 
 class Rules:
@@ -76,12 +74,10 @@ class Rules:
     def __init__(self, settings: SpeechSettings, codes: dict[str, str]) -> None:
         self.s = settings
         self.codes = codes
+        self.say = Say(settings.zero_tens, settings.thousand, settings.mong)
 
     def num(self, n: int) -> str:
-        return number_words(n, zero_tens=self.s.zero_tens, thousand=self.s.thousand)
-
-    def day(self, d: int) -> str:
-        return f"mồng {self.num(d)}" if self.s.mong and 1 <= d <= 10 else self.num(d)
+        return self.say.num(n)
 
     # --- 3. document codes --------------------------------------------------------
     def document_codes(self, text: str) -> str:
@@ -97,109 +93,53 @@ class Rules:
                 words += " " + " ".join(names)
             return words
 
-        return DOCUMENT_CODE.sub(sub, text)
+        text = DOCUMENT_CODE.sub(sub, text)
+        return LOWER_CODE.sub(lambda m: self.num(int(m.group(1))), text)
 
-    # --- 4. dates and times -----------------------------------------------------------
-    def _date(self, d: int, mo: int, y: int | None, lead: str) -> str | None:
-        if not (1 <= d <= 31 and 1 <= mo <= 12):
-            return None
-        words = f"{lead}{self.day(d)} tháng {MONTHS[mo]}"
-        return words + (f" năm {self.num(y)}" if y is not None else "")
-
+    # --- 4. dates, times, Roman numerals, places (see dates.py, places.py) ------------
     def dates(self, text: str) -> str:
-        def full(m: re.Match[str]) -> str:
-            lead = m.group(1) or "ngày "
-            out = self._date(int(m.group(2)), int(m.group(3)), int(m.group(4)), lead)
-            return out if out is not None else m.group(0)
-
-        def day_range(m: re.Match[str]) -> str:
-            d1, d2, mo = int(m.group(1)), int(m.group(2)), int(m.group(3))
-            year = int(m.group(4)) if m.group(4) else None
-            end = self._date(d2, mo, year, "")
-            if end is None or not 1 <= d1 < d2:
-                return m.group(0)
-            return f"{self.day(d1)} đến {end}"
-
-        def short(m: re.Match[str]) -> str:
-            out = self._date(int(m.group(2)), int(m.group(3)), None, m.group(1))
-            return out if out is not None else m.group(0)
-
-        def month_year(m: re.Match[str]) -> str:
-            mo = int(m.group(2))
-            if not 1 <= mo <= 12:
-                return m.group(0)
-            return f"{m.group(1)}{MONTHS[mo]} năm {self.num(int(m.group(3)))}"
-
-        def quarter(m: re.Match[str]) -> str:
-            q = roman_value(m.group(2)) or (int(m.group(2)) if m.group(2).isdigit() else 0)
-            return f"{m.group(1)}{self.num(q)} năm {self.num(int(m.group(3)))}"
-
-        text = FULL_DATE.sub(full, text)
-        text = DAY_RANGE.sub(day_range, text)
-        text = SHORT_DATE.sub(short, text)
-        text = MONTH_YEAR.sub(month_year, text)
-        return QUARTER.sub(quarter, text)
+        return dates.dates(text, self.say)
 
     def times(self, text: str) -> str:
-        def clock(h: int, mi: int | None, sec: int | None = None) -> str:
-            out = f"{self.num(h)} giờ"
-            if mi:
-                out += f" {self.num(mi)} phút"
-            if sec:
-                out += f" {self.num(sec)} giây"
-            return out
-
-        text = TIME_COLON.sub(
-            lambda m: clock(
-                int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None
-            ),
-            text,
-        )
-        return TIME_H.sub(
-            lambda m: clock(int(m.group(1)), int(m.group(2)) if m.group(2) else None), text
-        )
+        return dates.times(text, self.say)
 
     def roman(self, text: str) -> str:
-        def sub(m: re.Match[str]) -> str:
-            value = roman_value(m.group(2))
-            if value is None:
-                return m.group(0)
-            trigger = m.group(1)
-            ordinal = trigger.lower().endswith("thứ")
-            words = ordinal_words(value) if ordinal else self.num(value)
-            return f"{trigger} {words}"
+        return dates.roman(text, self.say)
 
-        text = ROMAN_TRIGGER.sub(sub, text)
-        return ROMAN_HEADING.sub(
-            lambda m: f"{self.num(v)}. " if (v := roman_value(m.group(1))) else m.group(0), text
-        )
+    def roads(self, text: str) -> str:
+        return places.roads(text)
 
-    # --- phones, numbers, units, money ----------------------------------------------
     def phones(self, text: str) -> str:
-        def sub(m: re.Match[str]) -> str:
-            international = m.group(1).startswith("+84")
-            prefix = "cộng tám tư" if international else "không"
-            groups = [m.group(2), m.group(4), m.group(5)]
-            if not m.group(3):  # no separators: read in groups of 4-3-3
-                digits = "".join(groups)
-                first = prefix + " " + digit_words(digits[:3])
-                return ", ".join([first, digit_words(digits[3:6]), digit_words(digits[6:])])
-            return ", ".join(
-                [f"{prefix} {digit_words(groups[0])}"] + [digit_words(g) for g in groups[1:]]
-            )
+        return places.phones(text)
 
-        text = PHONE.sub(sub, text)
-        return SHORT_HOTLINE.sub(lambda m: m.group(1) + m.group(2) + digit_words(m.group(3)), text)
-
+    # --- numbers, units, money ----------------------------------------------------------
     def units(self, text: str) -> str:
-        text = PERCENT.sub(r"\1 phần trăm", text)
-        text = PER_UNIT.sub(lambda m: " trên " + _UNIT_WORDS.get(m.group(1), m.group(1)), text)
-        return NUMBER_UNIT.sub(lambda m: f"{m.group(1)} {_UNIT_WORDS[m.group(2)]}", text)
+        if "%" in text:
+            text = PERCENT.sub(r"\1 phần trăm", text)
+        if "/" in text:
+            text = PER_UNIT.sub(lambda m: " trên " + self._per(m.group(1)), text)
+            text = WORD_SLASH.sub(", ", text)
+        text = NUMBER_UNIT.sub(lambda m: f"{m.group(1)} {_UNIT_WORDS[m.group(2)]}", text)
+        if " đ" in text:
+            text = DONG_AFTER_SCALE.sub("đồng", text)
+        if "độ C" in text:
+            text = DEGREE_C.sub("xê", text)
+        return LONE_UNIT.sub(lambda m: _UNIT_WORDS[m.group(1)], text)
+
+    @staticmethod
+    def _per(unit: str) -> str:
+        return _PER_TIME.get(unit) or _UNIT_WORDS.get(unit, unit)
 
     def numbers(self, text: str) -> str:
-        text = RATIO.sub(lambda m: f"{m.group(1)} trên {m.group(2)}", text)
-        text = ORDINAL.sub(lambda m: f"{m.group(1)} {ordinal_words(int(m.group(2)))}", text)
-        text = RANGE.sub(r"\1 đến \2", text)
+        if "/" in text:
+            text = RATIO.sub(lambda m: f"{m.group(1)} trên {m.group(2)}", text)
+        if "hứ" in text or "ạng" in text:
+            text = ORDINAL.sub(lambda m: f"{m.group(1)} {ordinal_words(int(m.group(2)))}", text)
+        if "-" in text or "–" in text:
+            text = RANGE.sub(r"\1 đến \2", text)
+        text = DIGIT_LETTER.sub(lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)}", text)
+        if "." in text:
+            text = DOTTED.sub(r"\1 chấm \2", text)
         return NUMBER.sub(self._number, text)
 
     def _number(self, m: re.Match[str]) -> str:
@@ -210,11 +150,15 @@ class Rules:
             return decimal_words(
                 integer, m.group(2), zero_tens=self.s.zero_tens, thousand=self.s.thousand
             )
-        if integer.startswith("0") and len(integer) > 1:
+        # `01 đồng chí`, `07 giờ`, `ngày 07`: a zero-padded count is its number, never
+        # `không một`; longer strings with a leading zero are codes, read digit by digit.
+        if integer.startswith("0") and len(integer) > 3:
             return digit_words(integer)
         return self.num(int(integer))
 
     def addresses(self, text: str) -> str:
+        if not _ADDRESS_HINT.search(text):
+            return text
         if self.s.addresses == "drop":
             return ADDRESS.sub("", text)
 

@@ -26,6 +26,11 @@ _TRANSLATE = str.maketrans(
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 _VOWELS = set("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
 _WORD = re.compile(r"\w+")
+# Only a word with two vowels side by side can carry its tone on the wrong one.
+_ANY_VOWEL = "".join(
+    sorted({unicodedata.normalize("NFC", v + t) for v in _VOWELS for t in ("", *_TONES)})
+)
+_VOWEL_PAIR_WORD = re.compile(rf"\w*[{_ANY_VOWEL}][{_ANY_VOWEL}]\w*")
 # Control and format characters (Unicode category C*), except tab and newline.
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ue000-\uf8ff\ufff9-\ufffb]"
@@ -35,9 +40,12 @@ _CONTROL = re.compile(
 def cleanup_unicode(text: str) -> str:
     """NFC, without control/zero-width characters, with unified punctuation and tone marks."""
     text = text.translate(_ZERO_WIDTH).translate(_TRANSLATE)
-    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    if not text.replace("\n", "").replace("\t", "").isprintable():  # rare: look char by char
+        text = "".join(
+            ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text
+        )
     text = unicodedata.normalize("NFC", text)
-    return _WORD.sub(lambda m: place_tone(m.group(0)), text)
+    return _VOWEL_PAIR_WORD.sub(lambda m: place_tone(m.group(0)), text)
 
 
 @lru_cache(maxsize=65536)  # news vocabulary is small: most words repeat

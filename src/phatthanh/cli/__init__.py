@@ -9,6 +9,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
+from importlib import import_module
 
 import click
 
@@ -46,10 +47,13 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from phatthanh.cli import build, serve, text, voices
+    from phatthanh.cli import build, queue, review, scale, serve, studio, text, voices
 
-    for module in (build, text, voices, serve):
+    for module in (build, text, review, voices, serve, studio, scale, queue):
         module.register(cli)
+    import_module("phatthanh.cli.publish").register(cli)  # publish --due (air times)
+    import_module("phatthanh.cli.station").register(cli)  # the loudspeaker station agent
+    import_module("phatthanh.cli.bulletin").register(cli)  # emergency bulletins
 
 
 def main(argv: Sequence[str] | None = None) -> int:

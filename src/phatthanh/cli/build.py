@@ -1,27 +1,35 @@
-"""`phatthanh init`, `build-episode`, `script` and `feed`."""
+"""`phatthanh init`, `build-episode` and `feed`."""
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import sys
+import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, get_args
+from typing import get_args
 
 import click
 
 from phatthanh.cli.progress import RichProgress
-from phatthanh.config import CONFIG_NAME, Config, load_config, render_default_config
+from phatthanh.config import (
+    CONFIG_NAME,
+    Config,
+    config_from_dict,
+    load_config,
+    render_default_config,
+)
 from phatthanh.errors import ConfigError
-from phatthanh.master.settings import ProfileName
-from phatthanh.model import Script
+from phatthanh.settings import ProfileName, StationSettings
+from phatthanh.settings.site import stored_guid
+from phatthanh.settings.station import station_identity
 
-_CONFIG_HELP = "Config file; outputs go next to it. [default: ./phatthanh.toml if present]"
+CONFIG_HELP = "Config file; outputs go next to it. [default: ./phatthanh.toml if present]"
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the CLI group."""
-    for command in (init, build_episode, script, feed):
+    for command in (init, build_episode, feed):
         group.add_command(command)
 
 
@@ -29,7 +37,7 @@ def _config(path: Path | None) -> Config:
     return load_config(path)
 
 
-def _parse_date(value: str | None) -> date | None:
+def parse_date(value: str | None) -> date | None:
     if value is None:
         return None
     try:
@@ -40,20 +48,58 @@ def _parse_date(value: str | None) -> date | None:
 
 @click.command()
 @click.option("--force", is_flag=True, help="Overwrite an existing phatthanh.toml.")
-def init(force: bool) -> None:
-    """Write phatthanh.toml with every setting and its default, commented, in this folder."""
+@click.option("--station", "name", help="Station name, e.g. 'Đài Truyền thanh huyện Tân Lập'.")
+@click.option("--base-url", help="Public URL that will serve episodes/ and feeds/.")
+@click.option("--email", help="The station's e-mail (feed owner).")
+@click.option("--district", help="District or commune served, e.g. 'xã Tân Lập'.")
+def init(
+    force: bool, name: str | None, base_url: str | None, email: str | None, district: str | None
+) -> None:
+    """Write phatthanh.toml in this folder: the station's identity, then every other setting
+    commented with its default. Asks for what is not given when run in a terminal."""
     target = Path.cwd() / CONFIG_NAME
     if target.exists() and not force:
         raise ConfigError(f"{target}: already exists; use --force to overwrite it")
-    target.write_text(render_default_config(), encoding="utf-8")
+    if _interactive():
+        name = name or click.prompt("Station name", default=StationSettings().name)
+        base_url = base_url or click.prompt("Public base URL", default=StationSettings().base_url)
+        email = email or click.prompt("Station e-mail", default=StationSettings().email)
+        district = district or click.prompt("District or commune", default="")
+    stored = stored_guid(Path.cwd() / "feeds")  # a feed published here keeps its identity
+    text = render_default_config(station_identity(name, base_url, email, district, stored))
+    config = config_from_dict(tomllib.loads(text), Path.cwd(), "phatthanh init")  # checked
+    target.write_text(text, encoding="utf-8")
     for folder in ("episodes", "feeds"):
         (Path.cwd() / folder).mkdir(exist_ok=True)
     click.echo(f"wrote {target}")
+    _warn_example(config)
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _warn_example(config: Config) -> None:
+    """One loud line on every build and publish while the station is the example one."""
+    keys = config.site.examples
+    if keys:
+        click.secho(
+            f"warning: [station] {', '.join(keys)} are still the example station's (feed at "
+            f"{config.site.feed_url}); set them in {config.root / CONFIG_NAME} or run "
+            "'phatthanh init --force --station NAME --base-url URL --email ADDRESS'",
+            err=True,
+            fg="yellow",
+            bold=True,
+        )
 
 
 @click.command("build-episode")
 @click.argument("articles", nargs=-1, required=True)
-@click.option("--title", help="Program title. [default: the lineup's, else the station's program]")
+@click.option(
+    "--title",
+    help="Program title; also the title of the only article when its page has no headline. "
+    "[default: the lineup's, else the station's program]",
+)
 @click.option(
     "--date", "air_date", help="Air date, YYYY-MM-DD. [default: the lineup's, else today]"
 )
@@ -72,9 +118,15 @@ def init(force: bool) -> None:
     type=click.Choice(list(get_args(ProfileName))),
     help="Rendition to write; repeat for several. [default: the config's renditions]",
 )
+@click.option(
+    "--slot",
+    help="Air time HH:MM on the air date: with the date, the episode's identity and pubDate. "
+    "[default: the lineup's first air slot, else now for today, else [publish] publish_time]",
+)
+@click.option("--replace", is_flag=True, help="Rebuild an episode already published for this slot.")
 @click.option("--since", help="Portal feeds: only articles published on or after YYYY-MM-DD.")
 @click.option("--latest", type=int, help="Portal feeds: only the newest N articles.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 def build_episode(
     articles: tuple[str, ...],
     title: str | None,
@@ -82,6 +134,8 @@ def build_episode(
     engine: str | None,
     strict_engine: bool,
     profiles: tuple[ProfileName, ...],
+    slot: str | None,
+    replace: bool,
     since: str | None,
     latest: int | None,
     config_path: Path | None,
@@ -91,13 +145,23 @@ def build_episode(
     from phatthanh.articles import expand_sources
     from phatthanh.pipeline import BuildOptions, build_episode
 
+    options = BuildOptions(
+        title, parse_date(air_date), engine, strict_engine, profiles, slot, replace
+    )
+    first_day = parse_date(since)
     config = _config(config_path)
-    lineup = expand_sources(articles, config.articles, since=_parse_date(since), latest=latest)
-    options = BuildOptions(title, _parse_date(air_date), engine, strict_engine, profiles)
+    _warn_example(config)
+    lineup = expand_sources(articles, config.articles, since=first_day, latest=latest)
+    if title and len(lineup.entries) == 1:  # the only article may take --title as its own
+        only = dataclasses.replace(lineup.entries[0], fallback_title=title)
+        lineup = dataclasses.replace(lineup, entries=(only,))
     with RichProgress() as progress:
         result = build_episode(lineup, config, options, progress)
     record = result.record
-    click.echo(f"Episode: {record.title} ({record.published[:10]}), {len(record.items)} items")
+    click.echo(
+        f"Episode: {record.title} ({record.published[:16].replace('T', ' ')}), "
+        f"{len(record.items)} items"
+    )
     click.echo(
         f"Voice:   {record.engine} {record.voice}"
         + (f" (fallback: {record.voice_fallback})" if record.voice_fallback else "")
@@ -110,120 +174,26 @@ def build_episode(
             f"{rendition.integrated_lufs:.1f} LUFS]"
         )
     click.echo(f"Feed:    {_show(result.feed)}")
+    site = config.site.site_dir  # the section page (phatthanh.site)
+    click.echo(f"Page:    {_show(site)}/{record.slug}.html  (index: {_show(site)}/index.html)")
 
 
 def _show(path: Path) -> str:
+    """The path relative to the current folder when it is inside it (links not followed:
+    `site` is a link to the current tree, and its name is what stays valid)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.parent.resolve().relative_to(Path.cwd().resolve()) / path.name)
     except ValueError:
         return str(path)
 
 
 @click.command()
-@click.argument("articles", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    help="Side by side text, or JSON for other programs.",
-)
-@click.option("--explain", is_flag=True, help="List every input line as kept or dropped, and why.")
-@click.option("--residue", is_flag=True, help="Only list what the voice would still misread.")
-@click.option("--since", help="Portal feeds: only articles published on or after YYYY-MM-DD.")
-@click.option("--latest", type=int, help="Portal feeds: only the newest N articles.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
-def script(
-    articles: tuple[str, ...],
-    fmt: str,
-    explain: bool,
-    residue: bool,
-    since: str | None,
-    latest: int | None,
-    config_path: Path | None,
-) -> None:
-    """Show what would be read from ARTICLES, without synthesizing anything."""
-    from phatthanh.articles import expand_sources, read_article
-    from phatthanh.clean import Normalizer
-    from phatthanh.segment import script_article
-
-    config = _config(config_path)
-    lineup = expand_sources(articles, config.articles, since=_parse_date(since), latest=latest)
-    normalizer = Normalizer(config.speech)
-    scripts = [
-        script_article(
-            read_article(entry, config.articles, config.station), normalizer, config.speech
-        )
-        for entry in lineup.entries
-    ]
-    if fmt == "json":
-        json.dump([_script_json(s) for s in scripts], sys.stdout, ensure_ascii=False, indent=2)
-        click.echo()
-        return
-    for item in scripts:
-        if explain:
-            _echo_explain(item)
-        elif residue:
-            _echo_residue(item)
-        else:
-            _echo_script(item)
-
-
-def _script_json(item: Script) -> dict[str, Any]:
-    article = item.article
-    return {
-        "source": article.source,
-        "title": article.title,
-        "published": article.published.isoformat() if article.published else None,
-        "author": article.author,
-        "warnings": list(article.warnings),
-        "residue": [
-            {"segment": i, "text": r.text, "position": r.position, "reason": r.reason}
-            for i, seg in enumerate(item.segments)
-            for r in seg.residue
-        ],
-        "segments": [
-            {"kind": seg.kind, "display": seg.display, "spoken": seg.spoken}
-            for seg in item.segments
-        ],
-    }
-
-
-def _echo_script(item: Script) -> None:
-    article = item.article
-    published = article.published.isoformat() if article.published else "unknown date"
-    click.echo(f"== {article.source}: {article.title} ({published}; {article.author or '-'})")
-    for warning in article.warnings:
-        click.echo(f"   warning: {warning}")
-    for seg in item.segments:
-        click.echo(f"[{seg.kind}] {seg.display}")
-        if seg.spoken != seg.display:
-            click.echo(f"   -> {seg.spoken}")
-    click.echo()
-
-
-def _echo_explain(item: Script) -> None:
-    click.echo(f"== {item.article.source}")
-    for d in item.article.decisions:
-        mark = "keep" if d.kept else "drop"
-        click.echo(f"{d.line_no:4d} {mark} {d.rule:<22} {d.text[:90]}")
-    click.echo()
-
-
-def _echo_residue(item: Script) -> None:
-    for number, seg in enumerate(item.segments, start=1):
-        for r in seg.residue:
-            click.echo(
-                f"{item.article.source}: segment {number}, char {r.position}: "
-                f"{r.text!r} ({r.reason})"
-            )
-
-
-@click.command()
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 def feed(config_path: Path | None) -> None:
     """Rebuild the feeds from the episodes already built (episodes/*/episode.json)."""
     from phatthanh.publish import rebuild_feeds
 
-    path = rebuild_feeds(_config(config_path))
+    config = _config(config_path)
+    _warn_example(config)
+    path = rebuild_feeds(config.site, config.publish)
     click.echo(f"Feed: {_show(path)}")

@@ -11,27 +11,43 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
-    TimeRemainingColumn,
 )
+from rich.text import Text
+
+
+class _Remaining(ProgressColumn):
+    """The time left, once it can be estimated: rich's own column shows "-:--:--" until two
+    steps are timed, which for mastering (a few long, uneven steps) is most of the step."""
+
+    def render(self, task: Task) -> Text:
+        left = task.time_remaining
+        if task.finished or left is None:
+            return Text("")
+        minutes, seconds = divmod(int(left), 60)
+        return Text(f"ETA {minutes}:{seconds:02d}", style="progress.remaining")
 
 
 class RichProgress:
-    """Progress of long stages (synthesis, mastering): a bar on a terminal, a line otherwise."""
+    """Progress of long stages (synthesis, mastering): a bar on a terminal, a line otherwise.
+    The spinner and the elapsed time show a long step is alive while its count cannot move."""
 
     def __init__(self) -> None:
         self._console = Console(stderr=True)
         self._live = sys.stderr.isatty()
         self._bar = Progress(
+            SpinnerColumn(),
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[detail]}"),
             TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
+            _Remaining(),
             console=self._console,
             disable=not self._live,
             transient=False,

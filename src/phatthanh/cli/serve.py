@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 
 import click
 
 from phatthanh.config import load_config
+from phatthanh.errors import ConfigError, PhatthanhError
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the CLI group."""
     group.add_command(serve)
+
+
+def check_address(host: str, port: int) -> None:
+    """Raise ConfigError naming the address when `host:port` cannot be listened on."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.create_server((host, port), family=family):
+            pass
+    except OSError as exc:
+        why = "is already in use" if exc.errno == errno.EADDRINUSE else f"failed ({exc})"
+        raise ConfigError(
+            f"listening on {host} port {port} {why}; choose another with --port or stop "
+            "what uses it"
+        ) from None
 
 
 @click.command()
@@ -28,7 +45,19 @@ def serve(host: str, port: int | None, config_path: Path | None) -> None:
     from phatthanh.publish.serve import serve as run
 
     config = load_config(config_path)
-    chosen = port or config.publish.port
+    chosen = config.publish.port if port is None else port
+    if not 1 <= chosen <= 65535:
+        raise ConfigError(
+            f"port {chosen}: use a port between 1 and 65535 (--port or [publish] port)"
+        )
+    check_address(host, chosen)
     click.echo(f"Serving {config.episodes_dir} and {config.feeds_dir} on http://{host}:{chosen}/")
     click.echo(f"Feed: http://{host}:{chosen}/feeds/podcast.xml  (Ctrl+C to stop)")
-    run(config, host, chosen)
+    try:
+        run(config, host, chosen)
+    except SystemExit as exc:  # uvicorn exits 3 when it cannot start (3 is our article code)
+        if exc.code not in (0, None):
+            raise PhatthanhError(
+                f"the server on {host} port {chosen} could not start; see the message above"
+            ) from None
+        raise

@@ -19,9 +19,15 @@ def register(group: click.Group) -> None:
     group.add_command(cache)
 
 
+ONLINE = ("edge",)  # engines whose probe contacts a service on the internet
+
+
 @click.command()
+@click.option(
+    "--check", is_flag=True, help="Also contact the online voice service to see if it answers."
+)
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
-def voices(config_path: Path | None) -> None:
+def voices(check: bool, config_path: Path | None) -> None:
     """List the voice engines and voices, and whether each can be used now (and why not)."""
     from phatthanh.voices import make_engine
 
@@ -34,8 +40,11 @@ def voices(config_path: Path | None) -> None:
     ):
         try:
             engine = make_engine(name, settings, config.root)
-            engine.probe()
-            state, why = "available", ""
+            if name in ONLINE and not check:
+                state, why = "not checked", " (online; --check contacts the service)"
+            else:
+                engine.probe()
+                state, why = "available", ""
         except PhatthanhError as exc:
             state, why = "unavailable", f" ({exc})"
         chosen = " (configured)" if settings.engine in (name, "auto") else ""

@@ -16,11 +16,13 @@ from typing import Any
 
 from mutagen.mp3 import MP3
 
+from phatthanh.atomic import sha256_of
 from phatthanh.errors import AudioError
 from phatthanh.master.encode import Job, MasterStats, encode_all
 from phatthanh.master.layout import lay_out
-from phatthanh.master.render import sha256_of, write_master
+from phatthanh.master.render import write_master
 from phatthanh.master.settings import MasterSettings, ProfileName
+from phatthanh.master.steps import Steps, mastering_total, program_seconds
 from phatthanh.model import Progress, Rendition, Timeline
 
 __all__ = ["FILE_SUFFIX", "MasterStats", "lay_out", "render"]
@@ -43,8 +45,10 @@ def render(
     stats = stats if stats is not None else MasterStats()
     chosen = profiles or settings.renditions
     ordered = sorted(dict.fromkeys(chosen), key=lambda p: (p != "podcast", chosen.index(p)))
+    seconds = program_seconds(timeline)
     if progress is not None:
-        progress.start("Mastering", len(ordered) + 1)
+        progress.start("Mastering", mastering_total(timeline.cues, seconds, len(ordered)))
+    steps = Steps(progress, seconds)
     renditions = []
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".master-") as work:
         master = Path(work) / "master.wav"
@@ -53,7 +57,7 @@ def render(
         started = time.perf_counter()
         try:
             levels = write_master(
-                timeline, master, band if any(p.speech_band for p in wanted) else None
+                timeline, master, band if any(p.speech_band for p in wanted) else None, steps
             )
         except OSError as exc:  # a full disk or a file-size limit
             raise AudioError(
@@ -61,8 +65,7 @@ def render(
             ) from None
         stats.add("master write", time.perf_counter() - started - levels.meter_s)
         stats.add("loudness", levels.meter_s)
-        if progress is not None:
-            progress.advance(1, "master written")
+        steps.advance(1, "loudness measured")
         outputs = [
             (out_dir / f"{basename}{FILE_SUFFIX[name]}.mp3", settings.profile(name))
             for name in ordered
@@ -72,7 +75,7 @@ def render(
             stream = levels.band if profile.speech_band else levels.master
             assert stream is not None
             jobs.append(Job(name, profile, band if profile.speech_band else master, stream, out))
-        measured_all = encode_all(jobs, stats)
+        measured_all = encode_all(jobs, stats, steps)
         for name, (path, profile), measured in zip(ordered, outputs, measured_all, strict=True):
             info: Any = MP3(path).info  # type: ignore[no-untyped-call]
             renditions.append(
@@ -91,8 +94,6 @@ def render(
                     true_peak_max_dbtp=profile.true_peak_max_dbtp,
                 )
             )
-            if progress is not None:
-                progress.advance(1, f"{name}: {measured.integrated_lufs:.1f} LUFS")
     if progress is not None:
         progress.finish()
     return tuple(renditions)

@@ -33,6 +33,7 @@ from phatthanh.ffmpeg import encode_args, run_ffmpeg, stream_ffmpeg
 from phatthanh.master.meter import LoudnessMeter, TruePeakMeter, gated_lufs
 from phatthanh.master.render import Levels
 from phatthanh.master.settings import Profile
+from phatthanh.master.steps import Encoding, Steps
 
 log = logging.getLogger(__name__)
 TOLERANCE_LU = 0.4  # the promise is 0.5 on an independent meter
@@ -127,12 +128,17 @@ def filters(gain_db: float, ceiling_db: float, sample_rate_hz: int, source_rate_
 
 
 def encode_verified(
-    source: Path, rate_hz: int, out: Path, profile: Profile, plan: tuple[float, float]
+    source: Path,
+    rate_hz: int,
+    out: Path,
+    profile: Profile,
+    plan: tuple[float, float],
+    encoding: Encoding | None = None,
 ) -> Measured:
     """Encode one rendition into `out` and measure it by decoding the MP3 it writes: ffmpeg's
     loopback decoder (`-dec`) decodes every packet of the file as it is encoded and pipes
     the samples here, 1 s at a time (the same samples as decoding the finished file, without
-    reading it back or waiting for the encode to end)."""
+    reading it back or waiting for the encode to end); `encoding` hears the seconds done."""
     gain_db, ceiling_db = plan
     args = ["-y", "-i", str(source), "-map", "0:a",
             "-af", filters(gain_db, ceiling_db, profile.sample_rate_hz, rate_hz),
@@ -145,6 +151,8 @@ def encode_verified(
         samples = np.frombuffer(chunk, dtype="<f4")
         loud.add(samples)
         peak.add(samples)
+        if encoding is not None:
+            encoding.report(loud.frames / profile.sample_rate_hz)
     return Measured(loud.integrated_lufs(), peak.dbtp())
 
 
@@ -159,18 +167,27 @@ class Job:
     out: Path
 
 
-def encode_all(jobs: Sequence[Job], stats: MasterStats) -> list[Measured]:
-    """Plan, encode and verify every rendition, the encoders side by side."""
+def encode_all(
+    jobs: Sequence[Job], stats: MasterStats, steps: Steps | None = None
+) -> list[Measured]:
+    """Plan, encode and verify every rendition, the encoders side by side; `steps` advances
+    per rendition by one when its coder loss is known, by the seconds encoded as the encode
+    goes, and by one when verified (re-encodes add nothing)."""
+    steps = steps or Steps(None, 1)
     if not all(math.isfinite(j.levels.integrated_lufs) for j in jobs):
         raise AudioError("the program is silent; check the voice and the clips")
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
         losses = list(pool.map(lambda j: coding_loss_db(j.source, j.profile), jobs))
+        for job in jobs:
+            steps.advance(1, f"{job.out.name}: calibrated")
         stats.add("loudness", time.perf_counter() - started)
         started = time.perf_counter()
         ends: list[float] = []
         results = list(
-            pool.map(lambda jl: _make(jl[0], jl[1], stats, ends), zip(jobs, losses, strict=True))
+            pool.map(
+                lambda jl: _make(jl[0], jl[1], stats, ends, steps), zip(jobs, losses, strict=True)
+            )
         )
     last_encode = max(ends, default=started)
     stats.add("encodes", last_encode - started)
@@ -178,20 +195,25 @@ def encode_all(jobs: Sequence[Job], stats: MasterStats) -> list[Measured]:
     return results
 
 
-def _make(job: Job, loss_db: float, stats: MasterStats, ends: list[float]) -> Measured:
+def _make(
+    job: Job, loss_db: float, stats: MasterStats, ends: list[float], steps: Steps
+) -> Measured:
     """Encode one rendition, verify it, and if it missed, re-plan with the loss it showed
     (the prediction keeps accounting for the limiter) and encode again."""
     ceiling = job.profile.true_peak_max_dbtp - PEAK_MARGIN_DB
+    encoding = steps.encoding(job.out.name)
     for attempt in range(MAX_ENCODES):
         gain = plan_gain(job.levels, job.profile.target_lufs + loss_db, ceiling)
         result = encode_verified(
-            job.source, job.levels.rate_hz, job.out, job.profile, (gain, ceiling)
+            job.source, job.levels.rate_hz, job.out, job.profile, (gain, ceiling), encoding
         )
+        encoding.done()
         stats.encodes[job.name] = stats.encodes.get(job.name, 0) + 1
         ends.append(time.perf_counter())
         off = job.profile.target_lufs - result.integrated_lufs
         over = result.true_peak_dbtp - job.profile.true_peak_max_dbtp
         if (abs(off) <= TOLERANCE_LU and over <= 0) or attempt == MAX_ENCODES - 1:
+            steps.advance(1, f"{job.out.name}: {result.integrated_lufs:.1f} LUFS")
             return result
         log.info("%s landed at %s; re-encoding with a correction", job.out.name, result)
         loss_db = predicted_lufs(job.levels, gain, ceiling) - result.integrated_lufs

@@ -45,7 +45,7 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
 
 def _pydub() -> tuple[Any, Any]:
     """pydub's AudioSegment and silence detection, imported without pydub's import-time
-    ffmpeg lookup warning (reading WAV needs no ffmpeg; ours is configured explicitly)."""
+    ffmpeg lookup warning (reading WAV needs no ffmpeg, so pydub is never given one)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # no ffmpeg on PATH: not needed here
         warnings.simplefilter("ignore", DeprecationWarning)  # audioop: audioop-lts on 3.13+

@@ -11,7 +11,6 @@ measurements, with no measuring pass over the program (../shared/specs/standards
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 import wave
@@ -29,6 +28,7 @@ from phatthanh.master.band import SpeechBand
 from phatthanh.master.bed import Bed
 from phatthanh.master.layout import loudness, read_wav
 from phatthanh.master.meter import LoudnessMeter, step_ms_for
+from phatthanh.master.steps import Steps, counted
 from phatthanh.model import Timeline
 
 FALLBACK_RATE_HZ = 44100
@@ -73,9 +73,12 @@ class _Stream:
         return Levels(meter.rate_hz, meter.step_ms, energy, peak, meter.integrated_lufs())
 
 
-def write_master(timeline: Timeline, path: Path, band_path: Path | None = None) -> MasterLevels:
+def write_master(
+    timeline: Timeline, path: Path, band_path: Path | None = None, steps: Steps | None = None
+) -> MasterLevels:
     """Stream every cue into the master WAV (and the speech band into `band_path`), metering
-    both on the way; the speech band is shaped on a second thread, chunk by chunk in order."""
+    both on the way; the speech band is shaped on a second thread, chunk by chunk in order;
+    `steps` advances by one per cue written."""
     rate = master_rate(timeline)
     master = _Stream(path, rate)
     band = _Stream(band_path, rate) if band_path is not None else None
@@ -84,7 +87,7 @@ def write_master(timeline: Timeline, path: Path, band_path: Path | None = None) 
     metering = 0.0
     try:
         with ThreadPoolExecutor(max_workers=1) as worker:
-            for samples in _program(timeline, rate):
+            for samples in _program(timeline, rate, steps):
                 master.write(samples)
                 if band is not None:
                     pending.append(worker.submit(_shape, shaper, band, samples))
@@ -122,7 +125,7 @@ def master_rate(timeline: Timeline) -> int:
     return rate if step_ms_for(rate) is not None else FALLBACK_RATE_HZ
 
 
-def _program(timeline: Timeline, rate: int) -> Iterator[np.ndarray]:
+def _program(timeline: Timeline, rate: int, steps: Steps | None) -> Iterator[np.ndarray]:
     """The program's samples, one chunk per cue: faded at the joins, jingles matched to the
     speech's loudness, beds mixed under, clipped to full scale."""
     speech_lufs = _speech_loudness(timeline)
@@ -130,7 +133,7 @@ def _program(timeline: Timeline, rate: int) -> Iterator[np.ndarray]:
     jingle_gain: dict[Path, float] = {}
     fade = int(rate * FADE_MS / 1000)
     written = 0
-    for cue in timeline.cues:
+    for cue in counted(timeline.cues, steps):
         target_frames = round((cue.start_ms + cue.duration_ms) * rate / 1000)
         frames = target_frames - written
         if frames <= 0:
@@ -191,11 +194,3 @@ def _jingle_gain(source: Path, speech_lufs: float) -> float:
     samples, rate = read_wav(source)
     value = loudness(samples, rate)
     return 1.0 if value is None else float(10 ** ((speech_lufs - value) / 20))
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -16,15 +16,14 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from phatthanh.articles.text import parse_offset
 from phatthanh.clean import Normalizer, cleanup_unicode
 from phatthanh.errors import ConfigError
 from phatthanh.model import Lineup, Part, Program, Script, Segment
-from phatthanh.program.jingles import check_station_audio, generated_jingle
 from phatthanh.segment import split_sentences
+from phatthanh.settings import ProgramSettings
 
-if TYPE_CHECKING:  # config imports this package's settings
-    from phatthanh.config import Config
+if TYPE_CHECKING:  # prepare.py imports this package's jingles
+    from phatthanh.prepare import StationKit
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 WEEKDAY_CODES = ("t2", "t3", "t4", "t5", "t6", "t7", "cn")
@@ -36,19 +35,19 @@ def arrange(
     scripts: Sequence[Script],
     lineup: Lineup,
     title: str | None,
-    air_date: date | None,
-    config: Config,
+    when: datetime,
+    settings: ProgramSettings,
+    kit: StationKit,
     normalizer: Normalizer,
 ) -> Program:
-    """The running order for these scripts, with templates filled in and jingles chosen."""
-    settings = config.program
-    assets = config.resolve(".cache/assets")
-    station = config.station
-    day = air_date or lineup.air_date or datetime.now(parse_offset(station.timezone)).date()
+    """The running order for these scripts going out at `when`, with the station's templates
+    filled in and its jingles (checked by `prepare_station`) placed."""
+    station = kit.site
+    day = when.date()
     program_title = " ".join(cleanup_unicode(title or lineup.title or station.program).split())
     if not program_title:
         raise ConfigError("the program title is empty; give --title or a lineup title")
-    templates = _environment(config.resolve(settings.templates) if settings.templates else None)
+    templates = _environment(kit.templates)
     values = {
         "station": station.name,
         "program": program_title,
@@ -59,8 +58,7 @@ def arrange(
         "titles": [s.article.title for s in scripts],
         "count": len(scripts),
     }
-
-    bed = _jingle(settings.bed, "bed", assets, config) if settings.bed else None
+    bed = kit.bed
 
     def speech(name: str, chapter: int, pause_ms: int, **extra: object) -> Part | None:
         text = _render(templates, name, day, {**values, **extra})
@@ -69,9 +67,7 @@ def arrange(
             return None
         return Part("speech", chapter, segments, pause_after_ms=pause_ms, bed=bed)
 
-    opening = _jingle(settings.opening_jingle, "opening", assets, config)
-    closing = _jingle(settings.closing_jingle, "closing", assets, config)
-    stinger = _jingle(settings.stinger, "stinger", assets, config)
+    opening, closing, stinger = kit.opening, kit.closing, kit.stinger
     last = len(scripts) + 1
     parts: list[Part | None] = [
         Part("jingle", 0, audio=opening, pause_after_ms=settings.jingle_pause_ms),
@@ -94,6 +90,7 @@ def arrange(
     return Program(
         title=program_title,
         air_date=day,
+        air_slot=when.strftime("%H:%M"),
         chapter_titles=(OPENING_CHAPTER, *(s.article.title for s in scripts), CLOSING_CHAPTER),
         chapter_urls=(None, *(s.article.url for s in scripts), None),
         item_chapters=tuple(range(1, len(scripts) + 1)),
@@ -131,9 +128,3 @@ def _announcement(text: str, normalizer: Normalizer) -> tuple[Segment, ...]:
                     Segment("announcement", sentence, spoken.text, number, spoken.residue)
                 )
     return tuple(segments)
-
-
-def _jingle(station_file: str, name: str, assets: Path, config: Config) -> Path:
-    if station_file:
-        return check_station_audio(config.resolve(station_file), assets, name)
-    return generated_jingle(name, assets)

@@ -5,13 +5,12 @@ Station files named in the config replace them (checked by `check_station_audio`
 
 from __future__ import annotations
 
-import os
-import tempfile
 import wave
 from pathlib import Path
 
 import numpy as np
 
+from phatthanh.atomic import atomic_path
 from phatthanh.errors import ConfigError, FFmpegError
 from phatthanh.ffmpeg import run_ffmpeg
 
@@ -67,14 +66,11 @@ def generated_jingle(name: str, folder: Path) -> Path:
         return path
     folder.mkdir(parents=True, exist_ok=True)
     samples = (render_motif(name) * 32767).astype("<i2")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".wav")
-    os.close(fd)
-    with wave.open(tmp, "wb") as out:
+    with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(RATE_HZ)
         out.writeframes(samples.tobytes())
-    os.replace(tmp, path)
     return path
 
 
@@ -87,15 +83,12 @@ def check_station_audio(path: Path, folder: Path, what: str) -> Path:
     out = folder / f"station-{path.stem}-{stat.st_size}-{int(stat.st_mtime)}.wav"
     if not out.is_file():
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".wav")
-        os.close(fd)
         try:
-            run_ffmpeg(["-y", "-i", str(path), "-vn", "-ac", "1", "-ar", str(RATE_HZ),
-                        "-c:a", "pcm_s16le", tmp])  # fmt: skip
+            with atomic_path(out) as tmp:
+                run_ffmpeg(["-y", "-i", str(path), "-vn", "-ac", "1", "-ar", str(RATE_HZ),
+                            "-c:a", "pcm_s16le", str(tmp)])  # fmt: skip
         except FFmpegError as exc:
-            os.unlink(tmp)
             raise ConfigError(f"{path}: {what} is not audio ffmpeg can read ({exc})") from None
-        os.replace(tmp, out)
     with wave.open(str(out)) as w:
         seconds = w.getnframes() / w.getframerate()
     if not MIN_S <= seconds <= MAX_S:

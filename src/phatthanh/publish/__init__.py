@@ -3,86 +3,51 @@ manifest, and serving them (RSS 2.0, Apple podcast tags, Podcasting 2.0; TT 39/2
 
 from __future__ import annotations
 
-import fcntl
 import logging
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from phatthanh.articles.text import parse_offset
 from phatthanh.errors import PublishError
 from phatthanh.model import EpisodeRecord
-from phatthanh.publish.cover import cover_name, draw_cover, station_cover
-from phatthanh.publish.feed import feed_xml
-from phatthanh.publish.manifest import manifest, manifest_json, manifest_m3u
-from phatthanh.publish.record import (
-    RECORD,
-    load_record,
-    write_bytes_atomic,
-    write_episode,
-    write_text_atomic,
-)
+from phatthanh.publish.commit import feeds_lock, install, prepare
+from phatthanh.publish.documents import make_documents
+from phatthanh.publish.feed import keep_podcast_guid
+from phatthanh.publish.record import load_record, write_episode
 from phatthanh.publish.staging import Stage, stage_episode
+from phatthanh.site import write_site
 
 if TYPE_CHECKING:
-    from phatthanh.config import Config
+    from phatthanh.settings import PublishSettings, Site
 
 __all__ = ["Stage", "current_records", "load_record", "rebuild_feeds", "stage_episode",
            "write_episode"]  # fmt: skip
 log = logging.getLogger(__name__)
 
 
-def current_records(config: Config, now: datetime | None = None) -> list[EpisodeRecord]:
-    """Published episodes, newest first: held ones (publish_at later) and expired ones left
-    out, at most `retention` of them."""
-    now = now or datetime.now(parse_offset(config.station.timezone))
-    records = []
-    for path in sorted(config.episodes_dir.glob(f"*/{RECORD}")):
-        if path.parent.name.startswith("."):
-            continue
-        record = load_record(path)
-        if record.publish_at and datetime.fromisoformat(record.publish_at) > now:
-            continue
-        if record.expires and datetime.fromisoformat(record.expires) <= now:
-            continue
-        records.append(record)
-    records.sort(key=lambda r: r.published, reverse=True)
-    keep = config.publish.retention
-    return records[:keep] if keep > 0 else records
+def current_records(
+    site: Site, publish: PublishSettings, now: datetime | None = None
+) -> list[EpisodeRecord]:
+    """Published episodes, newest first: held ones (publish_at later), expired ones and ones
+    whose files are missing or damaged left out, at most `retention` of them."""
+    return list(make_documents(site, publish, None, now).records)
 
 
-def rebuild_feeds(config: Config) -> Path:
-    """Rewrite feeds/podcast.xml, loudspeaker.json/.m3u and the cover from episode.json files,
-    under a lock: two builds finishing at once must not publish a list missing either."""
-    feeds = config.feeds_dir
-    try:
-        feeds.mkdir(parents=True, exist_ok=True)
-        with (feeds / ".lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            return _rebuild(config, feeds)
-    except OSError as exc:
-        raise PublishError(f"{feeds}: cannot write the feeds ({exc.strerror})") from None
-
-
-def _rebuild(config: Config, feeds: Path) -> Path:
-    records = current_records(config)
-    cover_url = _write_cover(config)
-    write_bytes_atomic(feeds / "podcast.xml", feed_xml(config, records, cover_url))
-    generated = records[0].published if records else "1970-01-01T00:00:00+00:00"
-    data = manifest(config, records, generated)
-    write_text_atomic(feeds / "loudspeaker.json", manifest_json(data))
-    write_text_atomic(feeds / "loudspeaker.m3u", manifest_m3u(data))
+def rebuild_feeds(site: Site, publish: PublishSettings) -> Path:
+    """Rewrite feeds/podcast.xml, loudspeaker.json/.m3u and the cover from verified
+    episode records, under the feeds lock. An episode whose files are missing or damaged is
+    left out and named in the PublishError raised once the others are published."""
+    feeds = site.feeds_dir
+    with feeds_lock(feeds):
+        keep_podcast_guid(site)
+        documents = make_documents(site, publish)
+        install(prepare(feeds, documents.files))
+        write_site(site, documents.records)  # the section page, same records (phatthanh.site)
+    if documents.problems:
+        more = len(documents.problems) - 1
+        raise PublishError(
+            f"{documents.problems[0]}"
+            + (f" (and {more} more damaged episodes)" if more else "")
+            + "; left out of the feeds: rebuild that episode"
+        )
     return feeds / "podcast.xml"
-
-
-def _write_cover(config: Config) -> str:
-    station = config.station
-    if station.cover:
-        data, ext = station_cover(config.resolve(station.cover))
-    else:
-        data, ext = draw_cover(station.name, station.program), "jpg"
-    name = cover_name(data, ext)
-    path = config.feeds_dir / name
-    if not path.is_file():
-        write_bytes_atomic(path, data)
-    return f"{station.base_url.rstrip('/')}/feeds/{name}"

@@ -6,7 +6,6 @@ lengths and tz-aware dates always given (G5), no "now" in the output.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -16,19 +15,26 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from phatthanh.model import EpisodeRecord
+from phatthanh.publish.record import write_text_atomic
+from phatthanh.settings.site import GUID_FILE, Site
+from phatthanh.settings.station import derived_guid
 
 if TYPE_CHECKING:
-    from phatthanh.config import Config
+    from phatthanh.settings import PublishSettings, Site
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+podcast_guid = derived_guid  # podcast:guid of a feed URL (UUIDv5, the spec's namespace)
 
 
-def podcast_guid(feed_url: str) -> str:
-    """podcast:guid: UUIDv5 of the feed URL without scheme and trailing slashes."""
-    bare = feed_url.split("://", 1)[-1].rstrip("/")
-    return str(uuid.uuid5(GUID_NAMESPACE, bare))
+def keep_podcast_guid(site: Site) -> None:
+    """Store the feed's podcast:guid beside the feeds the first time it is derived from a real
+    address: from then on it is the feed's identity, kept when base_url changes (Podcasting
+    2.0: the guid must not change when the feed moves)."""
+    if site.guid_unstored:
+        path = site.feeds_dir / GUID_FILE
+        if not path.exists():
+            write_text_atomic(path, site.podcast_guid + "\n")
 
 
 class Podcast20(BaseExtension):  # type: ignore[misc]
@@ -88,11 +94,11 @@ class Podcast20Entry(BaseEntryExtension):  # type: ignore[misc]
         return entry
 
 
-def feed_xml(config: Config, records: Sequence[EpisodeRecord], cover_url: str) -> bytes:
+def feed_xml(
+    station: Site, publish: PublishSettings, records: Sequence[EpisodeRecord], cover_url: str
+) -> bytes:
     """The feed for these records (newest first), deterministic for the same input."""
-    station, publish = config.station, config.publish
-    base = station.base_url.rstrip("/")
-    feed_url = f"{base}/feeds/podcast.xml"
+    base, feed_url = station.base_url, station.feed_url
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("podcast20", Podcast20, Podcast20Entry)
@@ -111,7 +117,7 @@ def feed_xml(config: Config, records: Sequence[EpisodeRecord], cover_url: str) -
     fg.podcast.itunes_image(cover_url)
     fg.podcast.itunes_type("episodic")
     fg.podcast.itunes_summary(station.description)
-    fg.podcast20.guid = podcast_guid(feed_url)
+    fg.podcast20.guid = station.podcast_guid
     fg.podcast20.locked = (publish.locked, station.email)
     fg.podcast20.explicit = publish.explicit
     if station.district:
@@ -120,7 +126,8 @@ def feed_xml(config: Config, records: Sequence[EpisodeRecord], cover_url: str) -
     if newest is not None:
         fg.lastBuildDate(newest)
         fg.pubDate(newest)
-    for record in sorted(records, key=lambda r: r.published):  # add_entry prepends
+    # Oldest first (add_entry prepends); two programs in one slot keep a stable order.
+    for record in sorted(records, key=lambda r: (datetime.fromisoformat(r.published), r.slug)):
         _entry(fg, record, base, publish.explicit)
     xml: bytes = fg.rss_str(pretty=True)
     return xml

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 from phatthanh.model import EpisodeRecord
 
 if TYPE_CHECKING:
-    from phatthanh.config import Config
+    from phatthanh.settings import Site
 
 PRIORITY_WORDS = {"thong_thuong": "thông thường", "uu_tien": "ưu tiên", "khan_cap": "khẩn cấp"}
 
 
-def manifest(config: Config, records: Sequence[EpisodeRecord], generated: str) -> dict[str, Any]:
-    base = config.station.base_url.rstrip("/")
+def manifest(site: Site, records: Sequence[EpisodeRecord], generated: str) -> dict[str, Any]:
+    base = site.base_url
     episodes = []
     for record in sorted(records, key=lambda r: r.published, reverse=True):
         rendition = next((r for r in record.renditions if r.profile == "loudspeaker"), record.audio)
@@ -37,8 +37,8 @@ def manifest(config: Config, records: Sequence[EpisodeRecord], generated: str) -
             }
         )
     return {
-        "station": config.station.name,
-        "program": config.station.program,
+        "station": site.name,
+        "program": site.program,
         "generated": generated,
         "episodes": episodes,
     }

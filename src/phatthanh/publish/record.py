@@ -5,15 +5,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 from collections.abc import Sequence
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from phatthanh.articles.text import parse_offset
+from phatthanh.atomic import sha256_of, write_atomic
 from phatthanh.errors import PublishError
-from phatthanh.master.render import sha256_of
 from phatthanh.model import (
     Chapter,
     EpisodeRecord,
@@ -27,6 +25,7 @@ from phatthanh.model import (
 )
 from phatthanh.publish.staging import Stage
 from phatthanh.publish.transcripts import chapters_json, script_text, srt, vtt
+from phatthanh.settings import parse_clock
 
 RECORD = "episode.json"
 
@@ -78,14 +77,9 @@ def load_record(path: Path) -> EpisodeRecord:
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write a temporary file beside `path`, then rename it over `path`: readers see the old
     file or the new one, never a part."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        write_atomic(path, data)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise PublishError(f"{path}: cannot write ({exc.strerror})") from None
 
 
@@ -103,10 +97,9 @@ def write_episode(
     lineup: Lineup,
 ) -> EpisodeRecord:
     """Write episode.json, script.txt, transcripts and chapters into the staging folder."""
-    config = stage.config
-    tz = parse_offset(config.station.timezone)
-    hour, minute = (int(x) for x in config.publish.publish_time.split(":"))
-    published = datetime.combine(program.air_date, time(hour, minute), tz)
+    # The pubDate is the program's air date and slot: two programs a day, two moments.
+    slot = parse_clock(program.air_slot)
+    published = datetime.combine(program.air_date, slot, stage.site.tz)
     final = tuple(_final(stage.path, r) for r in renditions)
     files = {
         f"{stage.slug}.vtt": vtt(timeline),

@@ -9,6 +9,7 @@ or staging file, and directory listings, with 404.
 from __future__ import annotations
 
 import os
+import re
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,10 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
+
+from phatthanh.errors import ConfigError
+from phatthanh.publish.airtime import due_lifespan, held_path
+from phatthanh.site.serve import site_routes
 
 if TYPE_CHECKING:
     from phatthanh.config import Config
@@ -49,11 +54,34 @@ def resolve_inside(folder: Path, relative: str) -> Path | None:
     parts = relative.split("/")
     if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
         return None
-    base = folder.resolve()
-    candidate = (base / relative).resolve()
-    if not candidate.is_relative_to(base) or not candidate.is_file():
+    try:
+        base = folder.resolve()
+        candidate = (base / relative).resolve()
+        if not candidate.is_relative_to(base) or not candidate.is_file():
+            return None
+    except (OSError, RuntimeError, ValueError):  # a name too long, a symlink loop
         return None
     return candidate
+
+
+_RANGE_SPEC = re.compile(r"(\d+)-(\d*)|-(\d+)")
+
+
+def valid_range(header: str) -> bool:
+    """Whether a Range header is a well-formed bytes range set (RFC 9110 14.1.1): every
+    range `first-last` with first <= last, `first-` or `-suffix`. An invalid one is ignored
+    (14.2) and the whole file is sent."""
+    unit, _, ranges = header.partition("=")
+    if unit.strip().lower() != "bytes" or not ranges.strip():
+        return False
+    for spec in ranges.split(","):
+        match = _RANGE_SPEC.fullmatch(spec.strip())
+        if match is None:
+            return False
+        first, last = match.group(1), match.group(2)
+        if first is not None and last and int(first) > int(last):
+            return False
+    return True
 
 
 def _not_modified(request: Request, etag: str, mtime: float) -> bool:
@@ -76,9 +104,15 @@ def make_app(config: Config) -> Starlette:
     async def serve_file(request: Request) -> Response:
         folder = folders[request.url.path.split("/", 2)[1]]
         path = resolve_inside(folder, request.path_params["path"])
-        if path is None:
+        if path is None or held_path(config, path):  # held until publish_at (airtime.py)
             return PlainTextResponse("Not Found", status_code=404)
-        stat = os.stat(path)
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return PlainTextResponse("Not Found", status_code=404)
+        if not valid_range(request.headers.get("range", "bytes=0-")):
+            scope_headers = request.scope["headers"]  # the response reads Range from here
+            request.scope["headers"] = [(k, v) for k, v in scope_headers if k != b"range"]
         headers = {"Cache-Control": "public, max-age=300"}
         if path.name.endswith(CORS):
             headers["Access-Control-Allow-Origin"] = "*"
@@ -86,7 +120,8 @@ def make_app(config: Config) -> Starlette:
             path, media_type=content_type(path.name), stat_result=stat, headers=headers
         )
         etag = response.headers["etag"]
-        if _not_modified(request, etag, stat.st_mtime) and "range" not in request.headers:
+        ranged = any(k == b"range" for k, _ in request.scope["headers"])
+        if _not_modified(request, etag, stat.st_mtime) and not ranged:
             keep = ("etag", "last-modified", "cache-control", "access-control-allow-origin")
             kept = {k: v for k, v in response.headers.items() if k in keep}
             return Response(status_code=304, headers=kept)
@@ -98,13 +133,17 @@ def make_app(config: Config) -> Starlette:
     routes = [
         Route("/episodes/{path:path}", serve_file, methods=["GET", "HEAD"]),
         Route("/feeds/{path:path}", serve_file, methods=["GET", "HEAD"]),
+        *site_routes(config.site),  # the section page at /site/ (phatthanh.site.serve)
         Route("/{path:path}", not_found, methods=["GET", "HEAD"]),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, lifespan=due_lifespan(config))  # publish --due each minute
 
 
 def serve(config: Config, host: str, port: int) -> None:
     """Run the server until interrupted."""
     import uvicorn
+
+    if not 0 < port < 65536:
+        raise ConfigError(f"port {port}: use a port between 1 and 65535 (--port or [publish] port)")
 
     uvicorn.run(make_app(config), host=host, port=port, log_level="warning", server_header=False)

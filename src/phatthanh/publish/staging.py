@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import fcntl
 import json
 import os
 import re
 import shutil
 import tempfile
-import time
 import unicodedata
 import uuid
 from collections.abc import Iterator
@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from phatthanh.atomic import fsync_dir, sync_folder
 from phatthanh.errors import PublishError
 from phatthanh.model import Program
 
 if TYPE_CHECKING:
-    from phatthanh.config import Config
+    from phatthanh.settings import PublishSettings, Site
 
 STAGING = ".staging"
 
@@ -34,7 +35,8 @@ class Stage:
     final_path: Path  # episodes/<slug>/
     slug: str
     guid: str
-    config: Config
+    site: Site  # the station: identity, folders, URLs
+    publish: PublishSettings
 
 
 def slugify(text: str, limit: int = 60) -> str:
@@ -46,7 +48,9 @@ def slugify(text: str, limit: int = 60) -> str:
 
 
 def episode_slug(program: Program) -> str:
-    return f"{program.air_date.isoformat()}-{slugify(program.title)}"
+    """<air date>-<HHMM air slot>-<title>: two programs on one day are two episodes."""
+    slot = program.air_slot.replace(":", "")
+    return f"{program.air_date.isoformat()}-{slot}-{slugify(program.title)}"
 
 
 def existing_guid(final_path: Path) -> str | None:
@@ -57,48 +61,70 @@ def existing_guid(final_path: Path) -> str | None:
     return guid if isinstance(guid, str) and guid else None
 
 
-def published_media(final_path: Path) -> list[str]:
-    """The media files the currently published record of this episode lists."""
-    try:
-        data = json.loads((final_path / "episode.json").read_text("utf-8"))
-        return [str(r["file"]) for r in data.get("renditions", {}).values()]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return []
-
-
 @contextmanager
-def stage_episode(program: Program, config: Config) -> Iterator[Stage]:
-    """A staging folder for the episode; on success it replaces episodes/<slug>/."""
+def stage_episode(program: Program, site: Site, publish: PublishSettings) -> Iterator[Stage]:
+    """A staging folder for the episode, locked while this build lives; on success the
+    episode and the feeds that list it are published together (publish/commit.py)."""
+    from phatthanh.publish.commit import commit
+
     slug = episode_slug(program)
-    episodes = config.episodes_dir
+    episodes = site.episodes_dir
     final_path = episodes / slug
     guid = existing_guid(final_path) or str(
-        uuid.uuid5(uuid.NAMESPACE_URL, f"{config.station.base_url.rstrip('/')}/episodes/{slug}")
+        uuid.uuid5(uuid.NAMESPACE_URL, f"{site.base_url}/episodes/{slug}")
     )
     try:
-        (episodes / STAGING).mkdir(parents=True, exist_ok=True)
-        _remove_stale(episodes / STAGING)
-        path = Path(tempfile.mkdtemp(prefix=f"{slug}-", dir=episodes / STAGING))
+        path, held = _new_staging(episodes / STAGING, slug)
     except OSError as exc:
         raise PublishError(
             f"{episodes}: cannot create the episode folder ({exc.strerror})"
         ) from None
     try:
-        yield Stage(path, final_path, slug, guid, config)
-        _move_into_place(path, final_path)
+        yield Stage(path, final_path, slug, guid, site, publish)
+        commit(Stage(path, final_path, slug, guid, site, publish))
     finally:
         shutil.rmtree(path, ignore_errors=True)
+        os.close(held)
 
 
-STALE_S = 86_400  # a build never takes a day: older staging folders are from killed builds
+def _new_staging(staging: Path, slug: str) -> tuple[Path, int]:
+    """A new staging folder and a descriptor holding its lock. Folders whose lock nobody
+    holds belong to dead builds and are removed first; creating a folder and taking its lock
+    happen under staging/.lock, so a cleaner never sees a live folder unlocked."""
+    from phatthanh.publish.commit import open_lock
+
+    staging.mkdir(parents=True, exist_ok=True)
+    guard = open_lock(staging / ".lock")
+    try:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        remove_dead(staging)
+        path = Path(tempfile.mkdtemp(prefix=f"{slug}-", dir=staging))
+        held = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return path, held
+    finally:
+        os.close(guard)
 
 
-def _remove_stale(staging: Path) -> None:
-    limit = time.time() - STALE_S
+def remove_dead(staging: Path) -> list[str]:
+    """Remove the staging folders no living build holds (whatever their age)."""
+    removed = []
     for folder in staging.iterdir():
-        with contextlib.suppress(OSError):
-            if folder.stat().st_mtime < limit:
-                shutil.rmtree(folder, ignore_errors=True)
+        if folder.name.startswith(".") or folder.is_symlink() or not folder.is_dir():
+            continue
+        try:
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a build is working in it
+        finally:
+            os.close(fd)
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder.name)
+    return removed
 
 
 _RENAME_EXCHANGE = 2
@@ -121,35 +147,52 @@ def _exchange(a: Path, b: Path) -> bool:
     return True
 
 
-def _carry_previous_media(path: Path, final_path: Path) -> None:
-    """Keep the media the published feed still lists: a feed read during the swap, or a
-    player that fetched it a minute ago, must find the exact file it was told about."""
-    for name in published_media(final_path):
-        source, target = final_path / name, path / name
-        if source.is_file() and not target.exists():
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copy2(source, target)
+@dataclass(frozen=True)
+class Swapped:
+    """A staged folder now in place: `undo` puts the old one back, `finish` removes it."""
+
+    path: Path  # the staging path
+    final_path: Path
+    old: Path | None  # where the old episode folder is now
+    exchanged: bool
+
+    def undo(self) -> None:
+        with contextlib.suppress(OSError):
+            if self.exchanged:
+                _exchange(self.path, self.final_path)
+                return
+            os.replace(self.final_path, self.path)
+            if self.old is not None:
+                os.replace(self.old, self.final_path)
+
+    def finish(self) -> None:
+        if self.old is not None and self.old != self.path:
+            shutil.rmtree(self.old, ignore_errors=True)
 
 
-def _move_into_place(path: Path, final_path: Path) -> None:
-    """Replace final_path by path: swapped atomically where the kernel can, else with two
-    renames (the old folder moved aside first, removed last)."""
-    os.chmod(path, 0o755)
-    _carry_previous_media(path, final_path)
-    if final_path.exists() and _exchange(path, final_path):
-        shutil.rmtree(path, ignore_errors=True)  # the old episode, now at the staging path
-        return
-    old: Path | None = None
+def swap_in(path: Path, final_path: Path) -> Swapped:
+    """Put path at final_path: swapped atomically where the kernel can, else with two
+    renames (the old folder moved aside first). The old folder is kept until finish()."""
     try:
+        sync_folder(path)  # the files are on disk before any published name points at them
+    except OSError as exc:
+        raise PublishError(f"{path}: cannot flush the episode ({exc.strerror})") from None
+    try:
+        os.chmod(path, 0o755)
+        if final_path.exists() and _exchange(path, final_path):
+            fsync_dir(final_path.parent)
+            return Swapped(path, final_path, path, True)
+        old: Path | None = None
         if final_path.exists():
             old = final_path.with_name(f".{final_path.name}.old-{uuid.uuid4().hex[:8]}")
             os.replace(final_path, old)
-        os.replace(path, final_path)
+        try:
+            os.replace(path, final_path)
+        except OSError:
+            if old is not None:
+                os.replace(old, final_path)
+            raise
+        fsync_dir(final_path.parent)
     except OSError as exc:
-        if old is not None and not final_path.exists():
-            os.replace(old, final_path)
         raise PublishError(f"{final_path}: cannot publish the episode ({exc.strerror})") from None
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    return Swapped(path, final_path, old, False)

@@ -71,7 +71,9 @@ def _stamp(ms: int, sep: str) -> str:
 
 
 def vtt(timeline: Timeline) -> str:
-    lines = ["WEBVTT", "Kind: captions", "Language: vi", ""]
+    # Only the signature line: "Kind:"/"Language:" headers are an HLS convention that strict
+    # WebVTT parsers reject; the language is in the feed's podcast:transcript element.
+    lines = ["WEBVTT", ""]
     for start, end, text in _cues(timeline):
         lines += [f"{_stamp(start, '.')} --> {_stamp(end, '.')}", text, ""]
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from phatthanh.errors import ConfigError, EngineUnavailable, VoiceError
 from phatthanh.model import Clip, Progress, Segment, VoiceChoice
+from phatthanh.voices.breaker import arm, trip
 from phatthanh.voices.cache import ClipCache
 from phatthanh.voices.engine import Engine
 from phatthanh.voices.settings import VoiceSettings
@@ -28,6 +29,7 @@ _BATCH = 16  # segments per engine call: progress moves, and a failure keeps wha
 class Voice:
     engine: Engine
     choice: VoiceChoice
+    fallback: Voice | None = None  # the offline voice behind an online one (breaker.py)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Voiced:
     clips: tuple[Clip, ...]
     synthesized: int
     cache_hits: int
+    choice: VoiceChoice | None = None  # the voice that read them (breaker.py may switch)
 
 
 def make_engine(name: str, settings: VoiceSettings, root: Path) -> Engine:
@@ -63,8 +66,15 @@ def engine_chain(settings: VoiceSettings, engine: str | None) -> list[str]:
     return list(settings.chain) if chosen == "auto" else [chosen]
 
 
-def choose_voice(settings: VoiceSettings, engine: str | None, strict: bool, root: Path) -> Voice:
-    """Probe the engines in order and return the first that answers."""
+def choose_voice(
+    settings: VoiceSettings,
+    engine: str | None,
+    strict: bool,
+    root: Path,
+    online_timeout_s: float | None = None,
+) -> Voice:
+    """Probe the engines in order and return the first that answers (an online one armed
+    with the offline fallback behind it: voices/breaker.py)."""
     chain = engine_chain(settings, engine)
     reasons: list[str] = []
     for position, name in enumerate(chain):
@@ -86,7 +96,8 @@ def choose_voice(settings: VoiceSettings, engine: str | None, strict: bool, root
                 candidate.name,
                 candidate.voice,
             )
-        return Voice(candidate, VoiceChoice(candidate.name, candidate.voice, fallback))
+        chosen = Voice(candidate, VoiceChoice(candidate.name, candidate.voice, fallback))
+        return arm(chosen, chain[position + 1 :], settings, root, strict, online_timeout_s)
     raise EngineUnavailable("no voice engine is configured")  # pragma: no cover
 
 
@@ -118,7 +129,9 @@ def synthesize(
         batch = todo[start : start + _BATCH]
         try:
             raws = engine.synthesize_many([text for _, text in batch])
-        except VoiceError:
+        except VoiceError as exc:
+            if voice.fallback is not None:  # the circuit breaker opens (breaker.py)
+                return synthesize(segments, trip(voice, exc), cache, progress)
             raise
         except Exception as exc:  # an engine bug must not lose the clips already made
             raise VoiceError(
@@ -130,4 +143,4 @@ def synthesize(
             progress.advance(len(batch), f"{hits} from cache")
     if progress is not None:
         progress.finish()
-    return Voiced(tuple(clips[k] for k in keys), len(missing), hits)
+    return Voiced(tuple(clips[k] for k in keys), len(missing), hits, voice.choice)

@@ -1,21 +1,36 @@
 """The clip cache: content-addressed by engine, engine version, voice, settings and spoken
 text; one WAV (mono s16) and one JSON of word boundaries per clip; written atomically
 (temporary file + rename), so two builds at once never see a half-written clip.
+
+Verified, not trusted: the JSON holds the WAV's byte length and sha256. The length is checked
+on every read, the hash the first time one ClipCache (one build) uses the clip. A clip that
+fails (truncated, garbled, half deleted) is removed with one log line and the caller
+synthesizes it again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
-import tempfile
 import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from phatthanh.atomic import atomic_path, sha256_of, write_atomic
 from phatthanh.model import Clip, WordBoundary
 from phatthanh.voices.engine import RawClip
+
+log = logging.getLogger(__name__)
+_WAV_HEADER = 44  # bytes before the samples in the WAV files this cache writes
+
+
+class _Damaged(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -30,6 +45,7 @@ class ClipCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._hashed: set[str] = set()  # keys whose WAV this instance has hashed
 
     @staticmethod
     def key(engine: str, version: str, voice: str, settings: str, text: str) -> str:
@@ -41,36 +57,97 @@ class ClipCache:
         return base.with_suffix(".wav"), base.with_suffix(".json")
 
     def get(self, key: str) -> Clip | None:
+        """The cached clip, or None when there is none or it failed its check (then it is
+        removed, and said in one log line)."""
         wav_path, meta_path = self._paths(key)
         try:
-            meta = json.loads(meta_path.read_text("utf-8"))
-        except (OSError, ValueError):
+            text = meta_path.read_text("utf-8")
+        except FileNotFoundError:
+            if wav_path.exists():
+                self._drop(key, "its record is missing")
             return None
-        if not wav_path.is_file():
+        except OSError as exc:
+            self._drop(key, f"its record cannot be read ({exc.strerror})")
+            return None
+        try:
+            clip = self._check(key, text)
+        except _Damaged as exc:
+            if meta_path.exists() and _read(meta_path) == text:  # not replaced meanwhile
+                self._drop(key, str(exc))
             return None
         now = time.time()
-        os.utime(meta_path, (now, now))  # last use, for `cache prune`
-        words = tuple(WordBoundary(*w) for w in meta.get("words", []))
-        return Clip(wav_path, int(meta["sample_rate_hz"]), int(meta["duration_ms"]), words)
+        with contextlib.suppress(OSError):
+            os.utime(meta_path, (now, now))  # last use, for `cache prune`
+        return clip
+
+    def _check(self, key: str, text: str) -> Clip:
+        wav_path, _ = self._paths(key)
+        try:
+            meta = json.loads(text)
+            if isinstance(meta, dict) and "wav_bytes" not in meta:
+                meta = self._upgrade(key, meta)
+            size, digest = int(meta["wav_bytes"]), str(meta["wav_sha256"])
+            rate, duration = int(meta["sample_rate_hz"]), int(meta["duration_ms"])
+            words = tuple(WordBoundary(int(a), int(b), str(c)) for a, b, c in meta["words"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _Damaged(f"its record is not valid ({type(exc).__name__})") from None
+        try:
+            actual = wav_path.stat().st_size
+        except OSError:
+            raise _Damaged("its WAV is missing") from None
+        if actual != size:
+            raise _Damaged(f"its WAV is {actual} bytes, its record says {size}")
+        if rate <= 0 or abs((size - _WAV_HEADER) // 2 * 1000 // rate - duration) > 1:
+            raise _Damaged("its record's length and duration disagree")
+        if key not in self._hashed:
+            if sha256_of(wav_path) != digest:
+                raise _Damaged("its WAV's sha256 is not the one recorded")
+            self._hashed.add(key)
+        return Clip(wav_path, rate, duration, words)
+
+    def _upgrade(self, key: str, meta: dict[str, Any]) -> dict[str, Any]:
+        """A clip cached before lengths and hashes were recorded: kept if its WAV is as long
+        as its duration says, and its length and hash recorded from now on."""
+        wav_path, meta_path = self._paths(key)
+        try:
+            size = wav_path.stat().st_size
+            expected = int(meta["duration_ms"]) * int(meta["sample_rate_hz"]) // 1000 * 2
+        except (OSError, KeyError, TypeError, ValueError):
+            return meta  # reported as damaged by the caller
+        if abs(size - _WAV_HEADER - expected) > int(meta["sample_rate_hz"]) // 500 + 2:
+            return meta
+        meta = {**meta, "wav_bytes": size, "wav_sha256": sha256_of(wav_path)}
+        write_atomic(meta_path, json.dumps(meta, ensure_ascii=False))
+        self._hashed.add(key)
+        return meta
+
+    def _drop(self, key: str, reason: str) -> None:
+        wav_path, meta_path = self._paths(key)
+        log.warning("clip cache: %s: %s; synthesizing it again", wav_path.name, reason)
+        meta_path.unlink(missing_ok=True)
+        wav_path.unlink(missing_ok=True)
+        self._hashed.discard(key)
 
     def put(self, key: str, raw: RawClip) -> Clip:
         wav_path, meta_path = self._paths(key)
         wav_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp_wav = _temp(wav_path)
-        with wave.open(str(tmp_wav), "wb") as out:
+        with atomic_path(wav_path) as tmp_wav, wave.open(str(tmp_wav), "wb") as out:
             out.setnchannels(1)
             out.setsampwidth(2)
             out.setframerate(raw.sample_rate_hz)
             out.writeframes(raw.pcm)
-        os.replace(tmp_wav, wav_path)
+        size = wav_path.stat().st_size  # the same bytes whichever process renamed last
+        digest = sha256_of(wav_path)
         meta = {
             "sample_rate_hz": raw.sample_rate_hz,
             "duration_ms": raw.duration_ms,
+            "wav_bytes": size,
+            "wav_sha256": digest,
             "words": [[w.offset_ms, w.duration_ms, w.text] for w in raw.words],
         }
-        tmp_meta = _temp(meta_path)
-        tmp_meta.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
-        os.replace(tmp_meta, meta_path)  # the JSON last: a clip exists once its JSON does
+        # the JSON last: a clip exists once its JSON does
+        write_atomic(meta_path, json.dumps(meta, ensure_ascii=False))
+        self._hashed.add(key)
         return Clip(wav_path, raw.sample_rate_hz, raw.duration_ms, raw.words)
 
     def stats(self) -> CacheStats:
@@ -91,7 +168,8 @@ class ClipCache:
         return removed
 
 
-def _temp(target: Path) -> Path:
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    os.close(fd)
-    return Path(name)
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text("utf-8")
+    except OSError:
+        return None

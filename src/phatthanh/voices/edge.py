@@ -2,8 +2,9 @@
 
 Designed around ../shared/specs/online-voice.md: the client can hang forever after
 `turn.start` (every request gets an outer asyncio timeout), returns partial audio as success
-when the connection drops (every clip passes a completeness check against its text and
-word boundaries), and raises plain OSErrors for network trouble. Requests are bounded in
+when the connection drops (a clip is complete only when the service said the turn ended and
+every word of the text has a word boundary inside the received audio; anything else is
+retried and never cached), and raises plain OSErrors for network trouble. Requests are bounded in
 concurrency, one segment each, retried with exponential backoff and jitter.
 """
 
@@ -13,6 +14,7 @@ import asyncio
 import logging
 import os
 import random
+import re
 from collections.abc import Callable
 
 from phatthanh.errors import EngineUnavailable, VoiceError
@@ -25,10 +27,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BASE = "wss://speech.platform.bing.com/consumer/speech/synthesize/readaloud"
 _TICKS_PER_MS = 10_000
-# Speech runs at most ~25 characters a second even at +50% rate: a clip shorter than this
-# floor for its text was cut off.
-_MAX_CHARS_PER_S = 25.0
-_MIN_WORD_SHARE = 0.8
+_BOUNDARY_SLACK_MS = 60  # a word's boundary may end this much after the decoded audio
+_WORD = re.compile(r"\w+")
 
 
 class IncompleteClip(Exception):
@@ -53,16 +53,21 @@ def point_client_at(base: str) -> None:
     setattr(edge_tts.voices, "VOICE_LIST", voices)  # noqa: B010
 
 
-def check_complete(text: str, duration_ms: int, words: tuple[WordBoundary, ...]) -> None:
-    """Raise IncompleteClip when the audio or the word boundaries cannot cover `text`."""
-    floor_ms = 1000 * len(text.strip()) / _MAX_CHARS_PER_S
-    if duration_ms < floor_ms:
-        raise IncompleteClip(f"{duration_ms} ms of audio for {len(text)} characters")
-    expected = len(text.split())
-    if expected >= 3 and len(words) < _MIN_WORD_SHARE * expected:
-        raise IncompleteClip(f"{len(words)} word boundaries for {expected} words")
-    if words and words[-1].offset_ms > duration_ms + 500:
-        raise IncompleteClip("word boundaries run past the audio")
+def check_complete(
+    text: str, duration_ms: int, words: tuple[WordBoundary, ...], ended: bool
+) -> None:
+    """Raise IncompleteClip unless the turn ended and every word of `text`, in order, has a
+    boundary that lies inside the `duration_ms` of audio received."""
+    if not ended:
+        raise IncompleteClip("the stream ended before the service said the turn was over")
+    inside = [w for w in words if w.offset_ms + w.duration_ms <= duration_ms + _BOUNDARY_SLACK_MS]
+    said = iter(t.casefold() for w in inside for t in _WORD.findall(w.text))
+    for wanted in _WORD.findall(text):
+        if not any(got == wanted.casefold() for got in said):
+            reached = inside[-1].text if inside else "nothing"
+            raise IncompleteClip(
+                f"no boundary for {wanted!r} in {duration_ms} ms of audio (it ends at {reached!r})"
+            )
 
 
 class EdgeEngine:
@@ -76,6 +81,10 @@ class EdgeEngine:
         self.settings = settings
         self.voice = settings.voice
         self.version = str(edge_tts.__version__)
+        if not hasattr(edge_tts.Communicate, _TURN_END_HOOK):
+            raise EngineUnavailable(
+                f"edge-tts {self.version} cannot report the end of a turn; install edge-tts 7.3"
+            )
         self.base = endpoint(settings)
         point_client_at(self.base)
 
@@ -114,12 +123,12 @@ class EdgeEngine:
         for attempt in range(1, attempts + 1):
             try:
                 async with gate:
-                    mp3, words = await asyncio.wait_for(
+                    mp3, words, ended = await asyncio.wait_for(
                         self._request(text), timeout=self.settings.timeout_s
                     )
                 loop = asyncio.get_running_loop()  # decoding must not block other requests
                 raw = await loop.run_in_executor(None, decode_mp3, mp3, words)
-                check_complete(text, raw.duration_ms, raw.words)
+                check_complete(text, raw.duration_ms, raw.words, ended)
                 return raw
             except Exception as exc:
                 if not _retryable(exc) or attempt == attempts:
@@ -132,17 +141,33 @@ class EdgeEngine:
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _request(self, text: str) -> tuple[bytes, tuple[WordBoundary, ...]]:
+    async def _request(self, text: str) -> tuple[bytes, tuple[WordBoundary, ...], bool]:
+        """The audio and word boundaries of one request, and whether the last thing the
+        service sent was `turn.end` (the client stops silently when a stream is cut)."""
         import edge_tts
 
+        from phatthanh.voices.throttle import wait_turn
+
+        await wait_turn("edge")  # a province's workers share one rate limit
         s = self.settings
         communicate = edge_tts.Communicate(
             text, s.voice, rate=s.rate, pitch=s.pitch, volume=s.volume,
             proxy=s.proxy or None, boundary="WordBoundary",
         )  # fmt: skip
+        turn_ended = [False]
+        # The client calls this private hook on `turn.end` and nowhere else; wrapping it on
+        # the instance is the only way to tell a finished turn from a dropped connection.
+        on_turn_end = getattr(communicate, _TURN_END_HOOK)
+
+        def mark_turn_end() -> None:
+            turn_ended[0] = True
+            on_turn_end()
+
+        setattr(communicate, _TURN_END_HOOK, mark_turn_end)
         audio = bytearray()
         words: list[WordBoundary] = []
         async for chunk in communicate.stream():
+            turn_ended[0] = False  # something after a turn.end: a new turn has begun
             if chunk["type"] == "audio":
                 audio.extend(chunk["data"])
             elif chunk["type"] == "WordBoundary":
@@ -153,7 +178,10 @@ class EdgeEngine:
                         str(chunk["text"]),
                     )
                 )
-        return bytes(audio), tuple(words)
+        return bytes(audio), tuple(words), turn_ended[0]
+
+
+_TURN_END_HOOK = "_Communicate__compensate_offset"  # edge-tts 7.2-7.3 (pyproject pins 7.x)
 
 
 def decode_mp3(mp3: bytes, words: tuple[WordBoundary, ...]) -> RawClip:
@@ -180,6 +208,7 @@ def _retryable(exc: BaseException) -> bool:
 
 def _why(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = re.sub(r" ssl:(<[^>]*>|\S+)", "", text)  # aiohttp shows the TLS context object
     if isinstance(exc, TimeoutError | asyncio.TimeoutError):
         return "no answer in time"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

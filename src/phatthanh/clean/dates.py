@@ -1,0 +1,232 @@
+"""Dates, times and Roman numerals (rule 4 of ../shared/specs/vietnamese-speech.md, with the
+readings decided from real pages).
+
+A day/month pair is a date only where the context says so: after a date word (ngày, hôm,
+sáng, chiều, tối, đợt, dịp, từ … đến), between dashes of a date range, or when it cannot
+be a count (`18/11`: 18 of 11 is impossible). `12/12 thôn`, `46/50 hộ` and `đạt 8/10`
+stay fractions. A dash between two dates or two times reads `đến`.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from phatthanh.clean.numbers import MONTHS, Say, ordinal_words, roman_value
+
+_END = r"(?![\w/]|[.,]\d)"  # the number is not followed by more of a number
+_DATE_WORDS = r"ngày|sáng|trưa|chiều|tối|đêm|hôm|từ|đến|đợt|dịp|nay|vào|trước|sau"
+# Dots and dashes are also decimals and ranges: a date only after a strong date word.
+_STRONG_DATE_WORDS = r"ngày|sáng|trưa|chiều|tối|đêm|hôm|dịp|nay"
+
+DATE_RANGE = re.compile(
+    r"(?<![\w/.,-])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}))?\s*[–-]\s*(\d{1,2})\2(\d{1,2})\2(\d{4})"
+    + _END
+)
+FULL_DATE = re.compile(
+    r"(?<![\w/.,-])((?i:ngày)\s+)?(\d{1,2})([/.-])(\d{1,2})\3(\d{4})(?![\w/]|[.,]\d)"
+)
+DAY_LIST = re.compile(
+    r"(?<![\w/.,])(\d{1,2})((?:\s*[-–]\s*\d{1,2})+)/(\d{1,2})(?:/(\d{4}))?" + _END
+)
+DAY_LIST_DOT = re.compile(
+    r"((?<!\w)(?i:ngày|từ ngày|từ)\s+)(\d{1,2})((?:\s*[-–]\s*\d{1,2})+)\.(\d{1,2})" + _END
+)
+# `từ ngày 15/3 - 20/3`: two day/month dates joined by a dash after a date word.
+SHORT_RANGE = re.compile(
+    rf"((?<!\w)(?i:{_DATE_WORDS})\s+(?:(?i:ngày)\s+)?)(\d{{1,2}})/(\d{{1,2}})\s*[–-]\s*"
+    r"(\d{1,2})/(\d{1,2})" + _END
+)
+SHORT_DATE = re.compile(
+    rf"((?<!\w)(?i:{_DATE_WORDS})\s+(?:(?i:ngày)\s+)?)(\d{{1,2}})/(\d{{1,2}})" + _END
+)
+SHORT_DATE_DOT = re.compile(
+    rf"((?<!\w)(?i:{_STRONG_DATE_WORDS})\s+(?:(?i:ngày)\s+)?)(\d{{1,2}})(?:\.|-|\s-(?=\d))"
+    r"(\d{1,2})" + _END + r"(?!\s*(?i:tháng))"
+)
+BARE_DAY_MONTH = re.compile(r"(?<![\w/.,-])(\d{1,2})/(\d{1,2})" + _END)
+# Words before x/y that make it a count or a name (`đạt 8/10`, `thứ 3/9`, `lớp 5/1`,
+# `hẻm 12/3`), and words after a date.
+_COUNT_BEFORE = re.compile(
+    r"(?i:thứ|hạng|đạt|có|được|gồm|với|là|chiếm|còn|trên|tỷ số|tỉ số|thắng|thua|hòa"
+    r"|lớp|phòng|số|nhà|lô|thửa|hẻm|kiệt|ngõ)\s*$"
+)
+_DATE_AFTER = re.compile(
+    r"\s*(?:[,.;:)!?(–]|-|$|(?:năm|vừa|tới|này|hằng|hàng|tại|của|đến|lúc)(?!\w))"
+)
+DAY_MONTH_WORDS = re.compile(r"((?<!\w)(?i:ngày)\s+)(\d{1,2})(\s+(?i:tháng)\s+)(\d{1,2})(?![\d/.])")
+MONTH_NAME = re.compile(r"(?<!\d\s)((?<!\w)(?i:tháng)\s+)(\d{1,2})(?![\w/.,-]|\s*[-–]\s*\d)")
+MONTH_YEAR = re.compile(r"(?i)(tháng\s+)(\d{1,2})[/-](\d{4})(?!\w)")
+QUARTER = re.compile(r"(?i)(quý\s+)([IV]{1,3}|\d)[/-](\d{4})(?!\w)")
+
+_CLOCK = r"\d{1,2}(?:[:hg]\d{2}|h|\s?giờ(?:\s?\d{1,2}(?:\s?phút)?)?)"
+TIME_RANGE = re.compile(rf"(?<![\w:.,])({_CLOCK})\s*[–-]\s*({_CLOCK})(?![\w:])")
+# AM/PM (SA/CH in Vietnamese software) after a clock time: sáng, trưa, chiều or tối.
+_HALF = r"(?:\s?(AM|PM|am|pm|SA|CH|sa|ch)(?!\w))?"
+TIME_COLON = re.compile(r"(?<![\w:,.])([01]?\d|2[0-4]):([0-5]?\d)(?::([0-5]\d))?(?![\w:])" + _HALF)
+TIME_H = re.compile(r"(?<![\w,.])([01]?\d|2[0-4])\s?h(?:([0-5]\d)(?:'|p|ph)?)?(?!\w)" + _HALF)
+TIME_G = re.compile(r"(?<![\w,.])([01]?\d|2[0-3])g([0-5]\d)(?!\w)")  # southern `17g30`
+
+ROMAN_TRIGGER = re.compile(
+    r"((?<!\w)(?i:khóa|khoá|kỳ họp thứ|kì họp thứ|đại hội|hội nghị lần thứ|lần thứ|quý|phần"
+    r"|chương|thế kỷ|thế kỉ|mục|điều|thứ|cấp|đợt|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản))"
+    r"(\s*)([IVXLC]+)(?!\w)"
+)
+# a section number at the start of a line; it may stand alone (`II.` on its own line, the heading
+# text on the next line), so the dot may end the text
+ROMAN_HEADING = re.compile(r"(?m)^([IVX]{1,4})\.(?=\s|$)")
+_ROMAN_LETTER = re.compile(r"[IVXLC]")
+
+
+def dates(text: str, say: Say) -> str:
+    """Every date form, most specific first."""
+
+    def date_range(m: re.Match[str]) -> str:
+        y1 = int(m.group(4)) if m.group(4) else None
+        first = say.date(int(m.group(1)), int(m.group(3)), y1, "ngày ")
+        second = say.date(int(m.group(5)), int(m.group(6)), int(m.group(7)), "ngày ")
+        if first is None or second is None:
+            return m.group(0)
+        return f"{first} đến {second}"
+
+    def full(m: re.Match[str]) -> str:
+        lead = m.group(1) or "ngày "
+        out = say.date(int(m.group(2)), int(m.group(4)), int(m.group(5)), lead)
+        return out if out is not None else m.group(0)
+
+    def day_list(lead: str, first: str, rest: str, month: str, year: str | None) -> str | None:
+        days = [int(first), *map(int, re.findall(r"\d+", rest))]
+        end = say.date(days[-1], int(month), int(year) if year else None)
+        if end is None or any(a >= b for a, b in pairwise(days)):
+            return None
+        if len(days) == 2 or days[-1] - days[0] == len(days) - 1:
+            return f"{lead}{say.day(days[0])} đến {end}"
+        return lead + ", ".join(say.day(d) for d in days[:-1]) + f" và {end}"
+
+    def short(m: re.Match[str]) -> str:
+        out = say.date(int(m.group(2)), int(m.group(3)), None, m.group(1))
+        return out if out is not None else m.group(0)
+
+    def short_range(m: re.Match[str]) -> str:
+        first = say.date(int(m.group(2)), int(m.group(3)), None, m.group(1))
+        second = say.date(int(m.group(4)), int(m.group(5)))
+        return f"{first} đến {second}" if first and second else m.group(0)
+
+    def bare(m: re.Match[str]) -> str:
+        d, mo = int(m.group(1)), int(m.group(2))
+        before = m.string[max(0, m.start() - 12) : m.start()]
+        if _COUNT_BEFORE.search(before):
+            return m.group(0)
+        if d > mo or _DATE_AFTER.match(m.string, m.end()):
+            return say.date(d, mo) or m.group(0)
+        return m.group(0)
+
+    def month_year(m: re.Match[str]) -> str:
+        mo = int(m.group(2))
+        if not 1 <= mo <= 12:
+            return m.group(0)
+        return f"{m.group(1)}{MONTHS[mo]} năm {say.num(int(m.group(3)))}"
+
+    def quarter(m: re.Match[str]) -> str:
+        q = roman_value(m.group(2)) or (int(m.group(2)) if m.group(2).isdigit() else 0)
+        return f"{m.group(1)}{say.num(q)} năm {say.num(int(m.group(3)))}"
+
+    def day_month_words(m: re.Match[str]) -> str:
+        d, mo = int(m.group(2)), int(m.group(4))
+        if not (1 <= d <= 31 and 1 <= mo <= 12):
+            return m.group(0)
+        return f"{m.group(1)}{say.day(d)}{m.group(3)}{MONTHS[mo]}"
+
+    def month_name(m: re.Match[str]) -> str:
+        mo = int(m.group(2))
+        return f"{m.group(1)}{MONTHS[mo]}" if 1 <= mo <= 12 else m.group(0)
+
+    # Each pattern runs only when the characters it needs are there (throughput).
+    slash, dot, dash = "/" in text, "." in text, "-" in text or "–" in text
+    if dash:
+        text = DATE_RANGE.sub(date_range, text)
+    if slash or dot or dash:
+        text = FULL_DATE.sub(full, text)
+    if slash:
+        text = DAY_LIST.sub(
+            lambda m: day_list("", m.group(1), m.group(2), m.group(3), m.group(4)) or m.group(0),
+            text,
+        )
+        if dash:
+            text = SHORT_RANGE.sub(short_range, text)
+        text = SHORT_DATE.sub(short, text)
+    if dot:
+        text = DAY_LIST_DOT.sub(
+            lambda m: day_list(m.group(1), m.group(2), m.group(3), m.group(4), None) or m.group(0),
+            text,
+        )
+    if dot or dash:
+        text = SHORT_DATE_DOT.sub(short, text)
+    month = "háng" in text
+    if month:
+        text = MONTH_YEAR.sub(month_year, text)
+    if "uý" in text:
+        text = QUARTER.sub(quarter, text)
+    if slash:
+        text = BARE_DAY_MONTH.sub(bare, text)
+    if month:
+        text = DAY_MONTH_WORDS.sub(day_month_words, text)
+        text = MONTH_NAME.sub(month_name, text)
+    return text
+
+
+def times(text: str, say: Say) -> str:
+    """Clock times; a dash between two times reads `đến`; AM/PM become sáng/chiều/tối."""
+
+    def clock(h: int, mi: int | None, sec: int | None = None, half: str | None = None) -> str:
+        out = f"{say.num(h)} giờ"
+        if mi:
+            out += f" {say.num(mi)} phút"
+        if sec:
+            out += f" {say.num(sec)} giây"
+        if half:
+            if half.upper() in ("AM", "SA"):
+                out += " sáng"
+            else:
+                out += " trưa" if h == 12 else (" chiều" if h < 6 else " tối")
+        return out
+
+    def number(value: str | None) -> int | None:
+        return int(value) if value else None
+
+    if "-" in text or "–" in text:
+        text = TIME_RANGE.sub(r"\1 đến \2", text)
+    if ":" in text:
+        text = TIME_COLON.sub(
+            lambda m: clock(int(m.group(1)), int(m.group(2)), number(m.group(3)), m.group(4)),
+            text,
+        )
+    if "h" in text:
+        text = TIME_H.sub(
+            lambda m: clock(int(m.group(1)), number(m.group(2)), None, m.group(3)), text
+        )
+    if "g" in text:
+        text = TIME_G.sub(lambda m: clock(int(m.group(1)), int(m.group(2))), text)
+    return text
+
+
+def roman(text: str, say: Say) -> str:
+    """Roman numerals after trigger words (`khóa XII`, `cấp IV`, glued `khóaXII` too) and as
+    line-initial headings (`II.`); `thứ` + numeral is an ordinal (`thứ tư`)."""
+
+    def sub(m: re.Match[str]) -> str:
+        value = roman_value(m.group(3))
+        trigger = m.group(1)
+        # a lone C or L is a letter (`khu C`), and only `khóa` is found glued (`khóaXII`)
+        glued = not m.group(2) and trigger.lower() not in ("khóa", "khoá")
+        if value is None or m.group(3) in ("C", "L") or glued:
+            return m.group(0)
+        words = ordinal_words(value) if trigger.lower().endswith("thứ") else say.num(value)
+        return f"{trigger} {words}"
+
+    if not _ROMAN_LETTER.search(text):
+        return text
+    text = ROMAN_TRIGGER.sub(sub, text)
+    return ROMAN_HEADING.sub(
+        lambda m: f"{say.num(v)}." if (v := roman_value(m.group(1))) else m.group(0), text
+    )

@@ -1,0 +1,90 @@
+"""Roads, chainages, address abbreviations and phone numbers (readings decided from real
+pages, ../shared/specs/vietnamese-speech.md).
+
+- `QL1A`, `QL.14B` are national roads: `quốc lộ một A`; `ĐT 741` / `ĐT.741` a provincial
+  road (`đường tỉnh`) unless a phone number follows (phone numbers start with 0); `ĐH` a
+  district road, `TL`/`HL` the older tỉnh lộ/hương lộ.
+- `Km 82+500`, `km82+500` chainages: `ki-lô-mét tám mươi hai cộng năm trăm`.
+- `P.`/`Q.`/`X.`/`H.` in an address (after a comma, before a name or a number) are
+  phường, quận, xã, huyện; `TT.` before a name is thị trấn. Elsewhere (and at the start of
+  a line) a capital and a dot is a person's initial and is left alone.
+- Phones and hotlines are read digit by digit in their written groups, a pause per group:
+  `0912.345.678`, `(0254) 3732.318`, `1900 1234`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from phatthanh.clean.numbers import digit_words
+
+_UP = "A-ZĐÂĂÊÔƠƯ"
+ROAD = re.compile(
+    r"(?<![\w/&-])(QL|ĐT|ĐH|TL|HL)(?:\.\s?|\s)?([1-9]\d{0,3})([A-Z])?(?![\w]|[ .]?\d)"
+)
+_ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "ĐH": "đường huyện", "TL": "tỉnh lộ",
+          "HL": "hương lộ"}  # fmt: skip
+CHAINAGE = re.compile(r"(?<!\w)(?:[Kk]m\s?(\d+)\s?\+\s?(\d+)|Km\s?(\d+))(?![\w+])")
+# Not at the start of a line: `P. Hà` alone on a line is a byline initial.
+ADDRESS_PART = re.compile(rf"([,;(]\s*|\s[-–]\s)([PQXH])\.\s?(?=\d|[{_UP}])")
+_PARTS = {"P": "phường", "Q": "quận", "X": "xã", "H": "huyện"}
+_ROAD_LETTERS = re.compile(r"QL|ĐT|ĐH|TL|HL")
+_ADDRESS_LETTER = re.compile(r"[PQXH]\.")
+TOWN = re.compile(rf"(?<![\w.])TT\.\s?(?=[{_UP}])")
+PHONE = re.compile(r"(?<![\w.,])(\+84[ .-]?|0)(\d{2,3})([ .-]?)(\d{3,4})\3(\d{3,4})(?![\w]|[.,]\d)")
+AREA_CODE_PHONE = re.compile(r"\((0\d{2,3})\)\s?(\d{3,4})[ .]?(\d{3,4})(?![\w]|[.,]\d)")
+HOTLINE = re.compile(r"(?<![\w.,])(1[89]00)([ .]?)(\d{3,4})(?:\2(\d{2,4}))?(?![\w]|[.,]\d)")
+SHORT_HOTLINE = re.compile(
+    r"(?i)(đường dây nóng|hotline|số máy|điện thoại|tổng đài)(:?\s+)(1\d{2,3})\b"
+)
+
+
+def roads(text: str) -> str:
+    """Road numbers and chainages; the number itself is read later by the number rule."""
+
+    def road(m: re.Match[str]) -> str:
+        letter = f" {m.group(3)}" if m.group(3) else ""
+        return f"{_ROADS[m.group(1)]} {m.group(2)}{letter}"
+
+    def chainage(m: re.Match[str]) -> str:
+        if m.group(3):
+            return f"ki-lô-mét {m.group(3)}"
+        return f"ki-lô-mét {m.group(1)} cộng {m.group(2)}"
+
+    if _ROAD_LETTERS.search(text):
+        text = ROAD.sub(road, text)
+    if "m" in text:
+        text = CHAINAGE.sub(chainage, text)
+    if _ADDRESS_LETTER.search(text):
+        text = ADDRESS_PART.sub(lambda m: f"{m.group(1)}{_PARTS[m.group(2)]} ", text)
+    if "TT." in text:
+        text = TOWN.sub("thị trấn ", text)
+    return text
+
+
+def phones(text: str) -> str:
+    """Mobile, landline and hotline numbers, digit by digit in groups."""
+
+    def phone(m: re.Match[str]) -> str:
+        international = m.group(1).startswith("+84")
+        prefix = "cộng tám tư" if international else "không"
+        groups = [m.group(2), m.group(4), m.group(5)]
+        if not m.group(3):  # no separators: read in groups of 4-3-3
+            digits = "".join(groups)
+            first = prefix + " " + digit_words(digits[:3])
+            return ", ".join([first, digit_words(digits[3:6]), digit_words(digits[6:])])
+        return ", ".join(
+            [f"{prefix} {digit_words(groups[0])}"] + [digit_words(g) for g in groups[1:]]
+        )
+
+    def grouped(*groups: str | None) -> str:
+        return ", ".join(digit_words(g) for g in groups if g)
+
+    if "0" not in text and "1" not in text:
+        return text
+    if "(0" in text:
+        text = AREA_CODE_PHONE.sub(lambda m: grouped(m.group(1), m.group(2), m.group(3)), text)
+    text = PHONE.sub(phone, text)
+    if "00" in text:
+        text = HOTLINE.sub(lambda m: grouped(m.group(1), m.group(3), m.group(4)), text)
+    return SHORT_HOTLINE.sub(lambda m: m.group(1) + m.group(2) + digit_words(m.group(3)), text)

@@ -1,0 +1,56 @@
+"""`phatthanh studio`: the staff's web studio, in Vietnamese, on this machine."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+import click
+
+from phatthanh.config import CONFIG_NAME, find_config, load_config
+from phatthanh.errors import ConfigError
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the CLI group."""
+    group.add_command(studio)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    help="Address to listen on; any but loopback needs [studio] password in the config.",
+)
+@click.option("--port", type=int, default=8780, help="Port to listen on.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Config file; the studio works in its folder. [default: ./phatthanh.toml]",
+)
+def studio(host: str, port: int, config_path: Path | None) -> None:
+    """Open the studio: add articles, check how they are read, build, listen and publish."""
+    import uvicorn
+
+    from phatthanh.studio import make_app
+
+    path = config_path or find_config() or Path.cwd() / CONFIG_NAME
+    password = load_config(path).studio.password if path.is_file() else ""
+    if not is_loopback(host) and not password:
+        raise ConfigError(
+            f"{path}: --host {host} opens the studio to the network; set [studio] password "
+            "first, or leave --host at 127.0.0.1"
+        )
+    app = make_app(path, password if not is_loopback(host) else "")
+    click.echo(f"Studio: http://{host}:{port}/  (Ctrl+C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,140 @@
+"""The clip cache is verified, not trusted: each clip's length and sha256 are stored with it,
+the length is checked on every read and the hash the first time a build uses the clip; a bad
+clip is deleted and synthesized again with one log line. Fuzzed with random truncation,
+corruption and deletion, down to a real build publishing complete audio."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import wave
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from phatthanh.articles import expand_sources
+from phatthanh.model import Segment
+from phatthanh.pipeline import BuildOptions, build_episode
+from phatthanh.voices import ClipCache, choose_voice, synthesize
+from phatthanh.voices.settings import VoiceSettings
+from tests.conftest import make_config
+
+TEXTS = [f"Tin số {n}: xã Tân Lập họp dân bàn việc làm đường." for n in range(12)]
+SEGMENTS = [Segment("body", t, t) for t in TEXTS]
+
+
+def damage(path: Path, rng: random.Random) -> str:
+    """Damage one cached clip (its WAV or its record) in a random way; say how."""
+    wav, meta = path, path.with_suffix(".json")
+    data = wav.read_bytes()
+    kind = rng.choice(["truncate", "garble", "empty", "delete-wav", "delete-meta", "bad-meta",
+                       "header", "extend"])  # fmt: skip
+    if kind == "truncate":
+        wav.write_bytes(data[: rng.randrange(0, len(data))])
+    elif kind == "garble":  # same length, other samples
+        at = rng.randrange(44, len(data) - 64)
+        wav.write_bytes(data[:at] + bytes(rng.randrange(256) for _ in range(64)) + data[at + 64 :])
+    elif kind == "empty":
+        wav.write_bytes(b"")
+    elif kind == "delete-wav":
+        wav.unlink()
+    elif kind == "delete-meta":
+        meta.unlink()
+    elif kind == "bad-meta":
+        meta.write_text(meta.read_text("utf-8")[: rng.randrange(0, 20)], "utf-8")
+    elif kind == "header":  # the RIFF header says something else
+        wav.write_bytes(b"JUNK" + data[4:])
+    else:
+        wav.write_bytes(data + bytes(rng.randrange(1, 5000)))
+    return kind
+
+
+def intact(cache_dir: Path) -> None:
+    """Every clip in the cache is whole: its WAV has the length and hash its record gives."""
+    import hashlib
+
+    for meta in cache_dir.glob("*/*.json"):
+        record = json.loads(meta.read_text("utf-8"))
+        data = meta.with_suffix(".wav").read_bytes()
+        assert len(data) == record["wav_bytes"]
+        assert hashlib.sha256(data).hexdigest() == record["wav_sha256"]
+        with wave.open(str(meta.with_suffix(".wav"))) as w:
+            assert abs(w.getnframes() * 1000 // w.getframerate() - record["duration_ms"]) <= 1
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_damaged_clips_are_synthesized_again_never_used(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, seed: int
+) -> None:
+    voice = choose_voice(VoiceSettings(engine="espeak"), None, False, tmp_path)
+    first = synthesize(SEGMENTS, voice, ClipCache(tmp_path / "c"), None)
+    durations = [c.duration_ms for c in first.clips]
+    rng = random.Random(seed)
+    wavs = sorted((tmp_path / "c").glob("*/*.wav"))
+    damaged = rng.sample(wavs, 5)
+    kinds = [damage(p, rng) for p in damaged]
+    with caplog.at_level(logging.INFO, logger="phatthanh"):
+        again = synthesize(SEGMENTS, voice, ClipCache(tmp_path / "c"), None)
+    assert (again.synthesized, again.cache_hits) == (5, 7), kinds
+    for clip, duration in zip(again.clips, durations, strict=True):  # espeak varies by a ms
+        assert abs(clip.duration_ms - duration) <= 20
+    lines = [r.getMessage() for r in caplog.records if "synthesizing it again" in r.getMessage()]
+    assert len(lines) == 5 and all("\n" not in line for line in lines), kinds
+    intact(tmp_path / "c")
+    third = synthesize(SEGMENTS, voice, ClipCache(tmp_path / "c"), None)
+    assert (third.synthesized, third.cache_hits) == (0, 12)
+
+
+def test_a_clip_is_hashed_once_per_build_and_sized_on_every_read(tmp_path: Path) -> None:
+    voice = choose_voice(VoiceSettings(engine="espeak"), None, False, tmp_path)
+    synthesize(SEGMENTS[:2], voice, ClipCache(tmp_path / "c"), None)
+    cache = ClipCache(tmp_path / "c")
+    key = cache.key(voice.engine.name, voice.engine.version, voice.engine.voice,
+                    voice.engine.settings_key(), TEXTS[0])  # fmt: skip
+    assert cache.get(key) is not None  # first use in this build: hashed
+    wav = next((tmp_path / "c").glob(f"*/{key}.wav"))
+    data = wav.read_bytes()
+    wav.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # same size, one bit flipped
+    assert cache.get(key) is not None  # already verified in this build: only the size checked
+    assert ClipCache(tmp_path / "c").get(key) is None  # the next build hashes it: refused
+    wav.write_bytes(data[:100])
+    assert cache.get(key) is None  # the size is checked on every read
+
+
+def test_a_build_with_a_damaged_cache_publishes_complete_audio(tmp_path: Path) -> None:
+    page = tmp_path / "tin.txt"
+    page.write_text(
+        "Xã Tân Lập làm đường bê tông\n\n"
+        + " ".join(f"Câu số {n} nói về con đường mới của thôn Hai." for n in range(8))
+        + "\n\nBà con rất phấn khởi vì đường đi lại thuận tiện hơn.\n",
+        "utf-8",
+    )
+    config = make_config(tmp_path)
+    options = BuildOptions(title="Bản tin", air_date=date(2026, 11, 24), replace=True)
+    first = build_episode(expand_sources([str(page)], config.articles), config, options)
+    rng = random.Random(13)
+    cache_dir = tmp_path / ".cache" / "clips"
+    wavs = sorted(cache_dir.glob("*/*.wav"))
+    for path in rng.sample(wavs, len(wavs) // 2):
+        damage(path, rng)
+    second = build_episode(expand_sources([str(page)], config.articles), config, options)
+    assert second.synthesized == len(wavs) // 2
+    assert abs(second.record.audio.duration_s - first.record.audio.duration_s) < 0.05
+    intact(cache_dir)
+
+
+def test_clips_cached_before_hashes_are_kept_if_whole(tmp_path: Path) -> None:
+    voice = choose_voice(VoiceSettings(engine="espeak"), None, False, tmp_path)
+    synthesize(SEGMENTS[:3], voice, ClipCache(tmp_path / "c"), None)
+    metas = sorted((tmp_path / "c").glob("*/*.json"))
+    for meta in metas:  # the record as older versions wrote it
+        record = json.loads(meta.read_text("utf-8"))
+        del record["wav_bytes"], record["wav_sha256"]
+        meta.write_text(json.dumps(record), "utf-8")
+    wav = metas[0].with_suffix(".wav")
+    wav.write_bytes(wav.read_bytes()[:1000])  # and one of them truncated
+    again = synthesize(SEGMENTS[:3], voice, ClipCache(tmp_path / "c"), None)
+    assert (again.synthesized, again.cache_hits) == (1, 2)
+    intact(tmp_path / "c")
