@@ -255,11 +255,13 @@ def test_in_process_loudness_agrees_with_reference_meters(
     _, program, clips = program_and_clips
     timeline = lay_out(program, clips, ProgramSettings())
     levels = write_master(timeline, tmp_path / "master.wav", tmp_path / "band.wav")
-    # the master runs at the voice's 22.05 kHz, where pyloudnorm's own filter design drifts
-    # about 0.1 LU from BS.1770's (measured); ffmpeg's ebur128 is the reference there
+    # the master runs at 44.1 kHz: both streams against ffmpeg's ebur128 and pyloudnorm
     for name, stream in (("master", levels.master), ("band", levels.band)):
-        assert stream is not None and stream.rate_hz == 22050
+        assert stream is not None and stream.rate_hz == 44100
         assert abs(stream.integrated_lufs - ebur128_lufs(tmp_path / f"{name}.wav")) <= 0.1
+        samples = decode(tmp_path / f"{name}.wav", 44100)
+        reference = pyloudnorm.Meter(44100).integrated_loudness(samples)
+        assert abs(stream.integrated_lufs - reference) <= 0.05, name
     # the finished files (44.1 and 48 kHz): what the build measured against pyloudnorm
     out, made, _, _ = renditions
     for rendition in made:
@@ -338,3 +340,61 @@ def test_mastering_reports_each_cue_and_each_rendition_as_it_goes(  # type: igno
         encoding = [n for n, d in mine if d.endswith(" s")]
         assert encoding and sum(encoding) == seconds
         assert mine[-1][1].endswith(" LUFS")  # verified last
+
+
+def test_a_jingles_highs_reach_the_podcast_and_broadcast_renditions(
+    program_and_clips, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The voice speaks at 22.05 kHz, a jingle carries a 15 kHz tone: the master runs at
+    44.1 kHz, so the tone is still there after the encoders (energy above 11 kHz)."""
+    _, program, clips = program_and_clips
+    rate = 44100
+    t = np.arange(rate) / rate
+    tone = 0.2 * np.sin(2 * np.pi * 1000 * t) + 0.2 * np.sin(2 * np.pi * 15000 * t)
+    jingle = tmp_path / "bright.wav"
+    with wave.open(str(jingle), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((tone * 32767).astype("<i2").tobytes())
+    speech = program.parts[1]
+    bright = Program(
+        program.title, program.air_date, ("Mở đầu", "Tin"), (None, None), (1,),
+        parts=(Part("jingle", 0, audio=jingle, pause_after_ms=300), speech),
+    )  # fmt: skip
+    used = clips[: len(speech.segments)]
+    timeline = lay_out(bright, used, ProgramSettings())
+    assert {c.source.stem for c in timeline.cues if c.kind == "speech" and c.source} and all(
+        read_wav(c.source)[1] == 22050 for c in timeline.cues if c.kind == "speech" and c.source
+    )
+    cue = next(c for c in timeline.cues if c.kind == "jingle")
+    made = render(timeline, ("podcast", "broadcast"), tmp_path, MasterSettings(), None)
+    for rendition in made:
+        sr = rendition.sample_rate_hz
+        samples = decode(tmp_path / rendition.file, sr)
+        span = samples[(cue.start_ms + 100) * sr // 1000 : (cue.start_ms + 900) * sr // 1000]
+        spectrum = np.abs(np.fft.rfft(span)) ** 2
+        freqs = np.fft.rfftfreq(len(span), 1 / sr)
+        high = spectrum[freqs > 11000].sum() / spectrum.sum()
+        assert high > 0.25, (rendition.profile, high)  # the tone holds half the energy
+
+
+def test_speech_clips_are_resampled_once_and_kept(program_and_clips, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, program, clips = program_and_clips
+    timeline = lay_out(program, clips, ProgramSettings())
+    write_master(timeline, tmp_path / "first.wav")
+    copies = {c.source.with_name(f"{c.source.stem}.44100.wav") for c in timeline.cues
+              if c.kind == "speech" and c.source}  # fmt: skip
+    assert copies and all(p.is_file() for p in copies)
+    made = {p: p.stat().st_mtime_ns for p in copies}
+    some = next(iter(copies))
+    with wave.open(str(some)) as w:
+        truncated = w.readframes(w.getnframes() // 2)
+    with wave.open(str(some), "wb") as w:  # a damaged copy: half its samples
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(44100)
+        w.writeframes(truncated)
+    write_master(timeline, tmp_path / "second.wav")
+    assert all(p.stat().st_mtime_ns == made[p] for p in copies if p != some)  # reused
+    assert (tmp_path / "first.wav").read_bytes() == (tmp_path / "second.wav").read_bytes()

@@ -9,6 +9,7 @@ message is ffmpeg's last meaningful stderr line.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -156,12 +157,91 @@ def stream_ffmpeg(
             raise FFmpegError(f"ffmpeg failed: {last_error_line(stderr)}")
 
 
-def encode_args(sample_rate_hz: int, bitrate_kbps: int) -> list[str]:
-    """Output options of an MP3 per standards.md §8: MPEG-1 layer III at `sample_rate_hz`,
-    mono, CBR `bitrate_kbps`, Info header (a real file only, G7), no ID3 or metadata."""
-    return ["-c:a", "libmp3lame", "-ac", "1", "-ar", str(sample_rate_hz),
-            "-b:a", f"{bitrate_kbps}k", "-write_xing", "1", "-id3v2_version", "0",
-            "-write_id3v1", "0", "-map_metadata", "-1", "-f", "mp3"]  # fmt: skip
+def mp3_options(sample_rate_hz: int, bitrate_kbps: int) -> dict[str, str | int]:
+    """ffmpeg-python output options of an MP3 per standards.md §8: MPEG-1 layer III at
+    `sample_rate_hz`, mono, CBR `bitrate_kbps`, Info header (a real file only, G7), no ID3
+    or metadata."""
+    return {"acodec": "libmp3lame", "ac": 1, "ar": sample_rate_hz,
+            "audio_bitrate": f"{bitrate_kbps}k", "write_xing": 1, "id3v2_version": 0,
+            "write_id3v1": 0, "map_metadata": -1, "format": "mp3"}  # fmt: skip
+
+
+def with_loopback_decoder(args: Sequence[str], output: int = 0) -> list[str]:
+    """`args` (a command compiled by ffmpeg-python) plus ffmpeg's loopback decoder (7.1+):
+    the first stream of output `output` is decoded from the very packets written to it and
+    sent to stdout as float32 PCM. ffmpeg-python has no way to say `-dec` or `[dec:N]`, so
+    these options are added here, after the outputs they refer to."""
+    return [*args, "-dec", f"{output}:0", "-filter_complex", f"[dec:{output}]anull[decoded]",
+            "-map", "[decoded]", "-f", "f32le", "pipe:"]  # fmt: skip
+
+
+class Piped:
+    """One ffmpeg run fed through its stdin (when `feed`) and read through its stdout while it
+    runs; stderr goes to a temporary file so no pipe can stall it. `finish()` closes stdin,
+    waits and raises FFmpegError (ffmpeg's last error line) if it failed; `kill()` stops it."""
+
+    def __init__(self, args: Sequence[str], *, feed: bool, configured: str = "") -> None:
+        binary = ffmpeg_binary(configured)
+        full = ["-hide_banner", "-nostats", *args] if feed else ["-hide_banner", "-nostdin",
+                                                                "-nostats", *args]  # fmt: skip
+        log.debug("running: %s", command_line(full, binary))
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish() or kill()
+        self._finished = False
+        try:
+            self.proc = subprocess.Popen(
+                [binary, *full],
+                stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=self._errors,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            )
+        except OSError as exc:
+            self._errors.close()
+            raise FFmpegError(f"cannot run ffmpeg ({binary}): {exc.strerror}") from None
+
+    def write(self, data: bytes) -> None:
+        """Feed `data`; if ffmpeg has stopped, raise its own error."""
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(data)
+        except (BrokenPipeError, ValueError):
+            self.finish()
+            raise FFmpegError("ffmpeg stopped reading its input") from None
+
+    def read(self, size: int) -> bytes:
+        assert self.proc.stdout is not None
+        return self.proc.stdout.read(size)
+
+    def close_input(self) -> None:
+        """End of input: ffmpeg finishes its work and closes its stdout."""
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                self.proc.stdin.close()
+
+    def finish(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        self.close_input()
+        returncode = self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self._errors.seek(0)
+        stderr = self._errors.read().decode("utf-8", "replace")
+        self._errors.close()
+        if returncode != 0:
+            raise FFmpegError(f"ffmpeg failed: {last_error_line(stderr)}")
+
+    def kill(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
+        self._errors.close()
 
 
 def progress_seconds(line: str) -> float | None:

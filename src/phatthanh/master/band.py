@@ -1,62 +1,79 @@
-"""The loudspeaker profile's speech band: 120 Hz - 8 kHz and gentle compression, in process.
+"""The loudspeaker profile's speech band, made by ffmpeg while the master is written.
 
-Done here rather than in the encoder's ffmpeg so that the loudness of what the loudspeaker
-encoder receives is measured while the master is written (no separate measuring pass). The
-band-pass is a 4th-order Butterworth each side (24 dB per octave). The compressor follows the
-signal's RMS over `DETECT_MS`, reduces the level above `THRESHOLD_DB` by `RATIO` with a soft
-knee, and smooths its gain over `SMOOTH_MS`; both smoothers are one-pole filters running once
-per millisecond, so every step is a vectorized filter whose state carries from one chunk to
-the next.
+The master's PCM is fed, as it is written, to one ffmpeg whose graph (built with
+ffmpeg-python) band-passes it to 120 Hz - 8 kHz (two 2-pole sections each side: 24 dB per
+octave), compresses it gently with `acompressor`, lowers it by `HEADROOM_DB` (the band-pass
+may overshoot full scale) and splits it: one copy becomes the band master WAV the loudspeaker
+encoder reads, the other comes back through a pipe as float32 and is metered here (BS.1770,
+meter.py) by a reader thread, so the loudspeaker's gain is planned with no measuring pass.
 """
 
 from __future__ import annotations
 
-import math
+import threading
+from pathlib import Path
 
+import ffmpeg
 import numpy as np
-from scipy.signal import butter, lfilter, sosfilt
 
-LOW_HZ, HIGH_HZ = 120.0, 8000.0
-THRESHOLD_DB = -18.0
-RATIO = 2.5
-KNEE_DB = 4.0
-DETECT_MS = 10.0
-SMOOTH_MS = 60.0
-HEADROOM_DB = -6.0  # the band master is written this much under the master: no clipping
+from phatthanh.ffmpeg import Piped
+from phatthanh.master.meter import LoudnessMeter
+
+LOW_HZ, HIGH_HZ = 120, 8000
+HEADROOM_DB = -6.0
+COMPRESSOR = {"threshold": 0.125, "ratio": 2.5, "attack": 15, "release": 250, "knee": 4}
 
 
-def _one_pole(rate_hz: int, ms: float) -> tuple[np.ndarray, np.ndarray]:
-    pole = math.exp(-1000.0 / (ms * rate_hz))
-    return np.array([1.0 - pole]), np.array([1.0, -pole])
+def band_args(band_path: Path, rate_hz: int) -> list[str]:
+    """The command: s16le master on stdin -> band WAV at `band_path` and f32le on stdout."""
+    stream = ffmpeg.input("pipe:", format="s16le", ar=rate_hz, ac=1).audio
+    high = min(HIGH_HZ, int(0.45 * rate_hz))  # a low-rate master has no 8 kHz to cut
+    for _ in range(2):
+        stream = stream.filter("highpass", f=LOW_HZ).filter("lowpass", f=high)
+    stream = stream.filter("acompressor", **COMPRESSOR)
+    stream = stream.filter("volume", volume=f"{HEADROOM_DB}dB")
+    split = stream.filter_multi_output("asplit")
+    written = ffmpeg.output(split[0], str(band_path), acodec="pcm_s16le", format="wav")
+    metered = ffmpeg.output(split[1], "pipe:", format="f32le")
+    args: list[str] = ffmpeg.merge_outputs(written, metered).overwrite_output().get_args()
+    return args
 
 
 class SpeechBand:
-    """Band-pass and compress a stream of chunks; `process` returns each chunk's output."""
+    """One ffmpeg making the band from the master PCM given to `feed`; `close` waits for it
+    and returns the band's meter."""
 
-    def __init__(self, rate_hz: int) -> None:
-        high = min(HIGH_HZ, 0.45 * rate_hz)  # a 16 kHz voice has no 8 kHz to cut
-        sos = butter(4, [LOW_HZ, high], btype="bandpass", fs=rate_hz, output="sos")
-        self._sos = sos.astype(np.float32)
-        self._band_state = np.zeros((self._sos.shape[0], 2), dtype=np.float32)
-        self._block = rate_hz // 1000  # samples per millisecond
-        self._detect = _one_pole(1000, DETECT_MS)
-        self._detect_state = np.zeros(1)
-        self._smooth = _one_pole(1000, SMOOTH_MS)
-        self._smooth_state = np.zeros(1)
+    def __init__(self, band_path: Path, rate_hz: int) -> None:
+        self.meter = LoudnessMeter(rate_hz)
+        self._chunk = rate_hz * 4  # one second of float32
+        self._ffmpeg = Piped(band_args(band_path, rate_hz), feed=True)
+        self._failure: BaseException | None = None
+        self._reader = threading.Thread(target=self._read, name="speech-band", daemon=True)
+        self._reader.start()
 
-    def process(self, chunk: np.ndarray) -> np.ndarray:
-        if not len(chunk):
-            return np.zeros(0, dtype=np.float32)
-        chunk = np.asarray(chunk, dtype=np.float32)
-        band, self._band_state = sosfilt(self._sos, chunk, zi=self._band_state)
-        # the gain moves slowly: computed once per millisecond, held over it
-        edges = np.arange(0, len(band), self._block)
-        power = np.add.reduceat(np.square(band), edges) / np.diff(np.append(edges, len(band)))
-        power, self._detect_state = lfilter(*self._detect, power, zi=self._detect_state)
-        over = 10 * np.log10(np.maximum(power, 1e-12)) - THRESHOLD_DB
-        slope = 1 - 1 / RATIO
-        knee = np.clip(over + KNEE_DB / 2, 0.0, KNEE_DB)
-        reduction = np.where(over >= KNEE_DB / 2, slope * over, slope * knee**2 / (2 * KNEE_DB))
-        smoothed, self._smooth_state = lfilter(*self._smooth, reduction, zi=self._smooth_state)
-        gain = np.repeat(10 ** ((HEADROOM_DB - smoothed) / 20), self._block)[: len(band)]
-        return np.asarray(band * gain, dtype=np.float32)
+    def _read(self) -> None:
+        try:
+            rest = b""
+            while chunk := self._ffmpeg.read(self._chunk):
+                data = rest + chunk
+                whole = len(data) - len(data) % 4
+                self.meter.add(np.frombuffer(data[:whole], dtype="<f4"))
+                rest = data[whole:]
+        except BaseException as exc:  # handed to the writing thread in close()
+            self._failure = exc
+
+    def feed(self, pcm: bytes) -> None:
+        self._ffmpeg.write(pcm)
+
+    def close(self) -> LoudnessMeter:
+        self._ffmpeg.close_input()
+        self._reader.join()
+        self._ffmpeg.finish()
+        if self._failure is not None:
+            raise self._failure
+        return self.meter
+
+    def kill(self) -> None:
+        self._ffmpeg.proc.kill()  # the reader sees the end of its pipe
+        self._reader.join()
+        self._ffmpeg.kill()

@@ -24,12 +24,14 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import ffmpeg
 import numpy as np
 from scipy.ndimage import minimum_filter1d
 
 from phatthanh.errors import AudioError
-from phatthanh.ffmpeg import encode_args, run_ffmpeg, stream_ffmpeg
+from phatthanh.ffmpeg import mp3_options, run_ffmpeg, stream_ffmpeg, with_loopback_decoder
 from phatthanh.master.meter import LoudnessMeter, TruePeakMeter, gated_lufs
 from phatthanh.master.render import Levels
 from phatthanh.master.settings import Profile
@@ -105,26 +107,26 @@ def coding_loss_db(source: Path, profile: Profile, pieces: int = 12) -> float:
     pcm = b"".join(chunks)
     before = LoudnessMeter(rate)
     before.add(np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0)
-    args = ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-",
-            *encode_args(profile.sample_rate_hz, profile.bitrate_kbps), "-"]  # fmt: skip
-    mp3 = run_ffmpeg(args, input_bytes=pcm).stdout
-    decoded = run_ffmpeg(["-f", "mp3", "-i", "-", "-f", "f32le", "-"], input_bytes=mp3).stdout
+    mp3 = mp3_options(profile.sample_rate_hz, profile.bitrate_kbps)
+    encoder = ffmpeg.input("pipe:", format="s16le", ar=rate, ac=1).output("pipe:", **mp3)
+    coded = run_ffmpeg(encoder.get_args(), input_bytes=pcm).stdout
+    decoder = ffmpeg.input("pipe:", format="mp3").output("pipe:", format="f32le")
+    decoded = run_ffmpeg(decoder.get_args(), input_bytes=coded).stdout
     after = LoudnessMeter(profile.sample_rate_hz)
     after.add(np.frombuffer(decoded, dtype="<f4"))
     loss = before.integrated_lufs() - after.integrated_lufs()
     return loss if math.isfinite(loss) else 0.0
 
 
-def filters(gain_db: float, ceiling_db: float, sample_rate_hz: int, source_rate_hz: int) -> str:
-    """The encoder's filter chain: gain, limiter, and the profile's sample rate."""
-    chain = [
-        f"volume={gain_db:.3f}dB",
-        f"alimiter=limit={10 ** (ceiling_db / 20):.6f}:level=disabled:"
-        f"attack={LIMITER_ATTACK_MS}:release={LIMITER_RELEASE_MS}:asc=enabled",
-    ]
-    if sample_rate_hz != source_rate_hz:
-        chain.append(f"aresample={sample_rate_hz}")
-    return ",".join(chain)
+def filtered(stream: Any, gain_db: float, ceiling_db: float, rate_hz: int, source_hz: int) -> Any:
+    """The encoder's filter chain on an ffmpeg-python stream: gain, limiter, profile's rate."""
+    stream = stream.filter("volume", volume=f"{gain_db:.3f}dB").filter(
+        "alimiter", limit=f"{10 ** (ceiling_db / 20):.6f}", level="disabled",
+        attack=LIMITER_ATTACK_MS, release=LIMITER_RELEASE_MS, asc="enabled",
+    )  # fmt: skip
+    if rate_hz != source_hz:
+        stream = stream.filter("aresample", rate_hz)
+    return stream
 
 
 def encode_verified(
@@ -140,11 +142,10 @@ def encode_verified(
     the samples here, 1 s at a time (the same samples as decoding the finished file, without
     reading it back or waiting for the encode to end); `encoding` hears the seconds done."""
     gain_db, ceiling_db = plan
-    args = ["-y", "-i", str(source), "-map", "0:a",
-            "-af", filters(gain_db, ceiling_db, profile.sample_rate_hz, rate_hz),
-            *encode_args(profile.sample_rate_hz, profile.bitrate_kbps), str(out),
-            "-dec", "0:0", "-filter_complex", "[dec:0]anull[decoded]", "-map", "[decoded]",
-            "-f", "f32le", "-"]  # fmt: skip
+    rate = profile.sample_rate_hz
+    stream = filtered(ffmpeg.input(str(source)).audio, gain_db, ceiling_db, rate, rate_hz)
+    encoder = stream.output(str(out), **mp3_options(rate, profile.bitrate_kbps))
+    args = with_loopback_decoder(encoder.overwrite_output().get_args())
     loud = LoudnessMeter(profile.sample_rate_hz)
     peak = TruePeakMeter()
     for chunk in stream_ffmpeg(args, chunk_bytes=profile.sample_rate_hz * 4):

@@ -2,7 +2,7 @@
 
 Integrated loudness (ITU-R BS.1770-4, EBU R 128; ../shared/specs/standards.md §7): the
 signal goes through the K-weighting (a +4 dB high shelf above ~1.7 kHz, then a 38 Hz
-high-pass; the analytic design libebur128 and ffmpeg's ebur128 use, for any sample rate),
+high-pass; pyloudnorm's coefficients, run here with state carried between chunks),
 its energy is summed in 10 ms (or 100 ms) steps, gating blocks are 400 ms long with 75 %
 overlap, and the integrated value is the mean energy of the blocks above the absolute gate
 (-70 LUFS) and the relative gate (10 LU under the mean of those). Filter state and the
@@ -22,6 +22,7 @@ import math
 from functools import cache
 
 import numpy as np
+import pyloudnorm
 from scipy.signal import resample_poly, sosfilt
 
 ABSOLUTE_GATE_LUFS = -70.0
@@ -30,20 +31,18 @@ TP_SEARCH_DB = 3.0
 _TP_HALF = 12  # input samples either side that the 4x interpolator reaches
 
 
+@cache
 def k_weighting(rate_hz: int) -> np.ndarray:
-    """The two K-weighting biquads for `rate_hz`, as second-order sections."""
-    f0, gain_db, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
-    k = math.tan(math.pi * f0 / rate_hz)
-    vh = 10 ** (gain_db / 20)
-    vb = vh**0.4996667741545416
-    a0 = 1 + k / q + k * k
-    shelf = [(vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0,
-             1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]  # fmt: skip
-    f0, q = 38.13547087602444, 0.5003270373238773
-    k = math.tan(math.pi * f0 / rate_hz)
-    a0 = 1 + k / q + k * k
-    highpass = [1.0, -2.0, 1.0, 1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
-    return np.array([shelf, highpass])
+    """The two K-weighting biquads for `rate_hz` (pyloudnorm's BS.1770 design: the high
+    shelf, then the high-pass), as second-order sections for a stateful `sosfilt`."""
+    filters = pyloudnorm.Meter(rate_hz)._filters  # the library's own coefficients
+    sections = []
+    for name in ("high_shelf", "high_pass"):
+        stage = filters[name]
+        b = np.asarray(stage.b, dtype=np.float64) * stage.passband_gain
+        a = np.asarray(stage.a, dtype=np.float64)
+        sections.append(np.concatenate([b / a[0], a / a[0]]))
+    return np.array(sections)
 
 
 def step_ms_for(rate_hz: int) -> int | None:

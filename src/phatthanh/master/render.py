@@ -1,12 +1,14 @@
 """Timeline -> one master PCM file (and the loudspeaker band master), measured as written.
 
-The master is streamed cue by cue into a mono 16-bit WAV at the voice's sample rate (the
-program is never held in memory; jingles and beds are resampled to it, the encoders resample
-to each profile's rate), with short fades at joins, jingles matched in loudness to the speech, and
+The master is streamed cue by cue into a mono 16-bit WAV at 44.1 kHz (the program is never
+held in memory): music keeps its highs up to 20 kHz in every rendition; speech clips are read
+from copies resampled once and kept beside them (clips.py), jingles and beds at another rate
+are resampled in memory. Short fades at joins, jingles matched in loudness to the speech,
 beds mixed under speech. While each chunk is written, its BS.1770 loudness is metered in
-process (meter.py) and, when a profile needs it, the speech band (band.py) is computed,
-metered and written to its own WAV; encode.py then plans every encoder's gain from these
-measurements, with no measuring pass over the program (../shared/specs/standards.md §7).
+process (meter.py) and, when a profile needs it, the same PCM is fed to the ffmpeg that
+makes the speech band (band.py), whose output is metered too; encode.py then plans every
+encoder's gain from these measurements, with no measuring pass over the program
+(../shared/specs/standards.md §7).
 """
 
 from __future__ import annotations
@@ -14,24 +16,21 @@ from __future__ import annotations
 import math
 import time
 import wave
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-from scipy.signal import resample_poly
 
 from phatthanh.master.band import SpeechBand
 from phatthanh.master.bed import Bed
+from phatthanh.master.clips import at_rate, resampled
 from phatthanh.master.layout import loudness, read_wav
-from phatthanh.master.meter import LoudnessMeter, step_ms_for
+from phatthanh.master.meter import LoudnessMeter
 from phatthanh.master.steps import Steps, counted
 from phatthanh.model import Timeline
 
-FALLBACK_RATE_HZ = 44100
+MASTER_RATE_HZ = 44100
 FADE_MS = 8
 
 
@@ -53,76 +52,44 @@ class MasterLevels:
     meter_s: float  # time spent metering and filtering inside the write
 
 
-class _Stream:
-    """One 16-bit WAV being written, with its meter."""
-
-    def __init__(self, path: Path, rate_hz: int) -> None:
-        self.out = wave.open(str(path), "wb")  # noqa: SIM115 - closed in close()
-        self.out.setnchannels(1)
-        self.out.setsampwidth(2)
-        self.out.setframerate(rate_hz)
-        self.meter = LoudnessMeter(rate_hz)
-
-    def write(self, samples: np.ndarray) -> None:
-        pcm = np.clip(samples * 32767.0, -32768, 32767).astype("<i2")
-        self.out.writeframes(pcm.tobytes())
-
-    def levels(self) -> Levels:
-        energy, peak = self.meter.steps()
-        meter = self.meter
-        return Levels(meter.rate_hz, meter.step_ms, energy, peak, meter.integrated_lufs())
+def _levels(meter: LoudnessMeter) -> Levels:
+    energy, peak = meter.steps()
+    return Levels(meter.rate_hz, meter.step_ms, energy, peak, meter.integrated_lufs())
 
 
 def write_master(
     timeline: Timeline, path: Path, band_path: Path | None = None, steps: Steps | None = None
 ) -> MasterLevels:
-    """Stream every cue into the master WAV (and the speech band into `band_path`), metering
-    both on the way; the speech band is shaped on a second thread, chunk by chunk in order;
+    """Stream every cue into the master WAV at 44.1 kHz, metering it on the way, and feed the
+    same PCM to the ffmpeg that writes the speech band into `band_path` (when given);
     `steps` advances by one per cue written."""
-    rate = master_rate(timeline)
-    master = _Stream(path, rate)
-    band = _Stream(band_path, rate) if band_path is not None else None
-    shaper = SpeechBand(rate)
-    pending: deque[Future[None]] = deque()
+    rate = MASTER_RATE_HZ
+    meter = LoudnessMeter(rate)
+    band = SpeechBand(band_path, rate) if band_path is not None else None
     metering = 0.0
     try:
-        with ThreadPoolExecutor(max_workers=1) as worker:
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(rate)
             for samples in _program(timeline, rate, steps):
-                master.write(samples)
+                pcm = np.clip(samples * 32767.0, -32768, 32767).astype("<i2").tobytes()
+                out.writeframes(pcm)
                 if band is not None:
-                    pending.append(worker.submit(_shape, shaper, band, samples))
-                    if len(pending) > 8:  # bounded: the program never piles up in memory
-                        pending.popleft().result()
+                    band.feed(pcm)
                 started = time.perf_counter()
-                master.meter.add(samples)
+                meter.add(samples)
                 metering += time.perf_counter() - started
-            started = time.perf_counter()
-            while pending:
-                pending.popleft().result()
-            metering += time.perf_counter() - started
-    finally:
-        master.out.close()
+        started = time.perf_counter()
+        band_meter = band.close() if band is not None else None
+        metering += time.perf_counter() - started
+    except BaseException:
         if band is not None:
-            band.out.close()
-    return MasterLevels(master.levels(), band.levels() if band is not None else None, metering)
-
-
-def _shape(shaper: SpeechBand, band: _Stream, samples: np.ndarray) -> None:
-    shaped = shaper.process(samples)
-    band.meter.add(shaped)
-    band.write(shaped)
-
-
-def master_rate(timeline: Timeline) -> int:
-    """The voice's sample rate (the highest among the speech clips): nothing the voice says
-    is resampled in Python, and the encoders convert to each profile's rate in C."""
-    rates = set()
-    for cue in timeline.cues:
-        if cue.kind == "speech" and cue.source is not None and cue.source not in rates:
-            with wave.open(str(cue.source)) as w:
-                rates.add(w.getframerate())
-    rate = max(rates, default=FALLBACK_RATE_HZ)
-    return rate if step_ms_for(rate) is not None else FALLBACK_RATE_HZ
+            band.kill()
+        raise
+    return MasterLevels(
+        _levels(meter), _levels(band_meter) if band_meter is not None else None, metering
+    )
 
 
 def _program(timeline: Timeline, rate: int, steps: Steps | None) -> Iterator[np.ndarray]:
@@ -141,7 +108,9 @@ def _program(timeline: Timeline, rate: int, steps: Steps | None) -> Iterator[np.
         if cue.source is None:
             samples = bed.mix(np.zeros(frames, dtype=np.float32), written, speaking=False)
         else:
-            samples = _cue_samples(cue.source, cue.source_offset_ms, frames, rate)
+            samples = _cue_samples(
+                cue.source, cue.source_offset_ms, frames, rate, cue.kind == "speech"
+            )
             if cue.kind in ("jingle", "stinger") and speech_lufs is not None:
                 if cue.source not in jingle_gain:
                     jingle_gain[cue.source] = _jingle_gain(cue.source, speech_lufs)
@@ -155,16 +124,21 @@ def _program(timeline: Timeline, rate: int, steps: Steps | None) -> Iterator[np.
         written += frames
 
 
-def _cue_samples(source: Path, offset_ms: int, frames: int, rate_hz: int) -> np.ndarray:
-    samples, rate = read_wav(source)
-    if rate != rate_hz:  # a jingle or a clip at another rate: resample the part used
-        ratio = Fraction(rate_hz, rate)
+def _cue_samples(
+    source: Path, offset_ms: int, frames: int, rate_hz: int, speech: bool
+) -> np.ndarray:
+    """`frames` samples of the cue at `rate_hz`: speech from its kept resampled copy, music
+    (or a clip whose copy cannot be kept) resampled in memory, only the part used."""
+    path = at_rate(source, rate_hz) if speech else None
+    samples, rate = read_wav(path or source)
+    if rate != rate_hz:
         margin = 64
         lo = max(0, offset_ms * rate // 1000 - margin)
-        hi = min(len(samples), offset_ms * rate // 1000 + math.ceil(frames / ratio) + margin)
-        piece = resample_poly(samples[lo:hi], ratio.numerator, ratio.denominator)
-        start = round(offset_ms * rate_hz / 1000) - round(lo * ratio)
-        samples = piece.astype(np.float32)
+        hi = min(
+            len(samples), offset_ms * rate // 1000 + math.ceil(frames * rate / rate_hz) + margin
+        )
+        samples = resampled(samples[lo:hi], rate, rate_hz)
+        start = round(offset_ms * rate_hz / 1000) - round(lo * rate_hz / rate)
     else:
         start = round(offset_ms * rate_hz / 1000)
     piece = samples[start : start + frames]
