@@ -19,8 +19,9 @@ from phatthanh.clean import Normalizer
 from phatthanh.config import Config
 from phatthanh.master import MasterStats, lay_out, render
 from phatthanh.model import Lineup, Rendition, Timeline
+from phatthanh.prepare import air_moment, prepare_station
 from phatthanh.program import arrange
-from phatthanh.publish import rebuild_feeds, stage_episode, write_episode
+from phatthanh.publish import stage_episode, write_episode
 from phatthanh.segment import script_article
 from phatthanh.tags import write_tags
 from phatthanh.voices import ClipCache, choose_voice, synthesize
@@ -85,10 +86,12 @@ def timed_build(lineup: Lineup, config: Config) -> Timed:
         timed.seconds[stage] = timed.seconds.get(stage, 0.0) + now - clock
         clock = now
 
+    kit = prepare_station(config)
+    when = air_moment(config.site, config.publish.publish_time, date(2026, 11, 24), None, lineup)
     normalizer = Normalizer(config.speech)
     articles = [read_article(entry, config.articles, config.station) for entry in lineup.entries]
     scripts = [script_article(article, normalizer, config.speech) for article in articles]
-    program = arrange(scripts, lineup, "Bench", date(2026, 11, 24), config, normalizer)
+    program = arrange(scripts, lineup, "Bench", when, config.program, kit, normalizer)
     voice = choose_voice(config.voices, "espeak", True, config.root)
     cache = ClipCache(config.resolve(config.voices.cache_dir))
     voiced = synthesize(program.segments(), voice, cache, None)
@@ -96,14 +99,13 @@ def timed_build(lineup: Lineup, config: Config) -> Timed:
     timeline = lay_out(program, voiced.clips, config.program)
     lap("layout")
     stats = MasterStats()
-    with stage_episode(program, config) as stage:
+    with stage_episode(program, config.site, config.publish) as stage:
         renditions = render(timeline, (), stage.path, config.master, None, stage.slug, stats)
         clock = time.perf_counter()
         write_tags(stage, renditions, program, timeline, voice.choice)
         lap("tags")
         record = write_episode(stage, program, scripts, timeline, renditions, voice.choice, lineup)
-    rebuild_feeds(config)
-    lap("publish")
+    lap("publish")  # the feeds are published with the episode, in one step
     timed.seconds.update({k: v for k, v in stats.seconds.items() if k in STAGES})
     timed.renditions = record.renditions or (record.audio,)  # as published
     timed.encodes = dict(stats.encodes)
