@@ -207,7 +207,9 @@ def memory(root: Path) -> None:
 
 
 def main() -> None:
-    parts = sys.argv[1:] or ["speed", "growth", "memory"]
+    # `python -m benchmarks master` passes its own arguments: only the part names count
+    parts = [p for p in sys.argv[1:] if p in ("speed", "growth", "memory")]
+    parts = parts or ["speed", "growth", "memory"]
     with tempfile.TemporaryDirectory(prefix="phatthanh-bench-") as folder:
         if "speed" in parts:
             speed(Path(folder) / "speed")
