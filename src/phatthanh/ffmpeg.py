@@ -129,34 +129,14 @@ def stream_ffmpeg(
 ) -> Iterator[bytes]:
     """Run ffmpeg with `args` (output to "-") and yield its stdout in chunks of about
     `chunk_bytes` as it comes, so a long decode never sits in memory; raise on failure."""
-    binary = ffmpeg_binary(configured)
-    full = ["-hide_banner", "-nostdin", "-nostats", *args]
-    log.debug("running: %s", command_line(full, binary))
-    with tempfile.TemporaryFile() as errors:
-        try:
-            proc = subprocess.Popen(
-                [binary, *full],
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-            )
-        except OSError as exc:
-            raise FFmpegError(f"cannot run ffmpeg ({binary}): {exc.strerror}") from None
-        assert proc.stdout is not None
-        finished = False
-        try:
-            while chunk := proc.stdout.read(chunk_bytes):
-                yield chunk
-            finished = True
-        finally:
-            proc.stdout.close()
-            if not finished:  # the reader stopped early: ffmpeg is not needed any more
-                proc.kill()
-            returncode = proc.wait()
-        if finished and returncode != 0:
-            errors.seek(0)
-            stderr = errors.read().decode("utf-8", "replace")
-            raise FFmpegError(f"ffmpeg failed: {last_error_line(stderr)}")
+    run = Piped(args, feed=False, configured=configured)
+    try:
+        while chunk := run.read(chunk_bytes):
+            yield chunk
+    except BaseException:  # the reader stopped early: ffmpeg is not needed any more
+        run.kill()
+        raise
+    run.finish()
 
 
 def mp3_options(sample_rate_hz: int, bitrate_kbps: int) -> dict[str, str | int]:
