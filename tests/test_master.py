@@ -386,7 +386,7 @@ def test_speech_clips_are_resampled_once_and_kept(program_and_clips, tmp_path: P
     _, program, clips = program_and_clips
     timeline = lay_out(program, clips, ProgramSettings())
     write_master(timeline, tmp_path / "first.wav")
-    copies = {c.source.with_name(f"{c.source.stem}.44100.wav") for c in timeline.cues
+    copies = {c.source.parent / "44100" / c.source.name for c in timeline.cues
               if c.kind == "speech" and c.source}  # fmt: skip
     assert copies and all(p.is_file() for p in copies)
     made = {p: p.stat().st_mtime_ns for p in copies}

@@ -2,7 +2,7 @@
 
 The master runs at 44.1 kHz so that jingles and beds keep their highs in every rendition;
 the voices speak at 16-24 kHz. Each speech clip is resampled once, with scipy's polyphase
-resampler (C), and the result is written beside it as `<name>.<rate>.wav`: a warm build
+resampler (C), and the result is written beside it as `<rate>/<name>.wav`: a warm build
 reads that copy and resamples nothing. A copy is used only if it is not older than its clip
 and has the length the clip gives at that rate (a damaged or stale copy is made again); if
 the clip's folder cannot be written, the clip is resampled in memory for this build.
@@ -34,7 +34,8 @@ def resampled(samples: np.ndarray, rate_hz: int, to_hz: int) -> np.ndarray:
 
 
 def copy_path(source: Path, rate_hz: int) -> Path:
-    return source.with_name(f"{source.stem}.{rate_hz}.wav")
+    """`<folder>/<rate>/<name>.wav`: beside the clip, out of the way of `*/<key>.wav`."""
+    return source.parent / str(rate_hz) / source.name
 
 
 def at_rate(source: Path, rate_hz: int) -> Path | None:
@@ -55,7 +56,8 @@ def at_rate(source: Path, rate_hz: int) -> Path | None:
     out = resampled(samples, source_rate, rate_hz)
     pcm = np.clip(out * 32768.0, -32768, 32767).astype("<i2")
     try:  # atomic (temporary file, rename), not fsynced: a lost copy is made again
-        fd, name = tempfile.mkstemp(dir=source.parent, prefix=".tmp-", suffix=".wav")
+        copy.parent.mkdir(exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=copy.parent, prefix=".tmp-", suffix=".wav")
         os.close(fd)
         try:
             with wave.open(name, "wb") as w:

@@ -171,8 +171,8 @@ class ClipCache:
 
 
 def _drop_copies(wav_path: Path) -> None:
-    """Remove the copies mastering resampled from this clip (<key>.<rate>.wav)."""
-    for copy in wav_path.parent.glob(f"{wav_path.stem}.*.wav"):
+    """Remove the copies mastering resampled from this clip (<rate>/<key>.wav beside it)."""
+    for copy in wav_path.parent.glob(f"*/{wav_path.name}"):
         copy.unlink(missing_ok=True)
 
 
