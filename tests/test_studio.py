@@ -5,7 +5,6 @@ publishing, the password gate. Real articles, the real espeak voice, real ffmpeg
 from __future__ import annotations
 
 import base64
-import json
 import threading
 import tomllib
 from collections.abc import Iterator
@@ -16,14 +15,18 @@ import feedparser
 import pytest
 from starlette.testclient import TestClient
 
+from phatthanh.articles import read_article
 from phatthanh.articles.lineup import load_lineup
+from phatthanh.articles.settings import ArticleSettings
 from phatthanh.cli import main
 from phatthanh.config import load_config
 from phatthanh.pipeline import BuildOptions
+from phatthanh.settings import StationSettings
 from phatthanh.studio import make_app
 from phatthanh.studio.draft import draft_lineup, draft_path
 from phatthanh.studio.jobs import BuildJob, _run
 from tests.conftest import BASE_URL
+from tests.studio_client import StudioClient, wait
 
 # Written for these tests: a title, a date line, two body paragraphs (one with an unknown
 # abbreviation the voice would spell out), and an author line.
@@ -37,6 +40,7 @@ Cây cầu giúp học sinh hai thôn đi học an toàn hơn trong mùa mưa l�
 
 Lê Văn Tâm
 """
+SETTINGS = (ArticleSettings(allow_private_hosts=True), StationSettings())
 CONFIG = f"""# the station's config, with a comment the studio must keep
 [station]
 base_url = "{BASE_URL}"
@@ -59,23 +63,13 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def client(project: Path) -> TestClient:
-    return TestClient(make_app(project / "phatthanh.toml"))
+def client(project: Path) -> StudioClient:
+    return StudioClient(project / "phatthanh.toml")
 
 
 def paste(client: TestClient, text: str = ARTICLE) -> None:
     response = client.post("/bai-viet/dan", data={"noi_dung": text})
     assert response.status_code == 200, response.text
-
-
-def wait(client: TestClient, number: int) -> dict[str, object]:
-    """The build's last progress event from its stream (which ends when the build does)."""
-    last: dict[str, object] = {}
-    with client.stream("GET", f"/dung/{number}/su-kien") as stream:
-        for line in stream.iter_lines():
-            if line.startswith('data: {"'):
-                last = json.loads(line.removeprefix("data: "))
-    return last
 
 
 def test_every_page_is_in_vietnamese(client: TestClient) -> None:
@@ -109,17 +103,35 @@ def test_pasted_article_shows_its_metadata_and_line_decisions(
     assert "Bỏ dòng này" in page
 
 
-def test_dropping_a_line_leaves_its_paragraph_out_and_it_can_come_back(
+def test_a_dropped_line_can_be_kept_and_a_kept_one_dropped_and_the_build_reads_it(
     client: TestClient, project: Path
 ) -> None:
-    paste(client)
-    client.post("/bai-viet/0/doan/2")
-    assert load_lineup(draft_path(project)).entries[0].skip_paragraphs == (2,)
+    paste(
+        client,
+        ARTICLE.replace("Lê Văn Tâm", "Xem thêm: lịch tiếp dân của xã tuần này\n\nLê Văn Tâm"),
+    )
+    page = client.get("/bai-viet").text
+    assert "Giữ lại dòng này" in page and "Bỏ dòng này" in page
+    lines = {
+        d.line_no: d for d in read_article(draft_lineup(project).entries[0], *SETTINGS).decisions
+    }
+    extra = next(n for n, d in lines.items() if d.text.startswith("Xem thêm") and not d.kept)
+    second = next(n for n, d in lines.items() if d.text.startswith("Cây cầu") and d.kept)
+    assert client.post(f"/bai-viet/0/dong/{extra}", data={"giu": "1"}).status_code == 200
+    assert client.post(f"/bai-viet/0/dong/{second}", data={"giu": "0"}).status_code == 200
+    entry = load_lineup(draft_path(project)).entries[0]
+    assert (entry.keep_lines, entry.drop_lines) == ((extra,), (second,))
+    article = read_article(entry, *SETTINGS)  # what build-episode reads from the draft
+    assert article.paragraphs[-1] == "Xem thêm: lịch tiếp dân của xã tuần này"
+    assert not any("học sinh hai thôn" in p for p in article.paragraphs)
     reading = client.get("/doc").text
-    assert "học sinh hai thôn" not in reading
-    assert "Giữ lại dòng này" in client.get("/bai-viet").text
-    client.post("/bai-viet/0/doan/2")
-    assert load_lineup(draft_path(project)).entries[0].skip_paragraphs == ()
+    assert "học sinh hai thôn" not in reading and "lịch tiếp dân" in reading
+    page = client.get("/bai-viet").text
+    assert "người biên tập giữ lại" in page and "người biên tập bỏ" in page
+    client.post(f"/bai-viet/0/dong/{extra}", data={"giu": "0"})  # both undone
+    client.post(f"/bai-viet/0/dong/{second}", data={"giu": "1"})
+    entry = load_lineup(draft_path(project)).entries[0]
+    assert (entry.keep_lines, entry.drop_lines) == ((), ())
     assert "học sinh hai thôn" in client.get("/doc").text
 
 
