@@ -12,11 +12,38 @@ from starlette.testclient import TestClient
 from phatthanh.studio import make_app
 from phatthanh.studio.csrf import COOKIE
 from phatthanh.studio.edits import draft_version
+from tests.conftest import BASE_URL
+
+# Written for these tests: a title, a date line, two body paragraphs (one with an unknown
+# abbreviation the voice would spell out), and an author line.
+ARTICLE = """Xã Bình An khánh thành cầu dân sinh mới
+
+10:15, Thứ Ba, 24-11-2026
+
+Sáng nay, bà con xã Bình An đã dự lễ khánh thành cây cầu bắc qua kênh Đông do HTXQ góp vốn.
+
+Cây cầu giúp học sinh hai thôn đi học an toàn hơn trong mùa mưa lũ.
+
+Lê Văn Tâm
+"""
+CONFIG = f"""# the station's config, with a comment the studio must keep
+[station]
+base_url = "{BASE_URL}"
+
+[articles]
+allow_private_hosts = true  # the test portal is on 127.0.0.1
+
+[voices]
+engine = "espeak"
+
+[master]
+renditions = ["podcast"]
+"""
 
 
 class StudioClient(TestClient):
-    def __init__(self, config: Path, **kwargs: Any) -> None:
-        super().__init__(make_app(config, **kwargs))
+    def __init__(self, config: Path, app: Any = None, **kwargs: Any) -> None:
+        super().__init__(app or make_app(config, **kwargs))
         self.root = config.parent
 
     def token(self) -> str:
@@ -39,3 +66,13 @@ def wait(client: TestClient, number: int) -> dict[str, object]:
             if line.startswith('data: {"'):
                 last = json.loads(line.removeprefix("data: "))
     return last
+
+
+def paste(client: TestClient, text: str = ARTICLE) -> None:
+    response = client.post("/bai-viet/dan", data={"noi_dung": text})
+    assert response.status_code == 200, response.text
+
+
+def new_project(root: Path) -> StudioClient:
+    (root / "phatthanh.toml").write_text(CONFIG, "utf-8")
+    return StudioClient(root / "phatthanh.toml")

@@ -42,6 +42,7 @@ def routes(studio: Studio) -> list[BaseRoute]:
     """Pages that read articles or make audio are plain functions: Starlette runs them in
     its thread pool, so a slow portal or a synthesis does not hold up the other tabs."""
     from phatthanh.studio.routes_build import build_routes
+    from phatthanh.studio.routes_bulletin import bulletin_routes
 
     root = studio.root
 
@@ -178,6 +179,7 @@ def routes(studio: Studio) -> list[BaseRoute]:
         Route("/chuong-trinh", save_program, methods=["POST"]),
         Route("/chuong-trinh/{item:int}/{way:str}", move, methods=["POST"]),
         *build_routes(studio),
+        *bulletin_routes(studio),
     ]
 
 
