@@ -99,9 +99,14 @@ def test_a_waiting_build_can_be_discarded(client: StudioClient) -> None:
     number = build(client)
     assert wait(client, number)["state"] == "done"
     folder = client.app.state.studio.builds.get(number).result.episode_dir  # type: ignore[attr-defined]
+    assert client.get(f"/dung/ban/{folder.name}/episode.json").status_code == 200
+    for missing in ("khong-co.mp3", "..%2Fphatthanh.toml", ".retired.json"):
+        assert client.get(f"/dung/ban/{folder.name}/{missing}").status_code == 404, missing
     page = client.post(f"/dung/ban/{folder.name}/bo", data={"lan": str(number)})
     assert "Đã bỏ bản dựng này" in page.text
     assert not folder.exists() and feed_titles(client.root) == []
+    gone = client.get(f"/dung/ban/{folder.name}/episode.json")
+    assert gone.status_code == 400 and "no unpublished build by that name" in gone.text
 
 
 def test_a_cancelled_build_publishes_nothing(client: StudioClient) -> None:
