@@ -146,3 +146,18 @@ def test_the_bulletin_form_builds_and_publishes_at_once(client: StudioClient) ->
     assert empty.status_code == 400 and "đang trống; viết thông báo" in empty.text
     too_many = client.post("/ban-tin-khan", data={**form, "lap": "9"})
     assert too_many.status_code == 400 and "chọn từ 1 đến 5 lần" in too_many.text
+
+
+def test_publishing_over_a_published_slot_needs_the_replace_box(client: StudioClient) -> None:
+    paste(client)
+    first, second = build(client), build(client)  # the same slot: the same episode
+    assert wait(client, first)["state"] == wait(client, second)["state"] == "done"
+    studio = client.app.state.studio  # type: ignore[attr-defined]
+    names = [studio.builds.get(n).result.episode_dir.name for n in (first, second)]
+    assert client.post(f"/dung/ban/{names[0]}/phat-hanh").status_code == 200
+    assert 'name="thay" type="checkbox"' in client.get("/dung").text  # the waiting one
+    refused = client.post(f"/dung/ban/{names[1]}/phat-hanh")
+    assert refused.status_code == 400 and "already published for this slot" in refused.text
+    assert client.post(f"/dung/ban/{names[1]}/phat-hanh", data={"thay": "on"}).status_code == 200
+    assert len(feed_titles(client.root)) == 1
+    assert studio.builds.get(second).state == "published"
