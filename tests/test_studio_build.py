@@ -114,9 +114,11 @@ def test_a_cancelled_build_publishes_nothing(client: StudioClient) -> None:
     config = load_config(client.root / "phatthanh.toml")
     job = BuildJob(1)
     job.cancel.set()
-    _run(job, partial(build_episode, draft_lineup(client.root), config, BuildOptions()))
+    options = BuildOptions(publish=False)  # as the studio builds
+    _run(job, partial(build_episode, draft_lineup(client.root), config, options))
     assert job.state == "cancelled"
     assert not [p for p in (client.root / "episodes").glob("*") if p.is_dir()]
+    assert list_built(config.site) == []
     assert not (client.root / "feeds" / "podcast.xml").exists()
 
 
