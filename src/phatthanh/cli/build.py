@@ -124,6 +124,12 @@ def _warn_example(config: Config) -> None:
     "[default: the lineup's first air slot, else now for today, else [publish] publish_time]",
 )
 @click.option("--replace", is_flag=True, help="Rebuild an episode already published for this slot.")
+@click.option(
+    "--no-publish",
+    is_flag=True,
+    help="Build only: keep the episode in episodes/.unpublished/ (no feed lists it) to listen "
+    "to first; publish it with 'phatthanh publish --built NAME'.",
+)
 @click.option("--since", help="Portal feeds: only articles published on or after YYYY-MM-DD.")
 @click.option("--latest", type=int, help="Portal feeds: only the newest N articles.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
@@ -136,6 +142,7 @@ def build_episode(
     profiles: tuple[ProfileName, ...],
     slot: str | None,
     replace: bool,
+    no_publish: bool,
     since: str | None,
     latest: int | None,
     config_path: Path | None,
@@ -146,8 +153,9 @@ def build_episode(
     from phatthanh.pipeline import BuildOptions, build_episode
 
     options = BuildOptions(
-        title, parse_date(air_date), engine, strict_engine, profiles, slot, replace
-    )
+        title, parse_date(air_date), engine, strict_engine, profiles, slot, replace,
+        publish=not no_publish,
+    )  # fmt: skip
     first_day = parse_date(since)
     config = _config(config_path)
     _warn_example(config)
@@ -173,6 +181,10 @@ def build_episode(
             f"MP3:     {_show(path)}  [{rendition.profile}, {rendition.duration_s:.1f} s, "
             f"{rendition.integrated_lufs:.1f} LUFS]"
         )
+    if not result.published:
+        name = result.episode_dir.name
+        click.echo(f"Not published yet; after listening: phatthanh publish --built {name}")
+        return
     click.echo(f"Feed:    {_show(result.feed)}")
     site = config.site.site_dir  # the section page (phatthanh.site)
     click.echo(f"Page:    {_show(site)}/{record.slug}.html  (index: {_show(site)}/index.html)")

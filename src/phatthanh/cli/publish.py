@@ -25,6 +25,18 @@ def register(group: click.Group) -> None:
     help="Publish episodes whose publish_at has come and drop expired ones (feed, manifest, "
     "section page), atomically; nothing is rewritten when nothing changed.",
 )
+@click.option(
+    "--built",
+    "built",
+    metavar="NAME",
+    help="Publish the episode 'build-episode --no-publish' kept in episodes/.unpublished/NAME "
+    "(feed, manifest, section page).",
+)
+@click.option("--list-built", is_flag=True, help="List the built episodes not published yet.")
+@click.option("--discard", is_flag=True, help="With --built: throw that build away instead.")
+@click.option(
+    "--replace", is_flag=True, help="With --built: replace an episode published for its slot."
+)
 @click.option("--force", is_flag=True, help="Rebuild the feeds even when nothing changed.")
 @click.option(
     "--every",
@@ -33,12 +45,25 @@ def register(group: click.Group) -> None:
     help="Keep running, checking every N seconds (instead of a cron job or timer).",
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
-def publish(due: bool, force: bool, every_s: float | None, config_path: Path | None) -> None:
-    """Apply air times: held episodes enter the feeds at publish_at, expired ones leave."""
+def publish(
+    due: bool,
+    built: str | None,
+    list_built: bool,
+    discard: bool,
+    replace: bool,
+    force: bool,
+    every_s: float | None,
+    config_path: Path | None,
+) -> None:
+    """Apply air times (--due: held episodes enter the feeds at publish_at, expired ones
+    leave), or publish an episode built with --no-publish (--built NAME)."""
     from phatthanh.publish.airtime import publish_due
 
+    if built is not None or list_built:
+        _built(built, list_built, discard, replace, config_path)
+        return
     if not due:
-        raise ConfigError("publish: say --due (the only mode so far)")
+        raise ConfigError("publish: say --due, --built NAME or --list-built")
     if every_s is not None and every_s <= 0:
         raise ConfigError(f"--every {every_s}: use a number of seconds above 0, e.g. 60")
     config = load_config(config_path)
@@ -52,3 +77,23 @@ def publish(due: bool, force: bool, every_s: float | None, config_path: Path | N
         if every_s is None:
             return
         time.sleep(every_s)
+
+
+def _built(
+    name: str | None, listing: bool, discard: bool, replace: bool, path: Path | None
+) -> None:
+    from phatthanh.publish.built import discard_built, find_built, list_built, publish_built
+
+    config = load_config(path)
+    if listing:
+        for b in list_built(config.site):
+            click.echo(f"{b.folder.name}  {b.record.title} ({b.record.published[:16]})")
+        return
+    assert name is not None
+    folder = find_built(config.site, name)
+    if discard:
+        discard_built(folder)
+        click.echo(f"discarded: {name}")
+        return
+    record = publish_built(folder, config.site, config.publish, replace)
+    click.echo(f"published: {record.slug}")
