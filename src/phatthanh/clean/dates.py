@@ -32,6 +32,17 @@ DAY_LIST = re.compile(
 DAY_LIST_DOT = re.compile(
     r"((?<!\w)(?i:ngày|từ ngày|từ)\s+)(\d{1,2})((?:\s*[-–]\s*\d{1,2})+)\.(\d{1,2})" + _END
 )
+# `ngày 5,6/10`, `ngày 5 và 6/10`, `các ngày 12, 13/5/2024`: days listed before one month; only
+# after `ngày` (elsewhere `5,6/10` is a decimal over ten).
+DAY_LIST_AND = re.compile(
+    r"((?<!\w)(?i:ngày)\s+)(\d{1,2})((?:\s?[,;]\s?\d{1,2}|\s+và\s+\d{1,2})+)/(\d{1,2})"
+    r"(?:/(\d{4}))?" + _END
+)
+# `ngày 1525 hàng tháng`: two days of the month typed without their comma (`15, 25`); a
+# number that cannot be a day before `hàng/hằng tháng` is read as the two days it joins.
+GLUED_DAYS = re.compile(
+    r"((?<!\w)(?i:ngày)\s+)([1-9]|[12]\d|3[01])([12]\d|3[01])(?=\s+(?:hàng|hằng)\s+tháng)"
+)
 # `từ ngày 15/3 - 20/3`: two day/month dates joined by a dash after a date word.
 SHORT_RANGE = re.compile(
     rf"((?<!\w)(?i:{_DATE_WORDS})\s+(?:(?i:ngày)\s+)?)(\d{{1,2}})/(\d{{1,2}})\s*[–-]\s*"
@@ -66,6 +77,12 @@ _HALF = r"(?:\s?(AM|PM|am|pm|SA|CH|sa|ch)(?!\w))?"
 TIME_COLON = re.compile(r"(?<![\w:,.])([01]?\d|2[0-4]):([0-5]?\d)(?::([0-5]\d))?(?![\w:])" + _HALF)
 TIME_H = re.compile(r"(?<![\w,.])([01]?\d|2[0-4])\s?h(?:([0-5]\d)(?:'|p|ph)?)?(?!\w)" + _HALF)
 TIME_G = re.compile(r"(?<![\w,.])([01]?\d|2[0-3])g([0-5]\d)(?!\w)")  # southern `17g30`
+# `lúc 7g`, `7g sáng`: an hour alone is a clock time only beside a time word (`5g` is grams).
+TIME_G_HOUR = re.compile(r"(?<![\w,.])([01]?\d|2[0-3])g(?!\w)")
+_HOUR_BEFORE = re.compile(r"(?i:lúc|từ|đến|vào)\s$")
+_HOUR_AFTER = re.compile(r"\s(?:sáng|trưa|chiều|tối|đêm)(?!\w)")
+# `7 giờ 30'`: the minute mark after a clock time is `phút`.
+MINUTE_MARK = re.compile(r"(giờ\s?\d{1,2})\s?['’′]")
 
 ROMAN_TRIGGER = re.compile(
     r"((?<!\w)(?i:khóa|khoá|kỳ họp thứ|kì họp thứ|đại hội|hội nghị lần thứ|lần thứ|quý|phần"
@@ -102,6 +119,19 @@ def dates(text: str, say: Say) -> str:
         if len(days) == 2 or days[-1] - days[0] == len(days) - 1:
             return f"{lead}{say.day(days[0])} đến {end}"
         return lead + ", ".join(say.day(d) for d in days[:-1]) + f" và {end}"
+
+    def day_list_and(m: re.Match[str]) -> str:
+        days = [int(m.group(2)), *map(int, re.findall(r"\d+", m.group(3)))]
+        end = say.date(days[-1], int(m.group(4)), int(m.group(5)) if m.group(5) else None)
+        if end is None or any(a >= b for a, b in pairwise(days)):
+            return m.group(0)
+        return m.group(1) + ", ".join(say.day(d) for d in days[:-1]) + f" và {end}"
+
+    def glued_days(m: re.Match[str]) -> str:
+        first, second = int(m.group(2)), int(m.group(3))
+        if first >= second:
+            return m.group(0)
+        return f"{m.group(1)}{say.day(first)} và {say.day(second)}"
 
     def short(m: re.Match[str]) -> str:
         out = say.date(int(m.group(2)), int(m.group(3)), None, m.group(1))
@@ -145,6 +175,8 @@ def dates(text: str, say: Say) -> str:
     slash, dot, dash = "/" in text, "." in text, "-" in text or "–" in text
     if dash:
         text = DATE_RANGE.sub(date_range, text)
+    if slash and ("," in text or "và" in text):
+        text = DAY_LIST_AND.sub(day_list_and, text)
     if slash or dot or dash:
         text = FULL_DATE.sub(full, text)
     if slash:
@@ -163,6 +195,8 @@ def dates(text: str, say: Say) -> str:
     if dot or dash:
         text = SHORT_DATE_DOT.sub(short, text)
     month = "háng" in text
+    if month and "ng tháng" in text:
+        text = GLUED_DAYS.sub(glued_days, text)
     if month:
         text = MONTH_YEAR.sub(month_year, text)
     if "uý" in text:
@@ -207,6 +241,17 @@ def times(text: str, say: Say) -> str:
         )
     if "g" in text:
         text = TIME_G.sub(lambda m: clock(int(m.group(1)), int(m.group(2))), text)
+        text = TIME_G_HOUR.sub(
+            lambda m: (
+                clock(int(m.group(1)), None)
+                if _HOUR_BEFORE.search(m.string, max(0, m.start() - 5), m.start())
+                or _HOUR_AFTER.match(m.string, m.end())
+                else m.group(0)
+            ),
+            text,
+        )
+    if "'" in text or "’" in text or "′" in text:
+        text = MINUTE_MARK.sub(r"\1 phút", text)
     return text
 
 

@@ -20,6 +20,14 @@ _CODE_PART = rf"[{_UP}][{_UP}a-zđ]*"
 DOCUMENT_CODE = re.compile(
     rf"(?<![\w/])(\d+)(?:/(\d{{4}}))?(?:[-/]| /)({_CODE_PART}(?:[-/&]{_CODE_PART})*)(?![\w/])"
 )
+# `19 - NQ/TW`, `08/NQ - TW`, `1234/QĐ - UBND`: a code typed with spaces round its dash; the
+# code must hold a slash, so `Điều 5 - UBND xã` is not taken for one.
+SPACED_CODE = re.compile(
+    rf"(?<![\w/])(\d+)(?:/(\d{{4}}))?(?:/| - )({_CODE_PART}(?:\s?[-/&]\s?{_CODE_PART})*)"
+    r"(?![\w/])"
+)
+# `Nghị quyết số 388/2003`: a number over a year after `số` is a document's number and year.
+NUMBER_YEAR = re.compile(r"(?<!\w)((?i:số)\s+)(\d{1,5})/((?:19|20)\d\d)(?![\w/]|[.,]\d)")
 # `32/kl TW`: a code typed in lower case; only the known code words count.
 LOWER_CODE = re.compile(r"(?<![\w/])(\d+)/(kl|nq|qđ|kh|ct|tb|hd|bc|cv|ctr)(?!\w)")
 ORDINAL = re.compile(r"(?i)(?<!\w)(thứ|hạng)\s+(\d+)(?![\w/]|[.,]\d)")
@@ -87,13 +95,25 @@ class Rules:
             if year:
                 words += " năm " + self.num(int(year))
             if self.s.document_codes == "spell":
-                words += " " + ", ".join(spell(p) for p in re.split(r"[-/&]", parts))
+                words += " " + ", ".join(spell(p) for p in re.split(r"\s?[-/&]\s?", parts))
             elif self.s.document_codes == "expand":
-                names = [self.codes.get(p, spell(p)) for p in re.split(r"[-/&]", parts)]
+                names = [self.codes.get(p, spell(p)) for p in re.split(r"\s?[-/&]\s?", parts)]
                 words += " " + " ".join(names)
             return words
 
+        if " - " in text:
+            text = SPACED_CODE.sub(
+                lambda m: sub(m) if "/" in m.group(0) and " - " in m.group(0) else m.group(0),
+                text,
+            )
         text = DOCUMENT_CODE.sub(sub, text)
+        if "ố " in text:
+            text = NUMBER_YEAR.sub(
+                lambda m: (
+                    f"{m.group(1)}{self.num(int(m.group(2)))} năm {self.num(int(m.group(3)))}"
+                ),
+                text,
+            )
         return LOWER_CODE.sub(lambda m: self.num(int(m.group(1))), text)
 
     # --- 4. dates, times, Roman numerals, places (see dates.py, places.py) ------------
