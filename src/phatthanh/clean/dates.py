@@ -35,7 +35,7 @@ DAY_LIST_DOT = re.compile(
 # `ngày 5,6/10`, `ngày 5 và 6/10`, `các ngày 12, 13/5/2024`: days listed before one month; only
 # after `ngày` (elsewhere `5,6/10` is a decimal over ten).
 DAY_LIST_AND = re.compile(
-    r"((?<!\w)(?i:ngày)\s+)(\d{1,2})((?:\s?[,;]\s?\d{1,2}|\s+và\s+\d{1,2})+)/(\d{1,2})"
+    r"((?<!\w)[Nn]gày\s+)(\d{1,2})((?:\s?[,;]\s?\d{1,2}|\s+và\s+\d{1,2})+)/(\d{1,2})"
     r"(?:/(\d{4}))?" + _END
 )
 # `ngày 1525 hàng tháng`: two days of the month typed without their comma (`15, 25`); a
@@ -76,9 +76,9 @@ TIME_RANGE = re.compile(rf"(?<![\w:.,])({_CLOCK})\s*[–-]\s*({_CLOCK})(?![\w:])
 _HALF = r"(?:\s?(AM|PM|am|pm|SA|CH|sa|ch)(?!\w))?"
 TIME_COLON = re.compile(r"(?<![\w:,.])([01]?\d|2[0-4]):([0-5]?\d)(?::([0-5]\d))?(?![\w:])" + _HALF)
 TIME_H = re.compile(r"(?<![\w,.])([01]?\d|2[0-4])\s?h(?:([0-5]\d)(?:'|p|ph)?)?(?!\w)" + _HALF)
-TIME_G = re.compile(r"(?<![\w,.])([01]?\d|2[0-3])g([0-5]\d)(?!\w)")  # southern `17g30`
-# `lúc 7g`, `7g sáng`: an hour alone is a clock time only beside a time word (`5g` is grams).
-TIME_G_HOUR = re.compile(r"(?<![\w,.])([01]?\d|2[0-3])g(?!\w)")
+# southern `17g30`; `lúc 7g`, `7g sáng`: an hour alone is a clock time only beside a time word
+# (`5g` is grams).
+TIME_G = re.compile(r"(?<![\w,.])([01]?\d|2[0-3])g([0-5]\d)?(?!\w)")
 _HOUR_BEFORE = re.compile(r"(?i:lúc|từ|đến|vào)\s$")
 _HOUR_AFTER = re.compile(r"\s(?:sáng|trưa|chiều|tối|đêm)(?!\w)")
 # `7 giờ 30'`: the minute mark after a clock time is `phút`.
@@ -225,6 +225,14 @@ def times(text: str, say: Say) -> str:
                 out += " trưa" if h == 12 else (" chiều" if h < 6 else " tối")
         return out
 
+    def _clock_g(m: re.Match[str]) -> str:
+        if m.group(2):
+            return clock(int(m.group(1)), int(m.group(2)))
+        before = m.string[max(0, m.start() - 5) : m.start()]
+        if _HOUR_BEFORE.search(before) or _HOUR_AFTER.match(m.string, m.end()):
+            return clock(int(m.group(1)), None)
+        return m.group(0)
+
     def number(value: str | None) -> int | None:
         return int(value) if value else None
 
@@ -240,16 +248,7 @@ def times(text: str, say: Say) -> str:
             lambda m: clock(int(m.group(1)), number(m.group(2)), None, m.group(3)), text
         )
     if "g" in text:
-        text = TIME_G.sub(lambda m: clock(int(m.group(1)), int(m.group(2))), text)
-        text = TIME_G_HOUR.sub(
-            lambda m: (
-                clock(int(m.group(1)), None)
-                if _HOUR_BEFORE.search(m.string, max(0, m.start() - 5), m.start())
-                or _HOUR_AFTER.match(m.string, m.end())
-                else m.group(0)
-            ),
-            text,
-        )
+        text = TIME_G.sub(_clock_g, text)
     if "'" in text or "’" in text or "′" in text:
         text = MINUTE_MARK.sub(r"\1 phút", text)
     return text

@@ -33,7 +33,9 @@ _ADDRESS_LETTER = re.compile(r"[PQXH]\.")
 TOWN = re.compile(rf"(?<![\w.])TT\.\s?(?=[{_UP}])")
 PHONE = re.compile(r"(?<![\w.,])(\+84[ .-]?|0)(\d{2,3})([ .-]?)(\d{3,4})\3(\d{3,4})(?![\w]|[.,]\d)")
 # `0259 3.123.456`: an area code, then the subscriber number grouped by dots like an amount.
-AREA_DOTTED_PHONE = re.compile(r"(?<![\w.,])(0\d{2,3})\s(\d{1,2})\.(\d{3})\.(\d{3})(?![\w]|[.,]\d)")
+AREA_DOTTED_PHONE = re.compile(
+    r"(0(?<![\w.,]0)\d{2,3})\s(\d{1,2})\.(\d{3})\.(\d{3})(?![\w]|[.,]\d)"
+)
 AREA_CODE_PHONE = re.compile(r"\((0\d{2,3})\)\s?(\d{3,4})[ .]?(\d{3,4})(?![\w]|[.,]\d)")
 HOTLINE = re.compile(r"(?<![\w.,])(1[89]00)([ .]?)(\d{3,4})(?:\2(\d{2,4}))?(?![\w]|[.,]\d)")
 SHORT_HOTLINE = re.compile(

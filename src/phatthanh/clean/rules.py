@@ -27,7 +27,7 @@ SPACED_CODE = re.compile(
     r"(?![\w/])"
 )
 # `Nghị quyết số 388/2003`: a number over a year after `số` is a document's number and year.
-NUMBER_YEAR = re.compile(r"(?<!\w)((?i:số)\s+)(\d{1,5})/((?:19|20)\d\d)(?![\w/]|[.,]\d)")
+NUMBER_YEAR = re.compile(r"(?<!\w)([Ss]ố\s+)(\d{1,5})/((?:19|20)\d\d)(?![\w/]|[.,]\d)")
 # `32/kl TW`: a code typed in lower case; only the known code words count.
 LOWER_CODE = re.compile(r"(?<![\w/])(\d+)/(kl|nq|qđ|kh|ct|tb|hd|bc|cv|ctr)(?!\w)")
 ORDINAL = re.compile(r"(?i)(?<!\w)(thứ|hạng)\s+(\d+)(?![\w/]|[.,]\d)")
@@ -107,7 +107,7 @@ class Rules:
                 text,
             )
         text = DOCUMENT_CODE.sub(sub, text)
-        if "ố " in text:
+        if "ố " in text and ("/20" in text or "/19" in text):
             text = NUMBER_YEAR.sub(
                 lambda m: (
                     f"{m.group(1)}{self.num(int(m.group(2)))} năm {self.num(int(m.group(3)))}"

@@ -53,7 +53,7 @@ _MATH_WORDS = {
     "<=": "nhỏ hơn hoặc bằng", "~": "khoảng", ">": "lớn hơn", "<": "nhỏ hơn",
     "±": "cộng trừ", "x": "nhân", "×": "nhân",
 }  # fmt: skip
-_MATH_CHAR = re.compile(r"[≥≤~<>±×]|\d ?x ?\d")
+_MATH_CHAR = re.compile(r"[≥≤~<>±×]")
 
 
 def _math_words(m: re.Match[str]) -> str:
@@ -101,6 +101,6 @@ def tidy(text: str) -> str:
             text = MIXED_THOUSANDS.sub(r"\1.\2", text)
         if "." in text:
             text = DOT_DECIMAL.sub(r"\1,\2", text)
-        if _MATH_CHAR.search(text):
+        if " x " in text or _MATH_CHAR.search(text):
             text = MATH_SIGN.sub(_math_words, text)
     return text
