@@ -151,6 +151,8 @@ def _continues(before: str, line: str, *, wrapping: bool, first: bool) -> bool:
         return False
     if line[0].islower():
         return True
+    if not wrapping and shape.caption_before(before, line):
+        return False
     if line[0].isdigit():  # a headline may sit right above a lead that opens with a number
         return not first or len(shape.words(before)) < 3
     return wrapping or (not first and before.split()[-1][0].islower())
