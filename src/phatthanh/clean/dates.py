@@ -48,6 +48,11 @@ SHORT_RANGE = re.compile(
     rf"((?<!\w)(?i:{_DATE_WORDS})\s+(?:(?i:ngày)\s+)?)(\d{{1,2}})/(\d{{1,2}})\s*[–-]\s*"
     r"(\d{1,2})/(\d{1,2})" + _END
 )
+# `30/4 - 1/5`: two day/month pairs joined by a dash, the second later in the year (or in
+# January after December): a range of dates with no date word before it.
+BARE_SHORT_RANGE = re.compile(
+    r"(?<![\w/.,-])(\d{1,2})/(\d{1,2})\s*[–-]\s*(\d{1,2})/(\d{1,2})" + _END
+)
 SHORT_DATE = re.compile(
     rf"((?<!\w)(?i:{_DATE_WORDS})\s+(?:(?i:ngày)\s+)?)(\d{{1,2}})/(\d{{1,2}})" + _END
 )
@@ -142,6 +147,15 @@ def dates(text: str, say: Say) -> str:
         second = say.date(int(m.group(4)), int(m.group(5)))
         return f"{first} đến {second}" if first and second else m.group(0)
 
+    def bare_short_range(m: re.Match[str]) -> str:
+        d1, mo1, d2, mo2 = (int(g) for g in m.groups())
+        later = (mo1, d1) < (mo2, d2) or (mo1 == 12 and mo2 == 1)
+        before = m.string[max(0, m.start() - 12) : m.start()]
+        if _COUNT_BEFORE.search(before) or "lệ" in before:  # `tỷ lệ 3/5 - 4/5`
+            return m.group(0)
+        first, second = say.date(d1, mo1), say.date(d2, mo2)
+        return f"{first} đến {second}" if later and first and second else m.group(0)
+
     def bare(m: re.Match[str]) -> str:
         d, mo = int(m.group(1)), int(m.group(2))
         before = m.string[max(0, m.start() - 12) : m.start()]
@@ -186,6 +200,7 @@ def dates(text: str, say: Say) -> str:
         )
         if dash:
             text = SHORT_RANGE.sub(short_range, text)
+            text = BARE_SHORT_RANGE.sub(bare_short_range, text)
         text = SHORT_DATE.sub(short, text)
     if dot:
         text = DAY_LIST_DOT.sub(

@@ -15,7 +15,7 @@ from phatthanh.clean.settings import SpeechSettings
 
 Rule = Callable[[str], str]
 _UP = "A-ZĐÂĂÊÔƠƯ"
-_CODE_PART = rf"[{_UP}][{_UP}a-zđ]*"
+_CODE_PART = rf"[{_UP}][{_UP}a-zđ]*\d*"  # `QH13`: the legislature's term after its letters
 # `282 /KHHĐ` (a space before the slash) is still a code.
 DOCUMENT_CODE = re.compile(
     rf"(?<![\w/])(\d+)(?:/(\d{{4}}))?(?:[-/]| /)({_CODE_PART}(?:[-/&]{_CODE_PART})*)(?![\w/])"
