@@ -34,7 +34,8 @@ ORDINAL = re.compile(r"(?i)(?<!\w)(thứ|hạng)\s+(\d+)(?![\w/]|[.,]\d)")
 RATIO = re.compile(r"(?<![\w/.,])(\d+)/(\d+)(?![\w/]|[.,]\d)")
 RANGE = re.compile(r"(?<![\w/.,-])(\d+(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
 # `1A`, `14B` (a road, a class, a block): the letter is said after the number.
-DIGIT_LETTER = re.compile(r"(\d(?<!\w\d)\d*)([A-Z])(\d*)(?![\w])")
+# `khoản 5a`, `tổ 3b`: a lower-case item letter (units were read before this rule runs).
+DIGIT_LETTER = re.compile(r"(\d(?<!\w\d)\d*)([A-Z]|[a-e](?=\W|$))(\d*)(?![\w])")
 # `2.1` (a section or a version; thousands groups have three digits) reads `hai chấm một`.
 DOTTED = re.compile(r"(?<![\w.,])(\d+)\.(\d{1,2})(?![\w]|[.,]\d)")
 # The left boundary is checked after the first digit (`\d(?<!\w\d)`) so the regex engine
@@ -157,7 +158,13 @@ class Rules:
             text = ORDINAL.sub(lambda m: f"{m.group(1)} {ordinal_words(int(m.group(2)))}", text)
         if "-" in text or "–" in text:
             text = RANGE.sub(r"\1 đến \2", text)
-        text = DIGIT_LETTER.sub(lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)}", text)
+        text = DIGIT_LETTER.sub(
+            lambda m: (
+                f"{m.group(1)} {m.group(2) if m.group(2).isupper() else spell(m.group(2))}"
+                f" {m.group(3)}"
+            ),
+            text,
+        )
         if "." in text:
             text = DOTTED.sub(r"\1 chấm \2", text)
         return NUMBER.sub(self._number, text)
