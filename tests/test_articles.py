@@ -363,3 +363,28 @@ def test_a_caption_right_above_the_next_paragraph_is_not_joined_to_it(tmp_path: 
 )
 def test_bare_photo_notes_and_related_lists_are_furniture(line: str) -> None:
     assert widget_rule(line) is not None
+
+
+def test_a_flattened_table_is_read_row_by_row_and_a_hotline_header_is_no_title(
+    tmp_path: Path,
+) -> None:
+    """A table whose cells lost their separators (`2Thôn BắcHộ nghèo, hộ cận nghèo`) is read
+    as one sentence per row, its number and header row left out; a hotline header under the
+    stored page's source line is furniture, not the headline."""
+    path = tmp_path / "tin.txt"
+    path.write_text(
+        "SOURCE: https://xa.example.gov.vn/tin/1\n"
+        "ĐƯỜNG DÂY NÓNG: (0251) 3822.111\n"
+        "Danh sách thôn được hỗ trợ giống lúa vụ đông xuân\n"
+        "Xã thông báo các thôn được hỗ trợ giống lúa như sau:\n"
+        "STTThônĐối tượng\n"
+        "1Thôn ĐôngHộ nghèo, hộ cận nghèo\n"
+        "2Thôn BắcToàn thôn\n",
+        "utf-8",
+    )
+    article = read(path)
+    assert article.title == "Danh sách thôn được hỗ trợ giống lúa vụ đông xuân"
+    assert article.paragraphs[1:] == (
+        "Thôn Đông: Hộ nghèo, hộ cận nghèo.",
+        "Thôn Bắc: Toàn thôn.",
+    )

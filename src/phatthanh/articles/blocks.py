@@ -93,3 +93,25 @@ def _previous_rule(decide: Decisions, index: int) -> str | None:
         if rule != "blank":
             return rule
     return None
+
+
+_ROW_NUMBER = re.compile(r"^\d{1,3}(?=[^\W\d_])")
+
+
+def unflatten_row(line: str) -> str | None:
+    """A table row whose cells lost their separators (`2Bà RịaKhu vực Long Điền, Xuyên Mộc`,
+    a row number then cells glued lower-case to capital) as a sentence a listener can follow:
+    `Bà Rịa: Khu vực Long Điền, Xuyên Mộc.`; None when the line is not such a row."""
+    number = _ROW_NUMBER.match(line)
+    if number is None or not line[number.end()].isupper():
+        return None
+    cells, start = [], number.end()
+    for i in range(start + 1, len(line)):
+        if line[i].isupper() and line[i - 1].islower():
+            cells.append(line[start:i])
+            start = i
+    cells.append(line[start:])
+    cells = [c.strip(" ,;.") for c in cells if c.strip(" ,;.")]
+    if len(cells) < 2:
+        return None
+    return f"{cells[0]}: {', '.join(cells[1:])}."

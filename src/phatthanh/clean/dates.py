@@ -113,6 +113,8 @@ def dates(text: str, say: Say) -> str:
 
     def full(m: re.Match[str]) -> str:
         lead = m.group(1) or "ngày "
+        if not m.group(1) and m.string[max(0, m.start() - 6) : m.start()].endswith("ngày ("):
+            lead = ""  # `ngày (16/02/2016)`: the word is already said
         out = say.date(int(m.group(2)), int(m.group(4)), int(m.group(5)), lead)
         return out if out is not None else m.group(0)
 
