@@ -90,7 +90,8 @@ _HOUR_AFTER = re.compile(r"\s(?:sáng|trưa|chiều|tối|đêm)(?!\w)")
 MINUTE_MARK = re.compile(r"(giờ\s?\d{1,2})\s?['’′]")
 
 ROMAN_TRIGGER = re.compile(
-    r"((?<!\w)(?i:khóa|khoá|kỳ họp thứ|kì họp thứ|đại hội|hội nghị lần thứ|lần thứ|quý|phần"
+    r"((?<!\w)(?i:khóa|khoá|nhiệm kỳ|nhiệm kì|kỳ họp thứ|kì họp thứ|đại hội|hội nghị lần thứ"
+    r"|lần thứ|quý|phần"
     r"|chương|thế kỷ|thế kỉ|mục|điều|thứ|cấp|đợt|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản))"
     r"(\s*)([IVXLC]+)(?!\w)"
 )
