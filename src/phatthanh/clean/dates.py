@@ -86,6 +86,8 @@ TIME_H = re.compile(r"(?<![\w,.])([01]?\d|2[0-4])\s?h(?:([0-5]\d)(?:'|p|ph)?)?(?
 TIME_G = re.compile(r"(?<![\w,.])([01]?\d|2[0-3])g([0-5]\d)?(?!\w)")
 _HOUR_BEFORE = re.compile(r"(?i:lúc|từ|đến|vào)\s$")
 _HOUR_AFTER = re.compile(r"\s(?:sáng|trưa|chiều|tối|đêm)(?!\w)")
+# `07 giờ 00`: on the hour, the zero minutes are not said (`bảy giờ`, never `bảy giờ không`).
+ZERO_MINUTES = re.compile(r"(\d\s?giờ)\s?00(?:\s?phút)?(?!\w)")
 # `7 giờ 30'`: the minute mark after a clock time is `phút`.
 MINUTE_MARK = re.compile(r"(giờ\s?\d{1,2})\s?['’′]")
 
@@ -106,7 +108,8 @@ def dates(text: str, say: Say) -> str:
 
     def date_range(m: re.Match[str]) -> str:
         y1 = int(m.group(4)) if m.group(4) else None
-        first = say.date(int(m.group(1)), int(m.group(3)), y1, "ngày ")
+        said = m.string[max(0, m.start() - 5) : m.start()].lower() == "ngày "  # `Ngày 20/10 - …`
+        first = say.date(int(m.group(1)), int(m.group(3)), y1, "" if said else "ngày ")
         second = say.date(int(m.group(5)), int(m.group(6)), int(m.group(7)), "ngày ")
         if first is None or second is None:
             return m.group(0)
@@ -267,6 +270,8 @@ def times(text: str, say: Say) -> str:
         )
     if "g" in text:
         text = TIME_G.sub(_clock_g, text)
+    if "giờ 00" in text:
+        text = ZERO_MINUTES.sub(r"\1", text)
     if "'" in text or "’" in text or "′" in text:
         text = MINUTE_MARK.sub(r"\1 phút", text)
     return text

@@ -74,6 +74,10 @@ ADDRESS = re.compile(
 )
 
 
+# `Email: …` with its address dropped leaves a label a voice would read alone.
+ADDRESS_LABEL = re.compile(
+    r"(?i)[,;]?\s*\b(?:e-?mail|website|trang web|thư điện tử)\s*:\s*(?=[,.;)]|$)"
+)
 _ADDRESS_HINT = re.compile(r"@|://|www\.|\.(?:vn|com|net|org|gov)\b", re.I)
 
 
@@ -187,7 +191,7 @@ class Rules:
         if not _ADDRESS_HINT.search(text):
             return text
         if self.s.addresses == "drop":
-            return ADDRESS.sub("", text)
+            return ADDRESS_LABEL.sub("", ADDRESS.sub("", text))
 
         def read(m: re.Match[str]) -> str:
             value = re.sub(r"^https?://", "", m.group(0))
