@@ -388,3 +388,20 @@ def test_a_flattened_table_is_read_row_by_row_and_a_hotline_header_is_no_title(
         "Thôn Đông: Hộ nghèo, hộ cận nghèo.",
         "Thôn Bắc: Toàn thôn.",
     )
+
+
+def test_a_name_a_dash_and_a_lower_case_unit_on_the_last_line_is_the_author(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tin.txt"
+    path.write_text(
+        "Thôn Hạ ra quân phát quang đường làng\n\n"
+        "Sáng chủ nhật, người dân thôn Hạ cùng nhau phát quang hai tuyến đường làng.\n\n"
+        "Trần Minh Đức - Đài TT xã\n",
+        "utf-8",
+    )
+    article = read(path)
+    assert article.author == "Trần Minh Đức"
+    assert article.paragraphs == (
+        "Sáng chủ nhật, người dân thôn Hạ cùng nhau phát quang hai tuyến đường làng.",
+    )

@@ -45,6 +45,9 @@ def pick_author(
     if looks_like_author(last):
         mark(decide, blocks.pop(), True, "author")
         return shape.clean_author(last)
+    if (name := _name_dash_unit(last)) is not None:
+        mark(decide, blocks.pop(), True, "author (unit)")
+        return name
     person_then_unit = len(blocks) > 2 and is_short(last) and looks_like_author(before)
     if person_then_unit and not shape.is_heading(last):
         mark(decide, blocks.pop(), False, "author's unit")
@@ -57,6 +60,20 @@ def pick_author(
         mark(decide, blocks.pop(), True, "author's unit")
         return shape.clean_author(last)
     return None
+
+
+# `Nguyễn Thị Hoa - Đài TT xã`: a name, a dash, then the unit (whose words may be lower-case).
+_NAME_DASH_UNIT = re.compile(r"^(?P<name>[^-–]{3,40}?)\s+[-–]\s+(?P<unit>[^-–]{2,50})$")
+
+
+def _name_dash_unit(line: str) -> str | None:
+    match = _NAME_DASH_UNIT.match(line.strip())
+    if match is None or shape.ends_sentence(line.rstrip(".")):
+        return None
+    name, unit = match.group("name"), match.group("unit")
+    if not looks_like_author(name) or len(shape.words(unit)) > 8 or not unit[0].isupper():
+        return None
+    return shape.clean_author(name)
 
 
 def is_short(text: str) -> bool:
