@@ -7,7 +7,7 @@ import logging
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery.signals import worker_process_init
 
@@ -15,6 +15,9 @@ from phatthanh.errors import PhatthanhError
 from phatthanh.queue import Job, job_key
 from phatthanh.queue.app import app
 from phatthanh.queue.state import Board
+
+if TYPE_CHECKING:
+    from phatthanh.config import Config
 
 log = logging.getLogger(__name__)
 # A dead holder's lock frees after this many seconds; a live holder renews it.
@@ -71,15 +74,13 @@ def build(self: Any, payload: str) -> str:
 
 
 def run_build(job: Job) -> None:
-    """The single-machine build of this job, then the remote publish if the worker has one."""
+    """The single-machine build of this job, then the publish to the station's bucket
+    ([storage] backend "s3", or the worker's PHATTHANH_S3_* variables)."""
     from phatthanh.articles import expand_sources
-    from phatthanh.config import load_config
     from phatthanh.pipeline import BuildOptions, build_episode
+    from phatthanh.storage.station import publish_station
 
-    config = load_config(Path(job.config))
-    if job.clip_cache:
-        voices = dataclasses.replace(config.voices, cache_dir=job.clip_cache)
-        config = dataclasses.replace(config, voices=voices)
+    config = _config(job)
     lineup = expand_sources(list(job.articles), config.articles)
     options = BuildOptions(
         title=job.title,
@@ -88,6 +89,8 @@ def run_build(job: Job) -> None:
         replace=job.replace,
     )
     build_episode(lineup, config, options)
+    if publish_station(config) is not None:
+        return
     bucket = os.environ.get("PHATTHANH_S3_BUCKET")
     if bucket:
         from phatthanh.storage.mirror import mirror_station
@@ -96,3 +99,17 @@ def run_build(job: Job) -> None:
         prefix = os.environ.get("PHATTHANH_S3_PREFIX", f"{job.station}/")
         where = S3Location(os.environ.get("PHATTHANH_S3_ENDPOINT"), bucket, prefix)
         mirror_station(config.root, config.site.base_url, S3Storage(where))
+
+
+def _config(job: Job) -> Config:
+    """The station's config as the registry gives it (storage, shared clip cache)."""
+    from phatthanh.config import load_config
+    from phatthanh.queue.registry import load_registry
+
+    if job.registry:
+        return load_registry(Path(job.registry)).config(job.station)
+    config = load_config(Path(job.config))  # a job queued before jobs named their registry
+    if job.clip_cache:
+        voices = dataclasses.replace(config.voices, cache_dir=job.clip_cache)
+        config = dataclasses.replace(config, voices=voices)
+    return config
