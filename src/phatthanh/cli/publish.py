@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from phatthanh.config import load_config
+from phatthanh.cli.stations import publish_to_bucket, station_config, station_options
 from phatthanh.errors import ConfigError
 
 _CONFIG_HELP = "Config file; its episodes/ and feeds/ are published. [default: ./phatthanh.toml]"
@@ -33,7 +33,15 @@ def register(group: click.Group) -> None:
     help="Keep running, checking every N seconds (instead of a cron job or timer).",
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
-def publish(due: bool, force: bool, every_s: float | None, config_path: Path | None) -> None:
+@station_options
+def publish(
+    due: bool,
+    force: bool,
+    every_s: float | None,
+    config_path: Path | None,
+    station: str | None,
+    registry: Path,
+) -> None:
     """Apply air times: held episodes enter the feeds at publish_at, expired ones leave."""
     from phatthanh.publish.airtime import publish_due
 
@@ -41,7 +49,7 @@ def publish(due: bool, force: bool, every_s: float | None, config_path: Path | N
         raise ConfigError("publish: say --due (the only mode so far)")
     if every_s is not None and every_s <= 0:
         raise ConfigError(f"--every {every_s}: use a number of seconds above 0, e.g. 60")
-    config = load_config(config_path)
+    config = station_config(config_path, station, registry)
     while True:
         result = publish_due(config, force=force)
         for slug in result.published:
@@ -49,6 +57,8 @@ def publish(due: bool, force: bool, every_s: float | None, config_path: Path | N
         for slug in result.expired:
             click.echo(f"expired:   {slug}")
         click.echo("feeds rebuilt" if result.rebuilt else "nothing due")
+        if result.rebuilt:
+            publish_to_bucket(config)
         if every_s is None:
             return
         time.sleep(every_s)
