@@ -261,3 +261,63 @@ def test_registry_errors_name_the_file_and_the_entry(tmp_path: Path) -> None:
     path.write_text('[[stations]]\nname = "a"\nconfig = "a.toml"\n', "utf-8")
     with pytest.raises(ConfigError, match="no station named 'b'"):
         load_registry(path).config("b")
+
+
+def test_online_voice_calls_keep_the_shared_rate_across_two_workers(
+    broker: str, tmp_path: Path
+) -> None:
+    """Two worker processes read programs with the real edge-tts client against the local
+    protocol server; the server counts the calls it sees: in no window do they exceed what
+    the one bucket in Redis allows (burst + rate x window, plus one call of jitter between a
+    token and its handshake), however fast or slow the machine builds."""
+    from tests.edge_server import EdgeServer
+
+    rate, burst = 2.0, 2
+    words = ("một", "hai", "ba", "bốn", "năm", "sáu")
+    with EdgeServer() as server:
+        registry = province(tmp_path, ("tanlap", "binhan"))
+        for name in ("tanlap", "binhan"):
+            config = tmp_path / name / "phatthanh.toml"
+            text = config.read_text("utf-8").replace('engine = "espeak"', 'engine = "edge"')
+            config.write_text(text + f'[voices.edge]\nendpoint = "{server.endpoint}"\n', "utf-8")
+        jobs = []
+        for i, word in enumerate(words):  # every sentence new: no clip comes from the cache
+            article = tmp_path / f"edge{i}.txt"
+            article.write_text(f"Tin số {word}\n\nXã họp bàn việc số {word}. Dân đồng ý việc "
+                               f"số {word}.\n", "utf-8")  # fmt: skip
+            station = ("tanlap", "binhan")[i % 2]
+            jobs.append(
+                f'[[jobs]]\nstation = "{station}"\narticles = ["{article.name}"]\n'
+                f'title = "Tin {word}"\ndate = "2026-11-24"\nslot = "{6 + i:02}:00"\n'
+            )
+        plan = tmp_path / "edge-plan.toml"
+        plan.write_text("".join(jobs), "utf-8")
+        env = {"PHATTHANH_VOICE_RATE": str(rate), "PHATTHANH_VOICE_BURST": str(burst)}
+        os.environ.update(env)
+        try:
+            workers = [start_worker(broker, tmp_path, f"voice{i}") for i in range(2)]
+        finally:
+            for name in env:
+                del os.environ[name]
+        board = Board.at(broker)
+        try:
+            logs = [tmp_path / f"voice{i}.log" for i in range(2)]
+            wait_for(lambda: all("ready." in p.read_text("utf-8", "replace") for p in logs),
+                     "both workers ready")  # fmt: skip
+            cli("submit", "--plan", str(plan), "--registry", str(registry), "--broker", broker,
+                cwd=tmp_path)  # fmt: skip
+            wait_for(lambda: all_done(board, len(words)), "every job done")
+        finally:
+            for w in workers:
+                stop(w)
+        stamps = sorted(server.stamps)
+    for name in ("tanlap", "binhan"):
+        for record in (tmp_path / name / "episodes").glob("*/episode.json"):
+            assert json.loads(record.read_text("utf-8"))["engine"] == "edge-tts"  # no fallback
+    for log in logs:  # both processes built programs, so both took tokens
+        assert "succeeded" in log.read_text("utf-8", "replace"), log
+    assert len(stamps) >= 3 * len(words)  # title + two sentences per program, at least
+    for i in range(len(stamps)):
+        for j in range(i + 1, len(stamps)):
+            calls, window = j - i + 1, stamps[j] - stamps[i]
+            assert calls <= burst + rate * window + 1, (calls, window)

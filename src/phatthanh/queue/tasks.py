@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 
 from phatthanh.errors import PhatthanhError
 from phatthanh.queue import Job, job_key
@@ -24,19 +24,24 @@ log = logging.getLogger(__name__)
 LOCK_TTL_S = float(os.environ.get("PHATTHANH_LOCK_TTL_S", "120"))
 RETRY_S = 2  # a job whose station (or itself) is busy elsewhere comes back after this
 VOICE_RATE_ENV = "PHATTHANH_VOICE_RATE"  # online voice calls per second, all workers together
+VOICE_BURST_ENV = "PHATTHANH_VOICE_BURST"  # calls the bucket saves up while idle
 
 
 def board() -> Board:
     return Board.at(str(app.conf.broker_url))
 
 
+# Prefork children run worker_process_init; a solo pool builds in the main process, which
+# only runs worker_init.
+@worker_init.connect  # type: ignore[untyped-decorator]
 @worker_process_init.connect  # type: ignore[untyped-decorator]
 def _limit_online_voices(**_: Any) -> None:
     from phatthanh.voices import throttle
 
     rate = float(os.environ.get(VOICE_RATE_ENV, "2"))
+    burst = int(os.environ.get(VOICE_BURST_ENV, "4"))
     shared = board()
-    throttle.install(lambda engine: shared.take_token(engine, rate, burst=4))
+    throttle.install(lambda engine: shared.take_token(engine, rate, burst=burst))
 
 
 @app.task(bind=True, name="phatthanh.build", max_retries=None, acks_late=True)  # type: ignore[untyped-decorator]
