@@ -216,13 +216,20 @@ def test_one_station_lock_across_workers(broker: str) -> None:
 
 
 def test_a_worker_publishes_to_the_bucket_after_the_build(broker: str, tmp_path: Path) -> None:
-    """With PHATTHANH_S3_* set, the worker mirrors the station to SeaweedFS under <station>/;
-    publish-remote --station then finds everything unchanged."""
+    """tanlap's registry entry puts it in a bucket ([storage]); binhan's config keeps the
+    local folder, and the worker's PHATTHANH_S3_* variables publish it under binhan/.
+    publish-remote --station then finds every media object unchanged."""
     from tests.scale_servers import ACCESS_KEY, SECRET_KEY, seaweedfs
 
-    registry = province(tmp_path, ("tanlap",))
+    registry = province(tmp_path, ("tanlap", "binhan"))
     with seaweedfs(tmp_path / "weed") as s3:
         s3.client().create_bucket(Bucket="radio")  # type: ignore[attr-defined]
+        text = registry.read_text("utf-8").replace(
+            'config = "tanlap/phatthanh.toml"\n',
+            'config = "tanlap/phatthanh.toml"\nstorage = { backend = "s3", bucket = "radio", '
+            f'endpoint_url = "{s3.endpoint}", prefix = "huyen/tanlap/" }}\n',
+        )
+        registry.write_text(text, "utf-8")
         env = {"PHATTHANH_S3_BUCKET": "radio", "PHATTHANH_S3_ENDPOINT": s3.endpoint,
                "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}  # fmt: skip
         os.environ.update(env)
@@ -231,20 +238,23 @@ def test_a_worker_publishes_to_the_bucket_after_the_build(broker: str, tmp_path:
         finally:
             for name in env:
                 del os.environ[name]
-        cli("submit", "--registry", str(registry), "--station", "tanlap", "--title", "Tin",
-            "--date", "2026-11-24", "article0.txt", "--broker", broker, cwd=tmp_path)  # fmt: skip
+        for station in ("tanlap", "binhan"):
+            cli("submit", "--registry", str(registry), "--station", station, "--title", "Tin",
+                "--date", "2026-11-24", "article0.txt", "--broker", broker,
+                cwd=tmp_path)  # fmt: skip
         board = Board.at(broker)
         try:
-            wait_for(lambda: all_done(board, 1), "the job done")
+            wait_for(lambda: all_done(board, 2), "the jobs done")
         finally:
             stop(worker)
-        local = (tmp_path / "tanlap" / "feeds" / "podcast.xml").read_bytes()
         client: Any = s3.client()
-        stored = client.get_object(Bucket="radio", Key="tanlap/feeds/podcast.xml")
-        assert stored["Body"].read() == local
-        args = ["--registry", str(registry), "--station", "tanlap", "--bucket", "radio"]
-        out = cli("publish-remote", *args, "--endpoint", s3.endpoint, cwd=tmp_path, env=env)
-        assert "Published to s3://radio/tanlap/" in out and " 0 unchanged" not in out
+        for station, prefix in (("tanlap", "huyen/tanlap/"), ("binhan", "binhan/")):
+            local = (tmp_path / station / "feeds" / "podcast.xml").read_bytes()
+            stored = client.get_object(Bucket="radio", Key=f"{prefix}feeds/podcast.xml")
+            assert stored["Body"].read() == local
+        out = cli("publish-remote", "--registry", str(registry), "--station", "tanlap",
+                  cwd=tmp_path, env=env)  # fmt: skip
+        assert "Published to s3://radio/huyen/tanlap/" in out and " 0 unchanged" not in out
 
 
 def test_registry_errors_name_the_file_and_the_entry(tmp_path: Path) -> None:

@@ -310,3 +310,71 @@ def test_the_clip_cache_is_shared_through_the_bucket(
     assert isinstance(fresh, SharedClipCache)
     assert fresh.get(Path(wav).stem) is None  # its record disagrees: dropped, synthesized anew
     assert not any((tmp_path / "third").rglob(f"{Path(wav).stem}.*"))
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('backend = "s3"', '\'storage\': backend = "s3" needs bucket, e.g. bucket = "radio"'),
+        ('backend = "ftp"', "'storage.backend' must be 'local' or 's3', not \"ftp\""),
+        ('bucket = "Radio_1"', "'storage.bucket': 'Radio_1' is not a bucket name"),
+        ('prefix = "tanlap"', "'storage.prefix': 'tanlap' is not a key prefix"),
+        ('endpoint_url = "s3.tinh.vn"', "'storage.endpoint_url': 's3.tinh.vn' is not an http(s)"),
+        ('access_key_env = "my key"', "'storage.access_key_env': 'my key' is not an environment"),
+        ('public_base_url = "cdn"', "'storage.public_base_url': 'cdn' is not an http(s) URL"),
+        ('clip_cache = "s3"', "'storage': clip_cache = \"s3\" needs bucket"),
+        ("secret = 1", "unknown key 'storage.secret'"),
+    ],
+)
+def test_storage_settings_errors_are_one_line_naming_the_key(
+    tmp_path: Path, table: str, message: str
+) -> None:
+    from phatthanh.config import load_config
+    from phatthanh.errors import ConfigError
+
+    path = tmp_path / "phatthanh.toml"
+    path.write_text(f"[storage]\n{table}\n", "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}: {message}")
+    assert "\n" not in str(caught.value)
+
+
+def test_registry_storage_layers_and_the_public_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[storage] is the registry's, then the station file's, then its entry's; a bucket prefix
+    defaults to the station's name; public_base_url is where feeds point; a credential
+    variable that is not set is named."""
+    from phatthanh.errors import ConfigError
+    from phatthanh.queue.registry import load_registry
+    from phatthanh.storage.station import s3_storage
+
+    for name in ("tanlap", "binhan", "songxanh"):
+        tiny_station(tmp_path / name, f"https://radio.example.vn/{name}")
+    with (tmp_path / "songxanh" / "phatthanh.toml").open("a", encoding="utf-8") as f:
+        f.write('[storage]\nbackend = "local"\n')
+    path = tmp_path / "stations.toml"
+    path.write_text(
+        '[storage]\nbackend = "s3"\nbucket = "province"\nregion = "vn-north"\n'
+        '[[stations]]\nname = "tanlap"\nconfig = "tanlap/phatthanh.toml"\n'
+        '[[stations]]\nname = "binhan"\nconfig = "binhan/phatthanh.toml"\n'
+        'storage = { prefix = "b/", public_base_url = "https://cdn.tinh.vn/b" }\n'
+        '[[stations]]\nname = "songxanh"\nconfig = "songxanh/phatthanh.toml"\n',
+        "utf-8",
+    )
+    registry = load_registry(path)
+    tanlap, binhan = registry.config("tanlap"), registry.config("binhan")
+    assert (tanlap.storage.backend, tanlap.storage.prefix, tanlap.storage.region) == (
+        "s3", "tanlap/", "vn-north"
+    )  # fmt: skip
+    assert tanlap.site.feed_url == "https://radio.example.vn/tanlap/feeds/podcast.xml"
+    assert binhan.storage.prefix == "b/"
+    assert binhan.site.feed_url == "https://cdn.tinh.vn/b/feeds/podcast.xml"
+    assert registry.config("songxanh").storage.backend == "local"  # its own file wins
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    with pytest.raises(ConfigError, match=r"access_key_env: the variable AWS_ACCESS_KEY_ID is not"):
+        s3_storage(tanlap.storage, tanlap.storage.prefix)
+    path.write_text(path.read_text("utf-8") + 'storage = "s3"\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"stations\[2\] \(songxanh\) storage must be a table"):
+        load_registry(path)

@@ -57,13 +57,17 @@ def publish_remote(
 ) -> None:
     """Publish episodes/, feeds/ and site/ to S3-compatible storage: media first, each
     verified, then the manifest, the section index and the feed. Without --bucket, the
-    config's [storage] (bucket, endpoint, prefix, credential variables) says where."""
+    config's [storage] (bucket, endpoint, prefix, credential variables) says where; a
+    station whose [storage] backend is "s3" ignores the PHATTHANH_S3_* variables."""
     need_scale("boto3")
     from phatthanh.storage.mirror import mirror_station
     from phatthanh.storage.s3 import S3Location, S3Storage
     from phatthanh.storage.station import s3_storage
 
     config = station_config(config_path, station, registry)
+    source = click.get_current_context().get_parameter_source("bucket")
+    if config.storage.backend == "s3" and source != click.core.ParameterSource.COMMANDLINE:
+        bucket = None  # the station's own [storage] before the PHATTHANH_S3_* variables
     if bucket:
         prefix = prefix or (f"{station}/" if station else "")
         if prefix and not prefix.endswith("/"):
