@@ -62,8 +62,10 @@ def start_worker(broker: str, cwd: Path, name: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "phatthanh", "worker", "--broker", broker, "--name", name],
         cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        # A held lock is renewed every TTL/3 by a thread; on this shared machine (load ~20 on
+        # 2 cores) a 6 s TTL expired under a live build once and a job was built twice.
         env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "PHATTHANH_VISIBILITY_S": "5",
-             "PHATTHANH_LOCK_TTL_S": "6"},
+             "PHATTHANH_LOCK_TTL_S": "30"},
     )  # fmt: skip
 
 
@@ -245,6 +247,9 @@ def test_a_worker_publishes_to_the_bucket_after_the_build(broker: str, tmp_path:
         board = Board.at(broker)
         try:
             wait_for(lambda: all_done(board, 2), "the jobs done")
+        except AssertionError as exc:  # say why: the worker's last lines
+            log = (tmp_path / "publisher.log").read_text("utf-8", "replace")
+            raise AssertionError(f"{exc}\n{log[-3000:]}") from None
         finally:
             stop(worker)
         client: Any = s3.client()
