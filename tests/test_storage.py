@@ -259,6 +259,8 @@ def test_two_stations_in_one_install_each_with_its_own_feed_page_and_prefix(
               for name in titles}  # fmt: skip
     assert "phòng quản lý xã" in spoken["tanlap"]
     assert "phòng quản lý xã" not in spoken["binhan"] and "pê quy ích-xì" in spoken["binhan"]
+    code, out, err = run(capsys, "cache", "stats", "--station", "binhan", *reg)
+    assert code == 0 and out.startswith(f"{tmp_path / 'binhan' / '.cache' / 'clips'}: "), err
     code, _, err = run(capsys, "feed", "--station", "tanlap", "--config", "x.toml", *reg)
     assert code != 0 and err.count("\n") == 1 and "not both" in err
     code, _, err = run(capsys, "serve", "--station", "nowhere", *reg)
