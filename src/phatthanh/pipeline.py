@@ -21,8 +21,9 @@ from phatthanh.publish import stage_episode, write_episode
 from phatthanh.publish.built import unpublished_dir
 from phatthanh.segment import script_article
 from phatthanh.settings import ProfileName
+from phatthanh.storage.clips import open_clip_cache
 from phatthanh.tags import write_tags
-from phatthanh.voices import ClipCache, choose_voice, synthesize
+from phatthanh.voices import choose_voice, synthesize
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def build_episode(
     program = arrange(scripts, lineup, options.title, when, config.program, kit, normalizer)
     check_slot_free(program, config.site, options.replace)
     voice = choose_voice(config.voices, options.engine, options.strict_engine, config.root)
-    cache = ClipCache(config.resolve(config.voices.cache_dir))
+    cache = open_clip_cache(config)  # local, or shared through the bucket
     voiced = synthesize(program.segments(), voice, cache, progress)
     timeline = lay_out(program, voiced.clips, config.program)
     with stage_episode(program, config.site, config.publish, not options.publish) as stage:

@@ -12,6 +12,7 @@ from typing import get_args
 import click
 
 from phatthanh.cli.progress import RichProgress
+from phatthanh.cli.stations import publish_to_bucket, station_config, station_options
 from phatthanh.config import (
     CONFIG_NAME,
     Config,
@@ -133,6 +134,7 @@ def _warn_example(config: Config) -> None:
 @click.option("--since", help="Portal feeds: only articles published on or after YYYY-MM-DD.")
 @click.option("--latest", type=int, help="Portal feeds: only the newest N articles.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
+@station_options
 def build_episode(
     articles: tuple[str, ...],
     title: str | None,
@@ -146,6 +148,8 @@ def build_episode(
     since: str | None,
     latest: int | None,
     config_path: Path | None,
+    station: str | None,
+    registry: Path,
 ) -> None:
     """Build an episode from ARTICLES (text pages, HTML files, URLs, portal feeds or one
     lineup .toml) and publish it in the feed."""
@@ -157,7 +161,7 @@ def build_episode(
         publish=not no_publish,
     )  # fmt: skip
     first_day = parse_date(since)
-    config = _config(config_path)
+    config = station_config(config_path, station, registry)
     _warn_example(config)
     lineup = expand_sources(articles, config.articles, since=first_day, latest=latest)
     if title and len(lineup.entries) == 1:  # the only article may take --title as its own
@@ -188,6 +192,7 @@ def build_episode(
     click.echo(f"Feed:    {_show(result.feed)}")
     site = config.site.site_dir  # the section page (phatthanh.site)
     click.echo(f"Page:    {_show(site)}/{record.slug}.html  (index: {_show(site)}/index.html)")
+    publish_to_bucket(config)
 
 
 def _show(path: Path) -> str:
@@ -201,11 +206,13 @@ def _show(path: Path) -> str:
 
 @click.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
-def feed(config_path: Path | None) -> None:
+@station_options
+def feed(config_path: Path | None, station: str | None, registry: Path) -> None:
     """Rebuild the feeds from the episodes already built (episodes/*/episode.json)."""
     from phatthanh.publish import rebuild_feeds
 
-    config = _config(config_path)
+    config = station_config(config_path, station, registry)
     _warn_example(config)
     path = rebuild_feeds(config.site, config.publish)
     click.echo(f"Feed: {_show(path)}")
+    publish_to_bucket(config)

@@ -8,7 +8,7 @@ from typing import cast, get_args
 
 import click
 
-from phatthanh.config import load_config
+from phatthanh.cli.stations import publish_to_bucket, station_config, station_options
 from phatthanh.master.settings import ProfileName
 from phatthanh.model import Priority
 
@@ -45,6 +45,7 @@ def register(group: click.Group) -> None:
     help="Rendition to write; repeat for several. [default: podcast and loudspeaker]",
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
+@station_options
 def bulletin(
     text_or_file: str,
     title: str | None,
@@ -54,13 +55,15 @@ def bulletin(
     strict_engine: bool,
     profiles: tuple[ProfileName, ...],
     config_path: Path | None,
+    station: str | None,
+    registry: Path,
 ) -> None:
     """Read TEXT_OR_FILE (the notice, or a UTF-8 file holding it) as a bulletin with the
     attention signal, and publish it at the top of the feed and the loudspeaker manifest."""
     from phatthanh.bulletin import BulletinOptions, build_bulletin, read_notice
 
     started = time.monotonic()
-    config = load_config(config_path)
+    config = station_config(config_path, station, registry)
     notice = read_notice(text_or_file)
     chosen = cast(Priority, priority)
     options = BulletinOptions(title, chosen, repeat, engine, strict_engine, profiles)
@@ -75,4 +78,5 @@ def bulletin(
         click.echo(f"MP3:      {result.episode_dir / rendition.file}  [{rendition.profile}, "
                    f"{rendition.duration_s:.1f} s]")  # fmt: skip
     click.echo(f"Feed:     {result.feed}")
+    publish_to_bucket(config)
     click.echo(f"Published in {time.monotonic() - started:.1f} s")

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from phatthanh.config import load_config
+from phatthanh.cli.stations import publish_to_bucket, station_config, station_options
 from phatthanh.errors import ConfigError
+
+if TYPE_CHECKING:
+    from phatthanh.config import Config
 
 _CONFIG_HELP = "Config file; its episodes/ and feeds/ are published. [default: ./phatthanh.toml]"
 
@@ -45,6 +49,7 @@ def register(group: click.Group) -> None:
     help="Keep running, checking every N seconds (instead of a cron job or timer).",
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
+@station_options
 def publish(
     due: bool,
     built: str | None,
@@ -54,19 +59,21 @@ def publish(
     force: bool,
     every_s: float | None,
     config_path: Path | None,
+    station: str | None,
+    registry: Path,
 ) -> None:
     """Apply air times (--due: held episodes enter the feeds at publish_at, expired ones
     leave), or publish an episode built with --no-publish (--built NAME)."""
     from phatthanh.publish.airtime import publish_due
 
     if built is not None or list_built:
-        _built(built, list_built, discard, replace, config_path)
+        _built(built, list_built, discard, replace, station_config(config_path, station, registry))
         return
     if not due:
         raise ConfigError("publish: say --due, --built NAME or --list-built")
     if every_s is not None and every_s <= 0:
         raise ConfigError(f"--every {every_s}: use a number of seconds above 0, e.g. 60")
-    config = load_config(config_path)
+    config = station_config(config_path, station, registry)
     while True:
         result = publish_due(config, force=force)
         for slug in result.published:
@@ -74,17 +81,16 @@ def publish(
         for slug in result.expired:
             click.echo(f"expired:   {slug}")
         click.echo("feeds rebuilt" if result.rebuilt else "nothing due")
+        if result.rebuilt:
+            publish_to_bucket(config)
         if every_s is None:
             return
         time.sleep(every_s)
 
 
-def _built(
-    name: str | None, listing: bool, discard: bool, replace: bool, path: Path | None
-) -> None:
+def _built(name: str | None, listing: bool, discard: bool, replace: bool, config: Config) -> None:
     from phatthanh.publish.built import discard_built, find_built, list_built, publish_built
 
-    config = load_config(path)
     if listing:
         for b in list_built(config.site):
             click.echo(f"{b.folder.name}  {b.record.title} ({b.record.published[:16]})")
@@ -97,3 +103,4 @@ def _built(
         return
     record = publish_built(folder, config.site, config.publish, replace)
     click.echo(f"published: {record.slug}")
+    publish_to_bucket(config)
