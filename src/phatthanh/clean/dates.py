@@ -75,7 +75,18 @@ ROMAN_TRIGGER = re.compile(
 # a section number at the start of a line; it may stand alone (`II.` on its own line, the heading
 # text on the next line), so the dot may end the text
 ROMAN_HEADING = re.compile(r"(?m)^([IVX]{1,4})\.(?=\s|$)")
-_ROMAN_LETTER = re.compile(r"[IVXLC]")
+# Quick first looks (throughput): each rule below runs only where the text holds what it needs,
+# a digit beside a separator or a numeral letter ending a word; these searches skip ahead fast.
+_ROMAN_END = re.compile(r"[IVXLC](?!\w)")
+_ROMAN_DOT = re.compile(r"[IVX]\.")
+_DIGIT = re.compile(r"\d")
+_SLASH_PAIR = re.compile(r"\d/\d")
+_DOT_PAIR = re.compile(r"\d\.\d")
+_DASH_PAIR = re.compile(r"\d\s?-\d")
+_CLOCK_HINT = re.compile(r"\d\s?[:hg]")
+_COLON_HINT = re.compile(r"\d:\d")
+_H_HINT = re.compile(r"\d\s?h")
+_G_HINT = re.compile(r"\dg\d")
 
 
 def dates(text: str, say: Say) -> str:
@@ -141,11 +152,17 @@ def dates(text: str, say: Say) -> str:
         mo = int(m.group(2))
         return f"{m.group(1)}{MONTHS[mo]}" if 1 <= mo <= 12 else m.group(0)
 
-    # Each pattern runs only when the characters it needs are there (throughput).
-    slash, dot, dash = "/" in text, "." in text, "-" in text or "–" in text
-    if dash:
+    # Each pattern runs only when the characters it needs are there (throughput); rewrites
+    # put no digits in, so what is absent here stays absent.
+    if not _DIGIT.search(text):
+        return text
+    slash = "/" in text and _SLASH_PAIR.search(text) is not None
+    dot = "." in text and _DOT_PAIR.search(text) is not None
+    dash = "-" in text or "–" in text
+    dash_pair = "-" in text and _DASH_PAIR.search(text) is not None
+    if dash and (slash or dot):
         text = DATE_RANGE.sub(date_range, text)
-    if slash or dot or dash:
+    if slash or dot or dash_pair:
         text = FULL_DATE.sub(full, text)
     if slash:
         text = DAY_LIST.sub(
@@ -160,7 +177,7 @@ def dates(text: str, say: Say) -> str:
             lambda m: day_list(m.group(1), m.group(2), m.group(3), m.group(4), None) or m.group(0),
             text,
         )
-    if dot or dash:
+    if dot or dash_pair:
         text = SHORT_DATE_DOT.sub(short, text)
     month = "háng" in text
     if month:
@@ -194,18 +211,20 @@ def times(text: str, say: Say) -> str:
     def number(value: str | None) -> int | None:
         return int(value) if value else None
 
+    if not _CLOCK_HINT.search(text):
+        return text
     if "-" in text or "–" in text:
         text = TIME_RANGE.sub(r"\1 đến \2", text)
-    if ":" in text:
+    if ":" in text and _COLON_HINT.search(text):
         text = TIME_COLON.sub(
             lambda m: clock(int(m.group(1)), int(m.group(2)), number(m.group(3)), m.group(4)),
             text,
         )
-    if "h" in text:
+    if "h" in text and _H_HINT.search(text):
         text = TIME_H.sub(
             lambda m: clock(int(m.group(1)), number(m.group(2)), None, m.group(3)), text
         )
-    if "g" in text:
+    if "g" in text and _G_HINT.search(text):
         text = TIME_G.sub(lambda m: clock(int(m.group(1)), int(m.group(2))), text)
     return text
 
@@ -224,9 +243,10 @@ def roman(text: str, say: Say) -> str:
         words = ordinal_words(value) if trigger.lower().endswith("thứ") else say.num(value)
         return f"{trigger} {words}"
 
-    if not _ROMAN_LETTER.search(text):
+    if _ROMAN_END.search(text):
+        text = ROMAN_TRIGGER.sub(sub, text)
+    if not _ROMAN_DOT.search(text):
         return text
-    text = ROMAN_TRIGGER.sub(sub, text)
     return ROMAN_HEADING.sub(
         lambda m: f"{say.num(v)}." if (v := roman_value(m.group(1))) else m.group(0), text
     )
