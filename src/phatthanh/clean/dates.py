@@ -20,14 +20,14 @@ _DATE_WORDS = r"ngày|sáng|trưa|chiều|tối|đêm|hôm|từ|đến|đợt|d�
 _STRONG_DATE_WORDS = r"ngày|sáng|trưa|chiều|tối|đêm|hôm|dịp|nay"
 
 DATE_RANGE = re.compile(
-    r"(?<![\w/.,-])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}))?\s*[–-]\s*(\d{1,2})\2(\d{1,2})\2(\d{4})"
+    r"(\d(?<![\w/.,-]\d)\d?)([/.])(\d{1,2})(?:\2(\d{4}))?\s*[–-]\s*(\d{1,2})\2(\d{1,2})\2(\d{4})"
     + _END
 )
 FULL_DATE = re.compile(
     r"(?<![\w/.,-])((?i:ngày)\s+)?(\d{1,2})([/.-])(\d{1,2})\3(\d{4})(?![\w/]|[.,]\d)"
 )
 DAY_LIST = re.compile(
-    r"(?<![\w/.,])(\d{1,2})((?:\s*[-–]\s*\d{1,2})+)/(\d{1,2})(?:/(\d{4}))?" + _END
+    r"(\d(?<![\w/.,]\d)\d?)((?:\s*[-–]\s*\d{1,2})+)/(\d{1,2})(?:/(\d{4}))?" + _END
 )
 DAY_LIST_DOT = re.compile(
     r"((?<!\w)(?i:ngày|từ ngày|từ)\s+)(\d{1,2})((?:\s*[-–]\s*\d{1,2})+)\.(\d{1,2})" + _END
@@ -44,7 +44,7 @@ SHORT_DATE_DOT = re.compile(
     rf"((?<!\w)(?i:{_STRONG_DATE_WORDS})\s+(?:(?i:ngày)\s+)?)(\d{{1,2}})(?:\.|-|\s-(?=\d))"
     r"(\d{1,2})" + _END + r"(?!\s*(?i:tháng))"
 )
-BARE_DAY_MONTH = re.compile(r"(?<![\w/.,-])(\d{1,2})/(\d{1,2})" + _END)
+BARE_DAY_MONTH = re.compile(r"(\d(?<![\w/.,-]\d)\d?)/(\d{1,2})" + _END)
 # Words before x/y that make it a count or a name (`đạt 8/10`, `thứ 3/9`, `lớp 5/1`,
 # `hẻm 12/3`), and words after a date.
 _COUNT_BEFORE = re.compile(
@@ -214,7 +214,7 @@ def times(text: str, say: Say) -> str:
     if not _CLOCK_HINT.search(text):
         return text
     if "-" in text or "–" in text:
-        text = TIME_RANGE.sub(r"\1 đến \2", text)
+        text = TIME_RANGE.sub(lambda m: f"{m.group(1)} đến {m.group(2)}", text)
     if ":" in text and _COLON_HINT.search(text):
         text = TIME_COLON.sub(
             lambda m: clock(int(m.group(1)), int(m.group(2)), number(m.group(3)), m.group(4)),

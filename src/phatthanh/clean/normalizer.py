@@ -77,9 +77,10 @@ class Normalizer:
         text, residue = self._residue(text)
         if "(" in text or "[" in text:
             text = _EMPTY_BRACKETS.sub("", text)
-        text = _SPACES.sub(" ", text)
+        if "  " in text or "\t" in text:
+            text = _SPACES.sub(" ", text)
         if _PUNCT_AFTER_SPACE.search(text):
-            text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+            text = _SPACE_BEFORE_PUNCT.sub(lambda m: m.group(1), text)
         text = text.strip()
         return Spoken(text, residue, tuple(str(r) for r in repairs))
 

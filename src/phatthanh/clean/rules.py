@@ -121,7 +121,7 @@ class Rules:
     # --- numbers, units, money ----------------------------------------------------------
     def units(self, text: str) -> str:
         if "%" in text:
-            text = PERCENT.sub(r"\1 phần trăm", text)
+            text = PERCENT.sub(lambda m: f"{m.group(1)} phần trăm", text)
         if "/" in text:
             text = PER_UNIT.sub(lambda m: " trên " + self._per(m.group(1)), text)
             text = WORD_SLASH.sub(", ", text)
@@ -142,10 +142,10 @@ class Rules:
         if "hứ" in text or "ạng" in text:
             text = ORDINAL.sub(lambda m: f"{m.group(1)} {ordinal_words(int(m.group(2)))}", text)
         if "-" in text or "–" in text:
-            text = RANGE.sub(r"\1 đến \2", text)
+            text = RANGE.sub(lambda m: f"{m.group(1)} đến {m.group(2)}", text)
         text = DIGIT_LETTER.sub(lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)}", text)
         if "." in text:
-            text = DOTTED.sub(r"\1 chấm \2", text)
+            text = DOTTED.sub(lambda m: f"{m.group(1)} chấm {m.group(2)}", text)
         return NUMBER.sub(self._number, text)
 
     def _number(self, m: re.Match[str]) -> str:

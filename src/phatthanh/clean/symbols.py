@@ -80,9 +80,10 @@ def tidy(text: str) -> str:
     if "_" in text:
         text = UNDERSCORE.sub(" ", text)
     if _DIGIT.search(text):
-        text = GLUED_WORD.sub(r"\g<0> ", text)
+        # (functions, not templates, as replacements: a template costs on every call)
+        text = GLUED_WORD.sub(lambda m: m.group(0) + " ", text)
         if "," in text:
-            text = MIXED_THOUSANDS.sub(r"\1.\2", text)
+            text = MIXED_THOUSANDS.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
         if "." in text:
-            text = DOT_DECIMAL.sub(r"\1,\2", text)
+            text = DOT_DECIMAL.sub(lambda m: f"{m.group(1)},{m.group(2)}", text)
     return text
