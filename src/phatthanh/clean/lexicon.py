@@ -116,7 +116,22 @@ def _alternation(words: Mapping[str, str]) -> re.Pattern[str] | None:
     if not words:
         return None
     ordered = sorted(words, key=len, reverse=True)  # longest first: "CB,CC,VC" before "CC,VC"
-    return re.compile("(?:" + "|".join(_whole(w) for w in ordered) + ")")
+    # Words are grouped by their first letter, longest first within a group, so the engine
+    # tries only the words that start with the letter it stands on (throughput).
+    groups: dict[str, list[str]] = {}
+    for word in ordered:
+        groups.setdefault(word[0], []).append(word)
+    parts: list[str] = []
+    for first, group in groups.items():
+        if len(group) == 1 or not first.isalnum():
+            parts += (_whole(w) for w in group)
+            continue
+        rest = "|".join(
+            re.escape(w[1:]) + (_BOUNDARY_AFTER if w[-1].isalnum() else "") for w in group
+        )
+        letter = re.escape(first)
+        parts.append(letter + r"(?<![\w/&.]" + letter + ")(?:" + rest + ")")
+    return re.compile("(?:" + "|".join(parts) + ")")
 
 
 def _whole(word: str) -> str:
