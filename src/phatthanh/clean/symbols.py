@@ -56,6 +56,7 @@ def _unglue(m: re.Match[str]) -> str:
 
 
 _BULLET_CHAR = re.compile(r"[+*•·▪►-]")
+_LONE_LETTER = re.compile(r"\s[HBTNS]\s")  # what WEEKDAY_STUTTER needs: a quick first look
 _DIGIT = re.compile(r"\d")
 
 
@@ -71,7 +72,7 @@ def tidy(text: str) -> str:
         text = ETC.sub(lambda m: " vân vân" + ("." if m.group(1) else ""), text)
     if "." in text or "," in text or ";" in text:
         text = GLUED_PUNCT.sub(_unglue, text)
-    if "hứ " in text or "HỨ " in text:
+    if ("hứ " in text or "HỨ " in text) and _LONE_LETTER.search(text):
         text = WEEKDAY_STUTTER.sub(r"\1 ", text)
     if "(" in text:
         text = ROMAN_ITEM.sub(lambda m: f"({roman_value(m.group(1).upper())})", text)
