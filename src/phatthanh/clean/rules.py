@@ -69,6 +69,7 @@ ADDRESS = re.compile(
 )
 
 
+_CODE_HINT = re.compile(r"\d ?[-/]")  # what both code patterns need: a quick first look
 _ADDRESS_HINT = re.compile(r"@|://|www\.|\.(?:vn|com|net|org|gov)\b", re.I)
 
 
@@ -97,6 +98,8 @@ class Rules:
                 words += " " + " ".join(names)
             return words
 
+        if not _CODE_HINT.search(text):
+            return text
         text = DOCUMENT_CODE.sub(sub, text)
         if "/" not in text:
             return text
