@@ -83,6 +83,9 @@ _DIGIT = re.compile(r"\d")
 _SLASH_PAIR = re.compile(r"\d/\d")
 _DOT_PAIR = re.compile(r"\d\.\d")
 _DASH_PAIR = re.compile(r"\d\s?-\d")
+_SPACED_SLASH = re.compile(r"\s\d\d?/\d")  # SHORT_DATE, SHORT_RANGE
+_SPACED_LIST = re.compile(r"\s\d\d?\s*[-–]\s*\d")  # DAY_LIST_DOT
+_SPACED_DOT = re.compile(r"\s\d\d?(?:\.|\s?-)\d")  # SHORT_DATE_DOT
 _CLOCK_HINT = re.compile(r"\d\s?[:hg]")
 _COLON_HINT = re.compile(r"\d:\d")
 _H_HINT = re.compile(r"\d\s?h")
@@ -164,27 +167,29 @@ def dates(text: str, say: Say) -> str:
         text = DATE_RANGE.sub(date_range, text)
     if slash or dot or dash_pair:
         text = FULL_DATE.sub(full, text)
+        slash = slash and _SLASH_PAIR.search(text) is not None  # what full dates left
     if slash:
         text = DAY_LIST.sub(
             lambda m: day_list("", m.group(1), m.group(2), m.group(3), m.group(4)) or m.group(0),
             text,
         )
-        if dash:
-            text = SHORT_RANGE.sub(short_range, text)
-        text = SHORT_DATE.sub(short, text)
-    if dot:
+        if _SPACED_SLASH.search(text):  # a date word, then a space before the digits
+            if dash:
+                text = SHORT_RANGE.sub(short_range, text)
+            text = SHORT_DATE.sub(short, text)
+    if dot and _SPACED_LIST.search(text):
         text = DAY_LIST_DOT.sub(
             lambda m: day_list(m.group(1), m.group(2), m.group(3), m.group(4), None) or m.group(0),
             text,
         )
-    if dot or dash_pair:
+    if (dot or dash_pair) and _SPACED_DOT.search(text):
         text = SHORT_DATE_DOT.sub(short, text)
     month = "háng" in text
     if month:
         text = MONTH_YEAR.sub(month_year, text)
     if "uý" in text:
         text = QUARTER.sub(quarter, text)
-    if slash:
+    if slash and _SLASH_PAIR.search(text):
         text = BARE_DAY_MONTH.sub(bare, text)
     if month:
         text = DAY_MONTH_WORDS.sub(day_month_words, text)
