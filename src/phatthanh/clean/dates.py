@@ -88,7 +88,7 @@ _SPACED_LIST = re.compile(r"\s\d\d?\s*[-–]\s*\d")  # DAY_LIST_DOT
 _SPACED_DOT = re.compile(r"\s\d\d?(?:\.|\s?-)\d")  # SHORT_DATE_DOT
 _CLOCK_HINT = re.compile(r"\d\s?[:hg]")
 _COLON_HINT = re.compile(r"\d:\d")
-_H_HINT = re.compile(r"\d\s?h")
+_H_HINT = re.compile(r"\d\s?h(?![^\W\d])")  # `10h`, `7h30`, not `650 ha`
 _G_HINT = re.compile(r"\dg\d")
 
 
