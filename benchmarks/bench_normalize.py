@@ -6,6 +6,7 @@ from __future__ import annotations
 import cProfile
 import pstats
 import time
+from pathlib import Path
 
 from phatthanh.clean import Normalizer
 from phatthanh.clean.settings import SpeechSettings
@@ -40,14 +41,23 @@ def main() -> None:
     size_kb = sum(len(line.encode()) + 1 for line in lines) / 1000
     normalizer = Normalizer(SpeechSettings())
     started = time.monotonic()
-    for line in lines:
+    cpu = time.process_time()
+    normalizer.normalize(lines[0])  # the first line also loads the typing-repair word list
+    first = time.monotonic() - started
+    for line in lines[1:]:
         normalizer.normalize(line)
     elapsed = time.monotonic() - started
+    cpu = time.process_time() - cpu
     speed = size_kb / elapsed
     verdict = "ok" if speed >= TARGET_KB_S else "UNDER"
     print(
         f"normalized {size_kb:.0f} KB in {elapsed:.2f} s = {speed:.0f} KB/s "
         f"(target {TARGET_KB_S} KB/s) {verdict}"
+    )
+    # On a shared machine wall time swings with the load; CPU time says what the code costs.
+    print(
+        f"  CPU {cpu:.2f} s = {size_kb / cpu:.0f} KB/s of CPU; the first line (word list "
+        f"load included) took {first * 1000:.0f} ms"
     )
     profiler = cProfile.Profile()
     profiler.enable()
@@ -57,12 +67,17 @@ def main() -> None:
     print("slowest rules (cumulative time over 3000 lines):")
     stats = pstats.Stats(profiler)
     rows = [
-        (stat[3], func[2])
+        (stat[3], f"{_module(func[0])}.{func[2]}")  # module.function: `rules.dates`
         for func, stat in stats.stats.items()  # type: ignore[attr-defined]
         if "phatthanh/clean" in func[0] and func[2] not in ("normalize", "<lambda>")
     ]
-    for cumulative, name in sorted(rows, reverse=True)[:8]:
-        print(f"  {name:28s} {cumulative * 1000:8.1f} ms")
+    for cumulative, name in sorted(rows, reverse=True)[:10]:
+        print(f"  {name:34s} {cumulative * 1000:8.1f} ms")
+
+
+def _module(filename: str) -> str:
+    path = Path(filename)
+    return path.parent.name if path.stem == "__init__" else path.stem
 
 
 if __name__ == "__main__":

@@ -45,6 +45,15 @@ def test_unicode_cleanup_picks_one_tone_style(written: str, spoken: str) -> None
     assert cleanup_unicode(written) == spoken
 
 
+def test_words_remembered_in_the_chosen_style_never_hide_one_in_the_old_style() -> None:
+    # cleanup_unicode skips its tone pass when every vowel-pair word was seen before and kept
+    # its mark; a word in the old style beside remembered ones must still be moved
+    assert cleanup_unicode("hòa bình, thủy lợi") == "hòa bình, thủy lợi"
+    assert cleanup_unicode("hòa bình, thuỷ lợi") == "hòa bình, thủy lợi"
+    assert cleanup_unicode("hoà bình, thủy lợi") == "hòa bình, thủy lợi"
+    assert cleanup_unicode("thuỷ lợi, hòa bình") == "thủy lợi, hòa bình"  # seen once already
+
+
 def test_slips_respect_their_right_context_and_are_logged() -> None:
     spoken = NORMALIZER.normalize("cũng cố gắng để cũng cố niềm tin")
     assert spoken.text == "cũng cố gắng để củng cố niềm tin"

@@ -34,7 +34,8 @@ def _upper_letters() -> str:
 
 
 UPPER = _upper_letters()
-CAPS_TOKEN = re.compile(rf"(?<![\w/&.])[{UPPER}]+(?![\w/&])")
+# (the left boundary is checked after the first capital, so the engine skips ahead to capitals)
+CAPS_TOKEN = re.compile(rf"[{UPPER}](?<![\w/&.][{UPPER}])[{UPPER}]*(?![\w/&])")
 # What may stand between two capital words of one heading: spaces, digits, light punctuation.
 _RUN_GAP = re.compile(r"[ \t\d,:;–\"“”'()/-]*")
 _ROMAN_BEFORE = re.compile(

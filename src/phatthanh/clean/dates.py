@@ -20,14 +20,14 @@ _DATE_WORDS = r"ngày|sáng|trưa|chiều|tối|đêm|hôm|từ|đến|đợt|d�
 _STRONG_DATE_WORDS = r"ngày|sáng|trưa|chiều|tối|đêm|hôm|dịp|nay"
 
 DATE_RANGE = re.compile(
-    r"(?<![\w/.,-])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}))?\s*[–-]\s*(\d{1,2})\2(\d{1,2})\2(\d{4})"
+    r"(\d(?<![\w/.,-]\d)\d?)([/.])(\d{1,2})(?:\2(\d{4}))?\s*[–-]\s*(\d{1,2})\2(\d{1,2})\2(\d{4})"
     + _END
 )
 FULL_DATE = re.compile(
     r"(?<![\w/.,-])((?i:ngày)\s+)?(\d{1,2})([/.-])(\d{1,2})\3(\d{4})(?![\w/]|[.,]\d)"
 )
 DAY_LIST = re.compile(
-    r"(?<![\w/.,])(\d{1,2})((?:\s*[-–]\s*\d{1,2})+)/(\d{1,2})(?:/(\d{4}))?" + _END
+    r"(\d(?<![\w/.,]\d)\d?)((?:\s*[-–]\s*\d{1,2})+)/(\d{1,2})(?:/(\d{4}))?" + _END
 )
 DAY_LIST_DOT = re.compile(
     r"((?<!\w)(?i:ngày|từ ngày|từ)\s+)(\d{1,2})((?:\s*[-–]\s*\d{1,2})+)\.(\d{1,2})" + _END
@@ -60,7 +60,7 @@ SHORT_DATE_DOT = re.compile(
     rf"((?<!\w)(?i:{_STRONG_DATE_WORDS})\s+(?:(?i:ngày)\s+)?)(\d{{1,2}})(?:\.|-|\s-(?=\d))"
     r"(\d{1,2})" + _END + r"(?!\s*(?i:tháng))"
 )
-BARE_DAY_MONTH = re.compile(r"(?<![\w/.,-])(\d{1,2})/(\d{1,2})" + _END)
+BARE_DAY_MONTH = re.compile(r"(\d(?<![\w/.,-]\d)\d?)/(\d{1,2})" + _END)
 # Words before x/y that make it a count or a name (`đạt 8/10`, `thứ 3/9`, `lớp 5/1`,
 # `hẻm 12/3`), and words after a date.
 _COUNT_BEFORE = re.compile(
@@ -100,7 +100,21 @@ ROMAN_TRIGGER = re.compile(
 # a section number at the start of a line; it may stand alone (`II.` on its own line, the heading
 # text on the next line), so the dot may end the text
 ROMAN_HEADING = re.compile(r"(?m)^([IVX]{1,4})\.(?=\s|$)")
-_ROMAN_LETTER = re.compile(r"[IVXLC]")
+# Quick first looks (throughput): each rule below runs only where the text holds what it needs,
+# a digit beside a separator or a numeral letter ending a word; these searches skip ahead fast.
+_ROMAN_END = re.compile(r"[IVXLC](?!\w)")
+_ROMAN_DOT = re.compile(r"[IVX]\.")
+_DIGIT = re.compile(r"\d")
+_SLASH_PAIR = re.compile(r"\d/\d")
+_DOT_PAIR = re.compile(r"\d\.\d")
+_DASH_PAIR = re.compile(r"\d\s?-\d")
+_SPACED_SLASH = re.compile(r"\s\d\d?/\d")  # SHORT_DATE, SHORT_RANGE
+_SPACED_LIST = re.compile(r"\s\d\d?\s*[-–]\s*\d")  # DAY_LIST_DOT
+_SPACED_DOT = re.compile(r"\s\d\d?(?:\.|\s?-)\d")  # SHORT_DATE_DOT
+_CLOCK_HINT = re.compile(r"\d\s?[:hg]")
+_COLON_HINT = re.compile(r"\d:\d")
+_H_HINT = re.compile(r"\d\s?h(?![^\W\d])")  # `10h`, `7h30`, not `650 ha`
+_G_HINT = re.compile(r"\dg")  # TIME_G: `17g30`, or `7g` alone beside a time word
 
 
 def dates(text: str, say: Say) -> str:
@@ -191,29 +205,39 @@ def dates(text: str, say: Say) -> str:
         mo = int(m.group(2))
         return f"{m.group(1)}{MONTHS[mo]}" if 1 <= mo <= 12 else m.group(0)
 
-    # Each pattern runs only when the characters it needs are there (throughput).
-    slash, dot, dash = "/" in text, "." in text, "-" in text or "–" in text
-    if dash:
+    # Each pattern runs only when the characters it needs are there (throughput); rewrites
+    # put no digits in, so what is absent here stays absent.
+    if not _DIGIT.search(text):
+        return text
+    slash = "/" in text and _SLASH_PAIR.search(text) is not None
+    dot = "." in text and _DOT_PAIR.search(text) is not None
+    dash = "-" in text or "–" in text
+    dash_pair = "-" in text and _DASH_PAIR.search(text) is not None
+    if dash and (slash or dot):
         text = DATE_RANGE.sub(date_range, text)
     if slash and ("," in text or "và" in text):
         text = DAY_LIST_AND.sub(day_list_and, text)
-    if slash or dot or dash:
+    if slash or dot or dash_pair:
         text = FULL_DATE.sub(full, text)
+        slash = slash and _SLASH_PAIR.search(text) is not None  # what full dates left
     if slash:
         text = DAY_LIST.sub(
             lambda m: day_list("", m.group(1), m.group(2), m.group(3), m.group(4)) or m.group(0),
             text,
         )
+        spaced = _SPACED_SLASH.search(text) is not None  # a date word, then a space
         if dash:
-            text = SHORT_RANGE.sub(short_range, text)
+            if spaced:
+                text = SHORT_RANGE.sub(short_range, text)
             text = BARE_SHORT_RANGE.sub(bare_short_range, text)
-        text = SHORT_DATE.sub(short, text)
-    if dot:
+        if spaced:  # rewrites put no digits in: a spaced pair cannot appear
+            text = SHORT_DATE.sub(short, text)
+    if dot and _SPACED_LIST.search(text):
         text = DAY_LIST_DOT.sub(
             lambda m: day_list(m.group(1), m.group(2), m.group(3), m.group(4), None) or m.group(0),
             text,
         )
-    if dot or dash:
+    if (dot or dash_pair) and _SPACED_DOT.search(text):
         text = SHORT_DATE_DOT.sub(short, text)
     month = "háng" in text
     if month and "ng tháng" in text:
@@ -222,7 +246,7 @@ def dates(text: str, say: Say) -> str:
         text = MONTH_YEAR.sub(month_year, text)
     if "uý" in text:
         text = QUARTER.sub(quarter, text)
-    if slash:
+    if slash and _SLASH_PAIR.search(text):
         text = BARE_DAY_MONTH.sub(bare, text)
     if month:
         text = DAY_MONTH_WORDS.sub(day_month_words, text)
@@ -257,18 +281,20 @@ def times(text: str, say: Say) -> str:
     def number(value: str | None) -> int | None:
         return int(value) if value else None
 
+    if not _CLOCK_HINT.search(text):
+        return text
     if "-" in text or "–" in text:
-        text = TIME_RANGE.sub(r"\1 đến \2", text)
-    if ":" in text:
+        text = TIME_RANGE.sub(lambda m: f"{m.group(1)} đến {m.group(2)}", text)
+    if ":" in text and _COLON_HINT.search(text):
         text = TIME_COLON.sub(
             lambda m: clock(int(m.group(1)), int(m.group(2)), number(m.group(3)), m.group(4)),
             text,
         )
-    if "h" in text:
+    if "h" in text and _H_HINT.search(text):
         text = TIME_H.sub(
             lambda m: clock(int(m.group(1)), number(m.group(2)), None, m.group(3)), text
         )
-    if "g" in text:
+    if "g" in text and _G_HINT.search(text):
         text = TIME_G.sub(_clock_g, text)
     if "giờ 00" in text:
         text = ZERO_MINUTES.sub(r"\1", text)
@@ -291,9 +317,10 @@ def roman(text: str, say: Say) -> str:
         words = ordinal_words(value) if trigger.lower().endswith("thứ") else say.num(value)
         return f"{trigger} {words}"
 
-    if not _ROMAN_LETTER.search(text):
+    if _ROMAN_END.search(text):
+        text = ROMAN_TRIGGER.sub(sub, text)
+    if not _ROMAN_DOT.search(text):
         return text
-    text = ROMAN_TRIGGER.sub(sub, text)
     return ROMAN_HEADING.sub(
         lambda m: f"{say.num(v)}." if (v := roman_value(m.group(1))) else m.group(0), text
     )

@@ -26,14 +26,16 @@ from phatthanh.model import Residue
 log = logging.getLogger(__name__)
 
 # Capitals no rule explained: abbreviations (`VTV`, `VTV1`, `ABC-XY`) and a letter with a
-# number (`T6`); spelled with Vietnamese letter names.
+# number (`T6`); spelled with Vietnamese letter names. The left boundary is checked after the
+# first capital so the regex engine skips ahead to capitals instead of trying every position.
 _ALLCAPS = re.compile(
-    rf"(?<![\w-])([{UPPER}]{{2,}}\d*(?:-[{UPPER}]{{2,}}\d*)*|[{UPPER}]\d+)(?![\w-])"
+    rf"([{UPPER}](?<![\w-][{UPPER}])(?:[{UPPER}]+\d*(?:-[{UPPER}]{{2,}}\d*)*|\d+))(?![\w-])"
 )
 _LEFTOVER_DIGITS = re.compile(r"\d+")
 _SYMBOLS = {"%": " phần trăm", "&": " và ", "+": " cộng ", "=": " bằng ", "/": " trên "}
-_SPACES = re.compile(r"[ \t]+")
+_SPACES = re.compile(r"\t[ \t]*| [ \t]+")  # runs that are not already one space
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?…])")
+_PUNCT_AFTER_SPACE = re.compile(r"[,.;:!?…](?<=\s[,.;:!?…])")  # a quick first look
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
 
 
@@ -73,8 +75,13 @@ class Normalizer:
         text = r.units(text)
         text = r.numbers(text)
         text, residue = self._residue(text)
-        text = _EMPTY_BRACKETS.sub("", text)
-        text = _SPACE_BEFORE_PUNCT.sub(r"\1", _SPACES.sub(" ", text)).strip()
+        if "(" in text or "[" in text:
+            text = _EMPTY_BRACKETS.sub("", text)
+        if "  " in text or "\t" in text:
+            text = _SPACES.sub(" ", text)
+        if _PUNCT_AFTER_SPACE.search(text):
+            text = _SPACE_BEFORE_PUNCT.sub(lambda m: m.group(1), text)
+        text = text.strip()
         return Spoken(text, residue, tuple(str(r) for r in repairs))
 
     def _residue(self, text: str) -> tuple[str, tuple[Residue, ...]]:

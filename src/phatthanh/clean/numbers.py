@@ -7,6 +7,8 @@ mười (14), `linh` (or `lẻ`) for a zero tens digit (105), `không trăm` ins
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 MONTHS = (
     "",
@@ -56,6 +58,7 @@ def _group(n: int, inner: bool, zero_tens: str) -> list[str]:
     return words + _below_100(rest)
 
 
+@lru_cache(maxsize=8192)  # years, counts and amounts repeat across a program
 def number_words(n: int, *, zero_tens: str = "linh", thousand: str = "nghìn") -> str:
     """The spoken form of a non-negative integer: 2013 -> hai nghìn không trăm mười ba."""
     if n < 0:

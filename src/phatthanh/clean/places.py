@@ -32,13 +32,16 @@ _ROAD_LETTERS = re.compile(r"QL|ĐT|ĐH|TL|HL")
 _ADDRESS_LETTER = re.compile(r"[PQXH]\.")
 TOWN = re.compile(rf"(?<![\w.])TT\.\s?(?=[{_UP}])")
 # `02363 821 234`: a four-digit area code may carry the subscriber's first digit.
-PHONE = re.compile(r"(?<![\w.,])(\+84[ .-]?|0)(\d{2,4})([ .-]?)(\d{3,4})\3(\d{3,4})(?![\w]|[.,]\d)")
+PHONE = re.compile(
+    r"(\+(?<![\w.,]\+)84[ .-]?|0(?<![\w.,]0))(\d{2,4})([ .-]?)(\d{3,4})\3(\d{3,4})(?![\w]|[.,]\d)"
+)
 # `0259 3.123.456`: an area code, then the subscriber number grouped by dots like an amount.
 AREA_DOTTED_PHONE = re.compile(
     r"(0(?<![\w.,]0)\d{2,3})\s(\d{1,2})\.(\d{3})\.(\d{3})(?![\w]|[.,]\d)"
 )
 AREA_CODE_PHONE = re.compile(r"\((0\d{2,3})\)\s?(\d{3,4})[ .]?(\d{3,4})(?![\w]|[.,]\d)")
 HOTLINE = re.compile(r"(?<![\w.,])(1[89]00)([ .]?)(\d{3,4})(?:\2(\d{2,4}))?(?![\w]|[.,]\d)")
+_HOTLINE_DIGITS = re.compile(r"\s1\d\d")  # what SHORT_HOTLINE needs: a quick first look
 SHORT_HOTLINE = re.compile(
     r"(?i)(đường dây nóng|hotline|số máy|điện thoại|tổng đài)(:?\s+)(1\d{2,3})\b"
 )
@@ -64,7 +67,7 @@ def roads(text: str) -> str:
 
     if _ROAD_LETTERS.search(text):
         text = ROAD.sub(road, text)
-    if "m" in text:
+    if "km" in text or "Km" in text:
         text = CHAINAGE.sub(chainage, text)
     if _ADDRESS_LETTER.search(text):
         text = ADDRESS_PART.sub(lambda m: f"{m.group(1)}{_PARTS[m.group(2)]} ", text)
@@ -100,4 +103,6 @@ def phones(text: str) -> str:
     text = PHONE.sub(phone, text)
     if "00" in text:
         text = HOTLINE.sub(lambda m: grouped(m.group(1), m.group(3), m.group(4)), text)
+    if not _HOTLINE_DIGITS.search(text):
+        return text
     return SHORT_HOTLINE.sub(lambda m: m.group(1) + m.group(2) + digit_words(m.group(3)), text)

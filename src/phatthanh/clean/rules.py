@@ -16,9 +16,11 @@ from phatthanh.clean.settings import SpeechSettings
 Rule = Callable[[str], str]
 _UP = "A-ZĐÂĂÊÔƠƯ"
 _CODE_PART = rf"[{_UP}][{_UP}a-zđ]*\d*"  # `QH13`: the legislature's term after its letters
-# `282 /KHHĐ` (a space before the slash) is still a code.
+# `282 /KHHĐ` (a space before the slash) is still a code. Here and below, a left boundary is
+# checked after the first character (`\d(?<![\w/]\d)`) so the regex engine can skip ahead to
+# that character instead of trying every position (throughput).
 DOCUMENT_CODE = re.compile(
-    rf"(?<![\w/])(\d+)(?:/(\d{{4}}))?(?:[-/]| /)({_CODE_PART}(?:[-/&]{_CODE_PART})*)(?![\w/])"
+    rf"(\d(?<![\w/]\d)\d*)(?:/(\d{{4}}))?(?:[-/]| /)({_CODE_PART}(?:[-/&]{_CODE_PART})*)(?![\w/])"
 )
 # `19 - NQ/TW`, `08/NQ - TW`, `1234/QĐ - UBND`: a code typed with spaces round its dash; the
 # code must hold a slash, so `Điều 5 - UBND xã` is not taken for one.
@@ -29,15 +31,15 @@ SPACED_CODE = re.compile(
 # `Nghị quyết số 388/2003`: a number over a year after `số` is a document's number and year.
 NUMBER_YEAR = re.compile(r"(?<!\w)([Ss]ố\s+)(\d{1,5})/((?:19|20)\d\d)(?![\w/]|[.,]\d)")
 # `32/kl TW`: a code typed in lower case; only the known code words count.
-LOWER_CODE = re.compile(r"(?<![\w/])(\d+)/(kl|nq|qđ|kh|ct|tb|hd|bc|cv|ctr)(?!\w)")
+LOWER_CODE = re.compile(r"(\d(?<![\w/]\d)\d*)/(kl|nq|qđ|kh|ct|tb|hd|bc|cv|ctr)(?!\w)")
 ORDINAL = re.compile(r"(?i)(?<!\w)(thứ|hạng)\s+(\d+)(?![\w/]|[.,]\d)")
-RATIO = re.compile(r"(?<![\w/.,])(\d+)/(\d+)(?![\w/]|[.,]\d)")
-RANGE = re.compile(r"(?<![\w/.,-])(\d+(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
+RATIO = re.compile(r"(\d(?<![\w/.,]\d)\d*)/(\d+)(?![\w/]|[.,]\d)")
+RANGE = re.compile(r"(\d(?<![\w/.,-]\d)\d*(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
 # `1A`, `14B` (a road, a class, a block): the letter is said after the number.
 # `khoản 5a`, `tổ 3b`: a lower-case item letter (units were read before this rule runs).
 DIGIT_LETTER = re.compile(r"(\d(?<!\w\d)\d*)([A-Z]|[a-e](?=\W|$))(\d*)(?![\w])")
 # `2.1` (a section or a version; thousands groups have three digits) reads `hai chấm một`.
-DOTTED = re.compile(r"(?<![\w.,])(\d+)\.(\d{1,2})(?![\w]|[.,]\d)")
+DOTTED = re.compile(r"(\d(?<![\w.,]\d)\d*)\.(\d{1,2})(?![\w]|[.,]\d)")
 # The left boundary is checked after the first digit (`\d(?<!\w\d)`) so the regex engine
 # can skip to digits instead of trying every position.
 NUMBER = re.compile(r"(\d(?<!\w\d)(?:\d{0,2}(?:\.\d{3})+|\d*))(?:,(\d+))?(?!\w)")
@@ -55,18 +57,20 @@ UNITS: tuple[tuple[str, str], ...] = (
     ("tr.đ", "triệu đồng"), ("trđ", "triệu đồng"), ("tr", "triệu"),
 )  # fmt: skip
 # Unit symbols that are never Vietnamese words, read even without a number (`hàng km`).
-LONE_UNIT = re.compile(r"(?<![\w/])(km2|km²|km|kg|m2|m²|m3|kWh|kVA)(?![\w²³/])")
+LONE_UNIT = re.compile(
+    r"(k(?<![\w/]k)(?:m2|m²|m|g|Wh|VA)|m(?<![\w/]m)(?:2|²|3))(?![\w²³/])"
+)  # km2 km² km kg kWh kVA m2 m² m3
 _UNIT_WORDS = {u: w for u, w in UNITS}
 _UNIT_ALT = "|".join(re.escape(u) for u, _ in sorted(UNITS, key=lambda x: -len(x[0])))
 NUMBER_UNIT = re.compile(rf"(\d)\s?({_UNIT_ALT})(?![\w²³])")
 PER_UNIT = re.compile(
-    rf"(?<=\w)/({_UNIT_ALT}|người|hộ|năm|tháng|ngày|giờ|tấn|tạ|con|h|s)(?![\w²³])"
+    rf"/(?<=\w/)({_UNIT_ALT}|người|hộ|năm|tháng|ngày|giờ|tấn|tạ|con|h|s)(?![\w²³])"
 )
 # `ông/bà`, `nam/nữ`, `và/hoặc`: a slash between words (not a unit) is a pause, not `trên`.
-WORD_SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
+WORD_SLASH = re.compile(r"/(?<=[^\W\d_]/)(?=[^\W\d_])")
 _PER_TIME = {"h": "giờ", "s": "giây"}  # `m3/h`, `km/s`: only after a slash
 # `1,5 tỷ đ`: the đ after a scale word is đồng.
-DONG_AFTER_SCALE = re.compile(r"(?:(?<=triệu )|(?<=nghìn )|(?<=ngàn )|(?<=tỷ ))đ(?!\w)")
+DONG_AFTER_SCALE = re.compile(r"đ(?!\w)(?:(?<=triệu đ)|(?<=nghìn đ)|(?<=ngàn đ)|(?<=tỷ đ))")
 # `30 độ C`: the letter is the Celsius sign, not a word.
 DEGREE_C = re.compile(r"(?<=độ )C(?!\w)")
 ADDRESS = re.compile(
@@ -78,6 +82,7 @@ ADDRESS = re.compile(
 ADDRESS_LABEL = re.compile(
     r"(?i)[,;]?\s*\b(?:e-?mail|website|trang web|thư điện tử)\s*:\s*(?=[,.;)]|$)"
 )
+_CODE_HINT = re.compile(r"\d ?[-/]")  # what every code pattern needs: a quick first look
 _ADDRESS_HINT = re.compile(r"@|://|www\.|\.(?:vn|com|net|org|gov)\b", re.I)
 
 
@@ -106,6 +111,8 @@ class Rules:
                 words += " " + " ".join(names)
             return words
 
+        if not _CODE_HINT.search(text):
+            return text
         if " - " in text:
             text = SPACED_CODE.sub(
                 lambda m: sub(m) if "/" in m.group(0) and " - " in m.group(0) else m.group(0),
@@ -119,6 +126,8 @@ class Rules:
                 ),
                 text,
             )
+        if "/" not in text:
+            return text
         return LOWER_CODE.sub(lambda m: self.num(int(m.group(1))), text)
 
     # --- 4. dates, times, Roman numerals, places (see dates.py, places.py) ------------
@@ -140,7 +149,7 @@ class Rules:
     # --- numbers, units, money ----------------------------------------------------------
     def units(self, text: str) -> str:
         if "%" in text:
-            text = PERCENT.sub(r"\1 phần trăm", text)
+            text = PERCENT.sub(lambda m: f"{m.group(1)} phần trăm", text)
         if "/" in text:
             text = PER_UNIT.sub(lambda m: " trên " + self._per(m.group(1)), text)
             text = WORD_SLASH.sub(", ", text)
@@ -161,7 +170,7 @@ class Rules:
         if "hứ" in text or "ạng" in text:
             text = ORDINAL.sub(lambda m: f"{m.group(1)} {ordinal_words(int(m.group(2)))}", text)
         if "-" in text or "–" in text:
-            text = RANGE.sub(r"\1 đến \2", text)
+            text = RANGE.sub(lambda m: f"{m.group(1)} đến {m.group(2)}", text)
         text = DIGIT_LETTER.sub(
             lambda m: (
                 f"{m.group(1)} {m.group(2) if m.group(2).isupper() else spell(m.group(2))}"
@@ -170,7 +179,7 @@ class Rules:
             text,
         )
         if "." in text:
-            text = DOTTED.sub(r"\1 chấm \2", text)
+            text = DOTTED.sub(lambda m: f"{m.group(1)} chấm {m.group(2)}", text)
         return NUMBER.sub(self._number, text)
 
     def _number(self, m: re.Match[str]) -> str:

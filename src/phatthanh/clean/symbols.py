@@ -23,20 +23,21 @@ UNDERSCORE = re.compile(r"(?<=\w)_+(?=\w)")
 # `(ii)` numbers an item in a legal text: read as the number it is.
 ROMAN_ITEM = re.compile(r"\((i{1,3}|iv|vi{0,3}|ix|x)\)")
 # A number glued to a capitalised word (`4Gia Lai` in a table row) gets a space.
-GLUED_WORD = re.compile(r"(?<=\d)(?=[A-ZĐ][^\W\d_])")
+GLUED_WORD = re.compile(r"\d(?=[A-ZĐ][^\W\d_])")
 # `13,200.000` mixes a thousands comma with thousands dots: it is 13.200.000.
-MIXED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}),(\d{3}(?:\.\d{3})+)(?![\d,]|\.\d)")
+MIXED_THOUSANDS = re.compile(r"(\d(?<![\d.,]\d)\d{0,2}),(\d{3}(?:\.\d{3})+)(?![\d,]|\.\d)")
 # `97.9%`, `2.5 triệu`: a dot followed by one or two digits cannot group thousands, so before
 # a percent sign or a quantity word it is a decimal point.
 DOT_DECIMAL = re.compile(
-    r"(?<![\d.,])(\d+)\.(\d{1,2})(?=\s?(?:%|triệu|tỷ|nghìn|ngàn|lần|điểm|ha|km|kg|tấn|m\b))"
+    r"(\d(?<![\d.,]\d)\d*)\.(\d{1,2})(?=\s?(?:%|triệu|tỷ|nghìn|ngàn|lần|điểm|ha|km|kg|tấn|m\b))"
 )
 
 # `rừng.Ban chỉ đạo`, `trường học,trưởng thôn`: a stop or comma typed without its space. A voice
 # reads the glued stop as `chấm` and runs the words together, so the space is put back. Only
 # after two lower-case letters (so `TP.Đông`, `Tp.HCM` stay for the lexicon) and, for a stop,
 # before a capital that opens a word (so `gov.vn` and `v.v` are left alone).
-GLUED_PUNCT = re.compile(r"(?<=[^\W\d_]{2})([.,;])(?=[^\W\d_])")
+# (The left look is made after the mark, so the regex engine skips ahead to marks.)
+GLUED_PUNCT = re.compile(r"([.,;])(?<=[^\W\d_]{2}[.,;])(?=[^\W\d_])")
 
 # `Thứ S Sáu`: a weekday's first letter typed twice, once alone (an editor's slip). The lone
 # letter would be spelled (`ét`); it is dropped when the weekday name follows it.
@@ -73,6 +74,7 @@ def _unglue(m: re.Match[str]) -> str:
 
 
 _BULLET_CHAR = re.compile(r"[+*•·▪►-]")
+_LONE_LETTER = re.compile(r"\s[HBTNS]\s")  # what WEEKDAY_STUTTER needs: a quick first look
 _DIGIT = re.compile(r"\d")
 
 
@@ -81,13 +83,14 @@ def tidy(text: str) -> str:
     if "/." in text:
         text = END_MARKER.sub(".", text)
         text = LIST_MARKER.sub(r"\1.", text)
-    if _BULLET_CHAR.search(text):
+    # a bullet opens the text or a line (most texts are one line without one)
+    if _BULLET_CHAR.match(text.lstrip(" \t")) or ("\n" in text and _BULLET_CHAR.search(text)):
         text = BULLET.sub("", text)
     if "v." in text:
         text = ETC.sub(lambda m: " vân vân" + ("." if m.group(1) else ""), text)
     if "." in text or "," in text or ";" in text:
         text = GLUED_PUNCT.sub(_unglue, text)
-    if "hứ " in text or "HỨ " in text:
+    if ("hứ " in text or "HỨ " in text) and _LONE_LETTER.search(text):
         text = WEEKDAY_STUTTER.sub(r"\1 ", text)
     if "(" in text:
         text = ROMAN_ITEM.sub(lambda m: f"({roman_value(m.group(1).upper())})", text)
@@ -96,11 +99,12 @@ def tidy(text: str) -> str:
     if "_" in text:
         text = UNDERSCORE.sub(" ", text)
     if _DIGIT.search(text):
-        text = GLUED_WORD.sub(" ", text)
+        # (functions, not templates, as replacements: a template costs on every call)
+        text = GLUED_WORD.sub(lambda m: m.group(0) + " ", text)
         if "," in text:
-            text = MIXED_THOUSANDS.sub(r"\1.\2", text)
+            text = MIXED_THOUSANDS.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
         if "." in text:
-            text = DOT_DECIMAL.sub(r"\1,\2", text)
+            text = DOT_DECIMAL.sub(lambda m: f"{m.group(1)},{m.group(2)}", text)
         if " x " in text or _MATH_CHAR.search(text):
             text = MATH_SIGN.sub(_math_words, text)
     return text

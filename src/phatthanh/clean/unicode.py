@@ -23,6 +23,10 @@ _TRANSLATE = str.maketrans(
     }
 )  # fmt: skip
 
+# Any character the two tables above change: most texts hold none, and translating through a
+# dict table costs per character, so the tables are used only when one is there.
+_SPECIAL = re.compile("[" + re.escape("".join(map(chr, (*_ZERO_WIDTH, *_TRANSLATE)))) + "]")
+
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 _VOWELS = set("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
 _WORD = re.compile(r"\w+")
@@ -39,13 +43,22 @@ _CONTROL = re.compile(
 
 def cleanup_unicode(text: str) -> str:
     """NFC, without control/zero-width characters, with unified punctuation and tone marks."""
-    text = text.translate(_ZERO_WIDTH).translate(_TRANSLATE)
+    if _SPECIAL.search(text):
+        text = text.translate(_ZERO_WIDTH).translate(_TRANSLATE)
     if not text.replace("\n", "").replace("\t", "").isprintable():  # rare: look char by char
         text = "".join(
             ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text
         )
     text = unicodedata.normalize("NFC", text)
+    words = _VOWEL_PAIR_WORD.findall(text)
+    if _KEPT.issuperset(words):  # every word already in the chosen style: nothing to move
+        return text
+    if len(_KEPT) < 65536:
+        _KEPT.update(word for word in words if place_tone(word) == word)
     return _VOWEL_PAIR_WORD.sub(lambda m: place_tone(m.group(0)), text)
+
+
+_KEPT: set[str] = set()  # words seen that place_tone leaves as they are (news vocabulary)
 
 
 @lru_cache(maxsize=65536)  # news vocabulary is small: most words repeat

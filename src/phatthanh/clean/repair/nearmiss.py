@@ -91,8 +91,10 @@ def repair_near_misses(text: str, repairs: list[Repair]) -> str:
         a, b = keys[i], keys[i + 1]
         if not (a and b and joined[i]) or i in edits:
             continue
-        found = _repair_pair(_left(pieces, joined, i), a, b, _right(pieces, joined, i + 1))
-        if found is None:
+        found = _repair_pair(a, b)  # the pair alone first: most pairs end here, from the cache
+        if found is None or _makes_word(
+            words, _left(pieces, joined, i), a, b, _right(pieces, joined, i + 1)
+        ):
             continue
         side, fixed, edit = found
         index = i + side
@@ -155,27 +157,29 @@ def _starts_sentence(pieces: list[_Piece], i: int) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _repair_pair(
-    left: tuple[str, ...], a: str, b: str, right: tuple[str, ...]
-) -> tuple[int, str, str] | None:
-    """(0 or 1 for the syllable to change, its new form, the edit) or None, given up to two
-    words on either side."""
+def _repair_pair(a: str, b: str) -> tuple[int, str, str] | None:
+    """(0 or 1 for the syllable to change, its new form, the edit) or None, from the pair
+    alone; the caller then asks `_makes_word` about the neighbours."""
     words = load_wordlist()
     assert words is not None
     if f"{a} {b}" in words.pairs:
-        return None
-    # the pair with some of its neighbours, or either syllable with its other neighbours,
-    # makes a known word: then it is no typo
-    spans = [(*left[k:], a, b, *right[:m]) for k in range(len(left) + 1) for m in range(3)]
-    spans += [(*left[k:], a) for k in range(len(left))]
-    spans += [(b, *right[:m]) for m in range(1, len(right) + 1)]
-    if any(" ".join(span) in words.words for span in spans):
         return None
     candidates = [
         *((0, fixed, edit) for fixed, edit in _changes(words, a, keep=b, first=True)),
         *((1, fixed, edit) for fixed, edit in _changes(words, b, keep=a, first=False)),
     ]
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _makes_word(
+    words: WordList, left: tuple[str, ...], a: str, b: str, right: tuple[str, ...]
+) -> bool:
+    """True when the pair with some of its neighbours (up to two words on either side), or
+    either syllable with its other neighbours, makes a known word: then it is no typo."""
+    spans = [(*left[k:], a, b, *right[:m]) for k in range(len(left) + 1) for m in range(3)]
+    spans += [(*left[k:], a) for k in range(len(left))]
+    spans += [(b, *right[:m]) for m in range(1, len(right) + 1)]
+    return any(" ".join(span) in words.words for span in spans)
 
 
 def _changes(words: WordList, change: str, keep: str, first: bool) -> list[tuple[str, str]]:

@@ -106,4 +106,6 @@ def repair_telex(
         repairs.append(Repair(token, decoded, "Telex residue"))
         return decoded
 
+    if not _MARK_KEYS.search(text):  # no token can qualify: a quick first look
+        return text
     return _ASCII_WORD.sub(telex, text)
