@@ -12,6 +12,7 @@ import click
 from phatthanh.cli.build import CONFIG_HELP
 from phatthanh.cli.text import load_scripts
 from phatthanh.config import load_config
+from phatthanh.i18n import _l
 from phatthanh.review import PageReview, Risk, review_script, split_marked
 
 _TITLE_HINT = ": give one with --title or a lineup item's title"
@@ -22,16 +23,20 @@ def register(group: click.Group) -> None:
     group.add_command(review)
 
 
-@click.command()
+@click.command(
+    help=_l(
+        "Show, per page, the segments a voice may misread (risky words "
+        "highlighted: [[word]] without a terminal) and the dropped lines that "
+        "may have been body text."
+    )
+)
 @click.argument("pages", nargs=-1, required=True)
-@click.option("--since", help="Portal feeds: only articles published on or after YYYY-MM-DD.")
-@click.option("--latest", type=int, help="Portal feeds: only the newest N articles.")
+@click.option("--since", help=_l("Portal feeds: only articles published on or after YYYY-MM-DD."))
+@click.option("--latest", type=int, help=_l("Portal feeds: only the newest N articles."))
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 def review(
     pages: tuple[str, ...], since: str | None, latest: int | None, config_path: Path | None
 ) -> None:
-    """Show, per page, the segments a voice may misread (risky words highlighted: [[word]]
-    without a terminal) and the dropped lines that may have been body text."""
     from phatthanh.clean import Normalizer
 
     config = load_config(config_path)

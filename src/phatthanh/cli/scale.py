@@ -9,6 +9,7 @@ import click
 
 from phatthanh.config import load_config
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import _, _l
 
 
 def register(group: click.Group) -> None:
@@ -22,30 +23,40 @@ def need_scale(module: str) -> None:
 
     if importlib.util.find_spec(module) is None:
         raise ConfigError(
-            f"{module} is not installed; install the province extra: pip install 'phatthanh[scale]'"
+            _(
+                "{module} is not installed; install the province extra: pip install "
+                "'phatthanh[scale]'"
+            ).format(module=module)
         )
 
 
-@click.command("publish-remote")
+@click.command(
+    "publish-remote",
+    help=_l(
+        "Publish episodes/ and feeds/ to S3-compatible storage: media first, "
+        "each verified, then the manifest and feed. Credentials: "
+        "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY."
+    ),
+)
 @click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path),
-    help="Config file; its episodes/ and feeds/ are published. [default: ./phatthanh.toml]",
+    help=_l("Config file; its episodes/ and feeds/ are published. [default: ./phatthanh.toml]"),
 )
-@click.option("--bucket", required=True, envvar="PHATTHANH_S3_BUCKET", help="The S3 bucket.")
+@click.option("--bucket", required=True, envvar="PHATTHANH_S3_BUCKET", help=_l("The S3 bucket."))
 @click.option(
     "--endpoint",
     envvar="PHATTHANH_S3_ENDPOINT",
-    help="S3-compatible endpoint URL, e.g. http://127.0.0.1:8333. [default: AWS]",
+    help=_l("S3-compatible endpoint URL, e.g. http://127.0.0.1:8333. [default: AWS]"),
 )
 @click.option(
-    "--prefix", default="", envvar="PHATTHANH_S3_PREFIX", help="Key prefix, e.g. songxanh/."
+    "--prefix", default="", envvar="PHATTHANH_S3_PREFIX", help=_l("Key prefix, e.g. songxanh/.")
 )
-@click.option("--region", default="us-east-1", envvar="AWS_REGION", help="The store's region.")
-@click.option("--station", help="Registry name of the station (instead of --config).")
+@click.option("--region", default="us-east-1", envvar="AWS_REGION", help=_l("The store's region."))
+@click.option("--station", help=_l("Registry name of the station (instead of --config)."))
 @click.option("--registry", type=click.Path(path_type=Path), default="stations.toml",
-              help="The province's station registry, with --station.")  # fmt: skip
+              help=_l("The province's station registry, with --station."))  # fmt: skip
 def publish_remote(
     config_path: Path | None,
     bucket: str,
@@ -55,8 +66,6 @@ def publish_remote(
     station: str | None,
     registry: Path,
 ) -> None:
-    """Publish episodes/ and feeds/ to S3-compatible storage: media first, each verified,
-    then the manifest and feed. Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY."""
     need_scale("boto3")
     from phatthanh.storage.mirror import mirror_station
     from phatthanh.storage.s3 import S3Location, S3Storage
@@ -73,6 +82,9 @@ def publish_remote(
     storage = S3Storage(S3Location(endpoint, bucket, prefix, region))
     report = mirror_station(config.root, config.site.base_url, storage)
     click.echo(
-        f"Published to {storage.describe()}: {len(report.uploaded)} objects uploaded, "
-        f"{len(report.unchanged)} unchanged"
+        _("Published to {describe}: {uploaded} objects uploaded, {unchanged} unchanged").format(
+            describe=storage.describe(),
+            uploaded=len(report.uploaded),
+            unchanged=len(report.unchanged),
+        )
     )

@@ -9,6 +9,7 @@ import click
 
 from phatthanh.config import CONFIG_NAME, find_config, load_config
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import _, _l
 
 
 def register(group: click.Group) -> None:
@@ -25,21 +26,22 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-@click.command()
+@click.command(
+    help=_l("Open the studio: add articles, check how they are read, build, listen and publish.")
+)
 @click.option(
     "--host",
     default="127.0.0.1",
-    help="Address to listen on; any but loopback needs [studio] password in the config.",
+    help=_l("Address to listen on; any but loopback needs [studio] password in the config."),
 )
-@click.option("--port", type=int, default=8780, help="Port to listen on.")
+@click.option("--port", type=int, default=8780, help=_l("Port to listen on."))
 @click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path),
-    help="Config file; the studio works in its folder. [default: ./phatthanh.toml]",
+    help=_l("Config file; the studio works in its folder. [default: ./phatthanh.toml]"),
 )
 def studio(host: str, port: int, config_path: Path | None) -> None:
-    """Open the studio: add articles, check how they are read, build, listen and publish."""
     import uvicorn
 
     from phatthanh.studio import make_app
@@ -48,9 +50,11 @@ def studio(host: str, port: int, config_path: Path | None) -> None:
     password = load_config(path).studio.password if path.is_file() else ""
     if not is_loopback(host) and not password:
         raise ConfigError(
-            f"{path}: --host {host} opens the studio to the network; set [studio] password "
-            "first, or leave --host at 127.0.0.1"
+            _(
+                "{path}: --host {host} opens the studio to the network; set [studio] "
+                "password first, or leave --host at 127.0.0.1"
+            ).format(path=path, host=host)
         )
     app = make_app(path, password if not is_loopback(host) else "")
-    click.echo(f"Studio: http://{host}:{port}/  (Ctrl+C to stop)")
+    click.echo(_("Studio: http://{host}:{port}/  (Ctrl+C to stop)").format(host=host, port=port))
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -9,8 +9,9 @@ import click
 
 from phatthanh.config import load_config
 from phatthanh.errors import ConfigError, PhatthanhError
+from phatthanh.i18n import _, _l
 
-_CONFIG_HELP = "Config file. [default: ./phatthanh.toml if present]"
+_CONFIG_HELP = _l("Config file. [default: ./phatthanh.toml if present]")
 
 
 def register(group: click.Group) -> None:
@@ -22,13 +23,14 @@ def register(group: click.Group) -> None:
 ONLINE = ("edge",)  # engines whose probe contacts a service on the internet
 
 
-@click.command()
+@click.command(
+    help=_l("List the voice engines and voices, and whether each can be used now (and why not).")
+)
 @click.option(
-    "--check", is_flag=True, help="Also contact the online voice service to see if it answers."
+    "--check", is_flag=True, help=_l("Also contact the online voice service to see if it answers.")
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
 def voices(check: bool, config_path: Path | None) -> None:
-    """List the voice engines and voices, and whether each can be used now (and why not)."""
     from phatthanh.voices import make_engine
 
     config = load_config(config_path)
@@ -53,9 +55,9 @@ def voices(check: bool, config_path: Path | None) -> None:
             click.echo(f"  {voice}")
 
 
-@click.group()
+@click.group(help=_l("The clip cache shared by all episodes."))
 def cache() -> None:
-    """The clip cache shared by all episodes."""
+    pass
 
 
 def _cache(config_path: Path | None):  # type: ignore[no-untyped-def]
@@ -65,24 +67,29 @@ def _cache(config_path: Path | None):  # type: ignore[no-untyped-def]
     return ClipCache(config.resolve(config.voices.cache_dir))
 
 
-@cache.command()
+@cache.command(help=_l("How many clips the cache holds and how much space they take."))
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
 def stats(config_path: Path | None) -> None:
-    """How many clips the cache holds and how much space they take."""
     clip_cache = _cache(config_path)
     s = clip_cache.stats()
-    age = f", oldest used {(time.time() - s.oldest_s) / 86400:.1f} days ago" if s.oldest_s else ""
-    click.echo(f"{clip_cache.folder}: {s.clips} clips, {s.bytes / 1e6:.1f} MB{age}")
+    age = ""
+    if s.oldest_s:
+        days = (time.time() - s.oldest_s) / 86400
+        age = _(", oldest used {days:.1f} days ago").format(days=days)
+    click.echo(
+        _("{folder}: {clips} clips, {megabytes:.1f} MB{age}").format(
+            folder=clip_cache.folder, clips=s.clips, megabytes=s.bytes / 1e6, age=age
+        )
+    )
 
 
-@cache.command()
+@cache.command(help=_l("Remove clips no build has used for a while (a rebuild makes them again)."))
 @click.option(
-    "--older-than", "days", type=float, required=True, help="Remove clips unused for DAYS days."
+    "--older-than", "days", type=float, required=True, help=_l("Remove clips unused for DAYS days.")
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
 def prune(days: float, config_path: Path | None) -> None:
-    """Remove clips no build has used for a while (a rebuild makes them again)."""
     if days < 0:
-        raise ConfigError("--older-than must be 0 or more days")
+        raise ConfigError(_("--older-than must be 0 or more days"))
     removed = _cache(config_path).prune(days)
-    click.echo(f"removed {removed} clips")
+    click.echo(_("removed {removed} clips").format(removed=removed))
