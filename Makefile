@@ -36,8 +36,8 @@ LOCALE := src/phatthanh/locale
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k help_line --no-location --sort-output \
 		--project phatthanh -o $(LOCALE)/phatthanh.pot src/phatthanh
-	$(BIN)/pybabel update -i $(LOCALE)/phatthanh.pot -d $(LOCALE) -D phatthanh -l vi \
-		--no-location --ignore-obsolete
+	$(BIN)/pybabel update -i $(LOCALE)/phatthanh.pot -d $(LOCALE) -D phatthanh -l vi --ignore-obsolete \
+		--width 100
 	$(BIN)/pybabel compile -d $(LOCALE) -D phatthanh --statistics
 
 clean-demo:
