@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from phatthanh.errors import PublishError
+from phatthanh.i18n import _
 from phatthanh.model import EpisodeRecord
 from phatthanh.publish.cover import cover_name, draw_cover, station_cover
 from phatthanh.publish.feed import feed_xml
@@ -108,7 +109,9 @@ def make_documents(
             verify_record(record, folder, hashes)
         except DamagedFile as exc:
             if override is not None and record is override[0]:
-                raise PublishError(f"{exc}; the episode was not published") from None
+                raise PublishError(
+                    _("{exc}; the episode was not published").format(exc=exc)
+                ) from None
             problems.append(str(exc))
             continue
         records.append(record)
