@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import ast
 import functools
-import gettext
 import os
 from collections.abc import Collection, Iterator, Mapping
+from gettext import NullTranslations, translation
 from pathlib import Path
 from typing import Any, BinaryIO, Final, cast
 
@@ -28,6 +28,7 @@ __all__ = [
     "_l",
     "active_language",
     "extract_settings",
+    "gettext",
     "locale_language",
     "ngettext",
     "use_language",
@@ -66,15 +67,18 @@ def active_language() -> str:
 
 
 @functools.cache
-def _catalog(language: str) -> gettext.NullTranslations:
+def _catalog(language: str) -> NullTranslations:
     if language == "en":  # the message ids are the English text
-        return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+        return NullTranslations()
+    return translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
 
 def _(message: str) -> str:
     """`message` in the active language."""
     return _catalog(active_language()).gettext(message)
+
+
+gettext = _  # the same, for modules where `_` is already a throwaway loop variable
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

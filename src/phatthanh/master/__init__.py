@@ -15,6 +15,7 @@ from mutagen.mp3 import MP3
 
 from phatthanh.atomic import sha256_of
 from phatthanh.errors import AudioError
+from phatthanh.i18n import _
 from phatthanh.master.layout import lay_out
 from phatthanh.master.render import master_profiles, write_master
 from phatthanh.master.settings import MasterSettings, ProfileName
@@ -40,7 +41,7 @@ def render(
     ordered = sorted(dict.fromkeys(chosen), key=lambda p: (p != "podcast", chosen.index(p)))
     seconds = program_seconds(timeline)
     if progress is not None:
-        progress.start("Mastering", mastering_total(timeline.cues, seconds, len(ordered)))
+        progress.start(_("Mastering"), mastering_total(timeline.cues, seconds, len(ordered)))
     steps = Steps(progress, seconds)
     renditions = []
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".master-") as work:
@@ -49,7 +50,9 @@ def render(
             write_master(timeline, master, steps)
         except OSError as exc:  # a full disk or a file-size limit
             raise AudioError(
-                f"{out_dir}: cannot write the program audio ({exc.strerror})"
+                _("{out_dir}: cannot write the program audio ({strerror})").format(
+                    out_dir=out_dir, strerror=exc.strerror
+                )
             ) from None
         outputs = [
             (out_dir / f"{basename}{FILE_SUFFIX[name]}.mp3", settings.profile(name))

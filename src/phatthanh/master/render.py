@@ -30,6 +30,7 @@ from scipy.signal import resample_poly
 
 from phatthanh.errors import AudioError
 from phatthanh.ffmpeg import run_ffmpeg
+from phatthanh.i18n import gettext
 from phatthanh.master.bed import Bed
 from phatthanh.master.layout import loudness, read_wav
 from phatthanh.master.settings import Profile
@@ -167,7 +168,7 @@ def measure_file(path: Path) -> Measured:
 def _parse(stderr: str) -> Measured:
     found_i = _SUMMARY_I.findall(stderr)
     if not found_i:
-        raise AudioError("ffmpeg's loudness meter printed no summary")
+        raise AudioError(gettext("ffmpeg's loudness meter printed no summary"))
     found_tp = _SUMMARY_TP.findall(stderr)
     tp = float(found_tp[-1]) if found_tp else float("nan")
     return Measured(float(found_i[-1]), tp)
@@ -234,9 +235,9 @@ def master_profiles(
     steps = steps or Steps(None, 1)
     profiles = [profile for _, profile in outputs]
     levels = measure_programs(master, profiles)
-    steps.advance(1, "loudness measured")
+    steps.advance(1, gettext("loudness measured"))
     if not all(math.isfinite(v) for v in levels):
-        raise AudioError("the program is silent; check the voice and the clips")
+        raise AudioError(gettext("the program is silent; check the voice and the clips"))
     sample = work / "excerpt.wav"
     excerpt(master, sample)
     plans: list[list[float]] = []
@@ -247,7 +248,7 @@ def master_profiles(
         for _ in range(3):  # the loss grows with the gain (the limiter works harder)
             gain = base + chain_loss(sample, work, profile, gain, ceiling)
         plans.append([gain, ceiling])
-        steps.advance(1, f"{out.name}: calibrated")
+        steps.advance(1, gettext("{name}: calibrated").format(name=out.name))
 
     def encoded(out: Path, profile: Profile, plan: list[float]) -> None:
         encoding = steps.encoding(out.name)
