@@ -51,7 +51,9 @@ def open_lock(path: Path) -> int:
         except OSError as exc:
             if exc.errno != errno.ELOOP:
                 raise
-            log.warning("%s: was a symbolic link; replaced by a plain lock file", path)
+            log.warning(
+                _("{path}: was a symbolic link; replaced by a plain lock file").format(path=path)
+            )
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
             continue
@@ -188,7 +190,11 @@ def commit(stage: Stage) -> None:
         swapped.finish()
         write_site(site, documents.records)  # the section page lists what the feed lists
     for problem in documents.problems:
-        log.error("%s; left out of the feeds until that episode is rebuilt", problem)
+        log.error(
+            _("{problem}; left out of the feeds until that episode is rebuilt").format(
+                problem=problem
+            )
+        )
 
 
 def _carry(stage: Stage, listed: set[str]) -> None:

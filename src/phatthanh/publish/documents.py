@@ -63,9 +63,11 @@ def candidates(
         except PublishError as exc:
             kept = _kept(snapshot.get(slug))
             if kept is None:
-                log.warning("WARNING: %s; it is not in the feeds", exc)
+                log.warning(_("WARNING: {error}; it is not in the feeds").format(error=exc))
                 continue
-            log.warning("WARNING: %s; its published entry is kept as it was", exc)
+            log.warning(
+                _("WARNING: {error}; its published entry is kept as it was").format(error=exc)
+            )
             record = kept
         found.append((record, episodes / slug))
     return found

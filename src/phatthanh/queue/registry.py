@@ -20,6 +20,7 @@ from pathlib import Path
 
 from phatthanh.config import Config, load_config
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import _
 
 REGISTRY_NAME = "stations.toml"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -35,7 +36,11 @@ class Registry:
         """The station's Config, with the shared clip cache when the registry names one."""
         if name not in self.stations:
             known = ", ".join(sorted(self.stations)) or "none"
-            raise ConfigError(f"{self.path}: no station named {name!r} (known: {known})")
+            raise ConfigError(
+                _("{path}: no station named {name!r} (known: {known})").format(
+                    path=self.path, name=name, known=known
+                )
+            )
         config = load_config(self.stations[name])
         if self.clip_cache is None:
             return config
@@ -48,27 +53,44 @@ def load_registry(path: Path) -> Registry:
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the station registry ({exc.strerror})") from None
+        raise ConfigError(
+            _("{path}: cannot read the station registry ({strerror})").format(
+                path=path, strerror=exc.strerror
+            )
+        ) from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: not a valid TOML registry ({exc})") from None
+        raise ConfigError(
+            _("{path}: not a valid TOML registry ({exc})").format(path=path, exc=exc)
+        ) from None
     root = path.parent.resolve()
     stations: dict[str, Path] = {}
     for i, entry in enumerate(raw.get("stations", [])):
         name, config = entry.get("name"), entry.get("config")
         if not isinstance(name, str) or not _NAME.match(name):
             raise ConfigError(
-                f"{path}: stations[{i}] name: use lowercase letters, digits and '-', e.g. 'tanlap'"
+                _(
+                    "{path}: stations[{i}] name: use lowercase letters, digits and '-', e.g. "
+                    "'tanlap'"
+                ).format(path=path, i=i)
             )
         if not isinstance(config, str):
             raise ConfigError(
-                f"{path}: stations[{i}] ({name}) needs config = 'folder/phatthanh.toml'"
+                _("{path}: stations[{i}] ({name}) needs config = 'folder/phatthanh.toml'").format(
+                    path=path, i=i, name=name
+                )
             )
         if name in stations:
-            raise ConfigError(f"{path}: station {name!r} is listed twice; keep one")
+            raise ConfigError(
+                _("{path}: station {name!r} is listed twice; keep one").format(path=path, name=name)
+            )
         stations[name] = root / config
     if not stations:
-        raise ConfigError(f"{path}: no [[stations]] listed; add one with name and config")
+        raise ConfigError(
+            _("{path}: no [[stations]] listed; add one with name and config").format(path=path)
+        )
     cache = raw.get("clip_cache")
     if cache is not None and not isinstance(cache, str):
-        raise ConfigError(f"{path}: clip_cache must be a folder path, e.g. 'shared/clips'")
+        raise ConfigError(
+            _("{path}: clip_cache must be a folder path, e.g. 'shared/clips'").format(path=path)
+        )
     return Registry(path, stations, (root / cache) if cache else None)
