@@ -169,3 +169,12 @@ def test_placeholders_are_filled_in_either_language(tmp_path: Path, lang: str) -
     run = _phatthanh(tmp_path, "build-episode", "x.txt", "--date", "24/11", lang=lang)
     assert run.returncode == 2
     assert "'24/11'" in run.stderr and "2026-11-24" in run.stderr and "{" not in run.stderr
+
+
+def test_the_rerun_hint_is_translated_the_same_everywhere() -> None:
+    """voices/breaker.py strips this tail from an online voice's error, in either language."""
+    catalog = _catalog()
+    tail = "; rerun to continue from the cache"
+    ending = [m for m in catalog if m.endswith(tail)]
+    assert len(ending) >= 2
+    assert all(catalog[m][0].endswith(catalog[tail][0]) for m in ending)

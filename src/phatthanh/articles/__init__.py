@@ -105,14 +105,18 @@ def _to_article(page: ParsedPage, source: str, url: str | None, tz: timezone) ->
     warnings = list(page.warnings)
     title = page.title or ""
     if not title:
-        warnings.append("no title on the page; give one (a lineup item's title, or --title)")
+        warnings.append(_("no title on the page; give one (a lineup item's title, or --title)"))
     if page.published is None and url is None and Path(source).is_file():
         page.published = datetime.fromtimestamp(Path(source).stat().st_mtime, tz).replace(
             microsecond=0
         )
-        warnings.append(f"no publication date found; using the file's time {page.published}")
+        warnings.append(
+            _("no publication date found; using the file's time {published}").format(
+                published=page.published
+            )
+        )
     elif page.published is None:
-        warnings.append("no publication date found")
+        warnings.append(_("no publication date found"))
     author = page.author
     if author and author.isupper() and any(len(w) > 2 for w in author.split()):
         author = author.title()  # 'TRẦN VĂN BÌNH' -> 'Trần Văn Bình'; initials 'HV' stay

@@ -220,7 +220,11 @@ def lineup_from_feed(
         if not link:
             continue
         if not is_url(link) or not urlsplit(link).hostname:
-            log.warning("%s: item link %r is not an http(s) address; skipped", source, link)
+            log.warning(
+                _("{source}: item link {link!r} is not an http(s) address; skipped").format(
+                    source=source, link=link
+                )
+            )
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         # feedparser gives UTC: the entry's date is the article's, not one found in its body

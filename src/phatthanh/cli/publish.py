@@ -57,7 +57,7 @@ def publish(due: bool, force: bool, every_s: float | None, config_path: Path | N
             click.echo(_("published: {slug}").format(slug=slug))
         for slug in result.expired:
             click.echo(_("expired:   {slug}").format(slug=slug))
-        click.echo("feeds rebuilt" if result.rebuilt else "nothing due")
+        click.echo(_("feeds rebuilt") if result.rebuilt else _("nothing due"))
         if every_s is None:
             return
         time.sleep(every_s)

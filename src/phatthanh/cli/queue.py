@@ -97,7 +97,10 @@ def submit(
     for entry in entries:
         job = _job(reg, entry, registry.parent)
         queued = submit_job(app, job)
-        click.echo(f"{'queued' if queued else 'already submitted'}: {job.station} {job.title}")
+        line = (
+            _("queued: {station} {title}") if queued else _("already submitted: {station} {title}")
+        )
+        click.echo(line.format(station=job.station, title=job.title))
 
 
 def _plan(path: Path) -> list[dict[str, Any]]:

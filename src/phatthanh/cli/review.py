@@ -12,10 +12,10 @@ import click
 from phatthanh.cli.build import CONFIG_HELP
 from phatthanh.cli.text import load_scripts
 from phatthanh.config import load_config
-from phatthanh.i18n import _l
+from phatthanh.i18n import N_, _, _l
 from phatthanh.review import PageReview, Risk, review_script, split_marked
 
-_TITLE_HINT = ": give one with --title or a lineup item's title"
+_TITLE_HINT = N_(": give one with --title or a lineup item's title")
 
 
 def register(group: click.Group) -> None:
@@ -69,10 +69,11 @@ class _Out:
 
 def _echo_page(page: PageReview, out: _Out) -> None:
     article = page.script.article
-    published = article.published.isoformat() if article.published else "unknown"
+    published = article.published.isoformat() if article.published else _("unknown")
     out.line([(f"== {article.source}", False)])
-    out.line([("title: ", False), (article.title, False)] if article.title else
-             [("title: ", False), ("no title", True), (_TITLE_HINT, False)])  # fmt: skip
+    label = _("title: ")
+    out.line([(label, False), (article.title, False)] if article.title else
+             [(label, False), (_("no title"), True), (_(_TITLE_HINT), False)])  # fmt: skip
     out.line([(f"date: {published}", False)])
     out.line([(f"author: {article.author or '-'}", False)])
     for item in page.segments:

@@ -11,10 +11,10 @@ import click
 
 from phatthanh.cli.build import CONFIG_HELP, parse_date
 from phatthanh.config import Config, load_config
-from phatthanh.i18n import _, _l
+from phatthanh.i18n import N_, _, _l
 from phatthanh.model import Script
 
-NO_TITLE = "[no title: give one with --title or a lineup item's title]"
+NO_TITLE = N_("[no title: give one with --title or a lineup item's title]")
 
 
 def register(group: click.Group) -> None:
@@ -141,8 +141,8 @@ def _script_json(item: Script) -> dict[str, Any]:
 
 def _echo_script(item: Script) -> None:
     article = item.article
-    published = article.published.isoformat() if article.published else "unknown date"
-    title = article.title or NO_TITLE
+    published = article.published.isoformat() if article.published else _("unknown date")
+    title = article.title or _(NO_TITLE)
     click.echo(f"== {article.source}: {title} ({published}; {article.author or '-'})")
     for warning in article.warnings:
         click.echo(_("   warning: {warning}").format(warning=warning))
@@ -174,7 +174,7 @@ def _echo_residue(item: Script, config: Config) -> None:
     normalizer = Normalizer(config.speech)
     source = item.article.source
     if not item.article.title:
-        click.echo(f"{source}: {NO_TITLE}")
+        click.echo(f"{source}: {_(NO_TITLE)}")
     for number, seg in enumerate(item.segments, start=1):
         for risk in segment_risks(seg, normalizer):
             where = (

@@ -38,18 +38,18 @@ def voices(check: bool, config_path: Path | None) -> None:
     for name, voice_names in (
         ("espeak", [settings.espeak.voice, "vi+f3", "vi+m3"]),
         ("edge", ["vi-VN-HoaiMyNeural", "vi-VN-NamMinhNeural"]),
-        ("piper", [settings.piper.model or "(set [voices.piper] model)"]),
+        ("piper", [settings.piper.model or _("(set [voices.piper] model)")]),
     ):
         try:
             engine = make_engine(name, settings, config.root)
             if name in ONLINE and not check:
-                state, why = "not checked", " (online; --check contacts the service)"
+                state, why = _("not checked"), _(" (online; --check contacts the service)")
             else:
                 engine.probe()
-                state, why = "available", ""
+                state, why = _("available"), ""
         except PhatthanhError as exc:
-            state, why = "unavailable", f" ({exc})"
-        chosen = " (configured)" if settings.engine in (name, "auto") else ""
+            state, why = _("unavailable"), f" ({exc})"
+        chosen = _(" (configured)") if settings.engine in (name, "auto") else ""
         click.echo(f"{name}{chosen}: {state}{why}")
         for voice in dict.fromkeys(voice_names):
             click.echo(f"  {voice}")

@@ -87,17 +87,17 @@ def choose_voice(
         except EngineUnavailable as exc:
             if strict or position == len(chain) - 1:
                 raise EngineUnavailable(
-                    f"{exc}" + ("; --strict-engine forbids falling back" if strict else "")
+                    f"{exc}" + (_("; --strict-engine forbids falling back") if strict else "")
                 ) from None
             reasons.append(str(exc))
-            log.warning("%s; falling back to the next voice engine", exc)
+            log.warning(_("{error}; falling back to the next voice engine").format(error=exc))
             continue
         fallback = "; ".join(reasons) or None
         if fallback:
             log.warning(
-                "this episode will be read by %s (%s), not the first choice",
-                candidate.name,
-                candidate.voice,
+                _("this episode will be read by {engine} ({voice}), not the first choice").format(
+                    engine=candidate.name, voice=candidate.voice
+                )
             )
         chosen = Voice(candidate, VoiceChoice(candidate.name, candidate.voice, fallback))
         return arm(chosen, chain[position + 1 :], settings, root, strict, online_timeout_s)
