@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from phatthanh.config import CONFIG_NAME, find_config, load_config
+from phatthanh.config import CONFIG_NAME, configured_language, find_config, load_config
 from phatthanh.errors import ConfigError
-from phatthanh.i18n import _, _l
+from phatthanh.i18n import _, _l, use_language
 
 
 def register(group: click.Group) -> None:
@@ -55,6 +55,8 @@ def studio(host: str, port: int, config_path: Path | None) -> None:
                 "password first, or leave --host at 127.0.0.1"
             ).format(path=path, host=host)
         )
+    if not configured_language(path):  # the pages are Vietnamese: so are the errors they show
+        use_language("vi")
     app = make_app(path, password if not is_loopback(host) else "")
     click.echo(_("Studio: http://{host}:{port}/  (Ctrl+C to stop)").format(host=host, port=port))
     uvicorn.run(app, host=host, port=port, log_level="warning")
