@@ -13,11 +13,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import click
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from phatthanh.cli.click_words import WORDS
 from phatthanh.config import render_default_config
 from phatthanh.i18n import LOCALE_DIR, locale_language, use_language
 
@@ -160,6 +162,8 @@ def test_help_is_vietnamese_under_a_vi_locale(tmp_path: Path) -> None:
     assert "Dựng một số phát từ ARTICLES" in text
     assert "Dựng lại số phát đã đăng cho khung giờ này." in text
     assert "Rebuild an episode" not in text
+    assert run.stdout.startswith("Cách dùng: phatthanh build-episode") and "Tùy chọn:" in text
+    assert "Hiện hướng dẫn này rồi thoát." in text  # click's own words
     english = _phatthanh(tmp_path, "build-episode", "--help", lang="C.UTF-8")
     assert "Rebuild an episode already published for this slot." in " ".join(english.stdout.split())
 
@@ -178,3 +182,16 @@ def test_the_rerun_hint_is_translated_the_same_everywhere() -> None:
     ending = [m for m in catalog if m.endswith(tail)]
     assert len(ending) >= 2
     assert all(catalog[m][0].endswith(catalog[tail][0]) for m in ending)
+
+
+def test_the_click_words_we_translate_are_clicks_own() -> None:
+    """click_words marks click's message ids by hand: each must be one click really uses."""
+    found = extract_from_dir(Path(click.__file__).parent, [("*.py", "python")])
+    clicks = {message for _file, _line, message, _comments, _context in found}  # type: ignore[misc]
+    assert WORDS and set(WORDS) <= clicks, sorted(set(WORDS) - clicks)
+
+
+def test_a_usage_error_is_in_vietnamese_under_a_vi_locale(tmp_path: Path) -> None:
+    run = _phatthanh(tmp_path, "feed", "--nope", lang="vi_VN.UTF-8")
+    assert run.returncode == 2
+    assert "Lỗi: Không có tùy chọn '--nope'." in run.stderr

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from phatthanh import __version__
+from phatthanh.cli.click_words import speak_our_language
 from phatthanh.config import configured_language
 from phatthanh.errors import PhatthanhError
 from phatthanh.i18n import _, _l, use_language
@@ -79,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _register()
     args = list(sys.argv[1:] if argv is None else argv)
     use_language(configured_language(_config_arg(args)))  # before help or any message
+    speak_our_language()  # click's own words too
     verbose = "-v" in args or "--verbose" in args
     try:
         cli.main(args=args, prog_name="phatthanh", standalone_mode=False)
