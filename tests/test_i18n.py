@@ -195,3 +195,37 @@ def test_a_usage_error_is_in_vietnamese_under_a_vi_locale(tmp_path: Path) -> Non
     run = _phatthanh(tmp_path, "feed", "--nope", lang="vi_VN.UTF-8")
     assert run.returncode == 2
     assert "Lỗi: Không có tùy chọn '--nope'." in run.stderr
+
+
+def _format_calls() -> list[tuple[str, str, set[str] | None]]:
+    """Each `_("...").format(...)` (or gettext/_l) in src/: where, the message, the names
+    given (None when they come from **mapping)."""
+    import ast
+
+    calls = []
+    for path in sorted((ROOT / "src" / "phatthanh").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            inner = node.func.value
+            if node.func.attr != "format" or not isinstance(inner, ast.Call):
+                continue
+            if not (isinstance(inner.func, ast.Name) and inner.func.id in ("_", "gettext")):
+                continue
+            if not (inner.args and isinstance(inner.args[0], ast.Constant)):
+                continue
+            given = {k.arg for k in node.keywords if k.arg is not None}
+            spread = any(k.arg is None for k in node.keywords)
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            calls.append((where, str(inner.args[0].value), None if spread else given))
+    return calls
+
+
+def test_every_formatted_message_gets_each_of_its_placeholders() -> None:
+    """A missing name would raise KeyError on the error path instead of the message."""
+    calls = _format_calls()
+    assert len(calls) > 200
+    for where, message, given in calls:
+        names = {n for n, _c, _s in _fields(message)}
+        if given is not None:
+            assert names == given, f"{where}: {message!r} gets {sorted(given)}"
