@@ -164,6 +164,8 @@ def test_help_is_vietnamese_under_a_vi_locale(tmp_path: Path) -> None:
     assert "Rebuild an episode" not in text
     assert run.stdout.startswith("Cách dùng: phatthanh build-episode") and "Tùy chọn:" in text
     assert "Hiện hướng dẫn này rồi thoát." in text  # click's own words
+    top = _phatthanh(tmp_path, "--help", lang="vi_VN.UTF-8").stdout
+    assert "Hiện phiên bản rồi thoát." in top and "Show" not in top
     english = _phatthanh(tmp_path, "build-episode", "--help", lang="C.UTF-8")
     assert "Rebuild an episode already published for this slot." in " ".join(english.stdout.split())
 

@@ -29,7 +29,7 @@ class _Context:
     context_settings={"help_option_names": ["-h", "--help"], "show_default": True},
     help=_l("Turn district portal news articles into a radio program and a podcast feed."),
 )
-@click.version_option(__version__, prog_name="phatthanh")
+@click.version_option(__version__, prog_name="phatthanh", help=_l("Show the version and exit."))
 @click.option(
     "-v",
     "--verbose",
