@@ -26,6 +26,7 @@ import json
 import re
 import socket
 import threading
+import time
 import uuid
 from email.utils import formatdate
 from types import TracebackType
@@ -58,6 +59,7 @@ class EdgeServer:
         self.requests = 0
         self.voice_lists = 0  # voice-list requests: what a probe asks
         self.handshakes = 0
+        self.stamps: list[float] = []  # time.monotonic() of each handshake, in order
         self.in_flight = 0
         self.max_in_flight = 0
         self.texts: list[str] = []
@@ -123,6 +125,7 @@ class EdgeServer:
 
     async def _synthesize(self, request: web.Request) -> web.StreamResponse:
         self.handshakes += 1
+        self.stamps.append(time.monotonic())
         fault = self._faulty(self.handshakes)
         if fault == "403":
             return web.Response(status=403, headers={"Date": formatdate(usegmt=True)})

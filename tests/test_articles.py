@@ -326,3 +326,82 @@ def test_a_sentence_case_sub_heading_is_read_and_a_caption_is_not(tmp_path: Path
     assert "Kết quả sau một năm" in paragraphs
     assert "Những việc cần làm trong năm tới" in paragraphs
     assert "Bà con tổ ba chăm sóc tuyến hoa mới" not in paragraphs
+
+
+def test_a_caption_right_above_the_next_paragraph_is_not_joined_to_it(tmp_path: Path) -> None:
+    """Portals of other hosts put a caption line straight above the next paragraph, no blank
+    line between (`Quang cảnh …` / `Tham gia có …`): a new sentence opening the next line
+    shows the short line was a caption, not a sentence the editor wrapped. A real wrap
+    (`… ở thôn` / `Tân Lập …`) is still joined."""
+    path = tmp_path / "tin.txt"
+    path.write_text(
+        "Xã Hòa Phong ra quân làm sạch kênh mương\n"
+        "Sáng 9/11, xã Hòa Phong ra quân làm sạch kênh mương nội đồng ở thôn\n"
+        "Tân Lập và thôn Phú Xuân với hơn 200 người tham gia.\n"
+        "Ảnh minh họa\n"
+        "Lực lượng đoàn viên vớt bèo trên kênh\n"
+        "Tham gia có các hội đoàn thể và người dân hai thôn.\n"
+        "Lãnh đạo xã Hòa Phong phát biểu tại buổi ra quân\n"
+        "Dịp này, xã phát động phong trào giữ sạch kênh mương.\n"
+        "Thu Trang\n"
+        "Bài viết cùng chuyên mục\n"
+        "Xã Hòa Phong tổng kết vụ mùa\n",
+        "utf-8",
+    )
+    article = read(path)
+    assert article.paragraphs == (
+        "Sáng 9/11, xã Hòa Phong ra quân làm sạch kênh mương nội đồng ở thôn Tân Lập và thôn"
+        " Phú Xuân với hơn 200 người tham gia.",
+        "Tham gia có các hội đoàn thể và người dân hai thôn.",
+        "Dịp này, xã phát động phong trào giữ sạch kênh mương.",
+    )
+    assert article.author == "Thu Trang"
+
+
+@pytest.mark.parametrize(
+    "line", ["Ảnh minh họa", "(Ảnh minh hoạ)", "Ảnh tư liệu", "Bài viết cùng chuyên mục"]
+)
+def test_bare_photo_notes_and_related_lists_are_furniture(line: str) -> None:
+    assert widget_rule(line) is not None
+
+
+def test_a_flattened_table_is_read_row_by_row_and_a_hotline_header_is_no_title(
+    tmp_path: Path,
+) -> None:
+    """A table whose cells lost their separators (`2Thôn BắcHộ nghèo, hộ cận nghèo`) is read
+    as one sentence per row, its number and header row left out; a hotline header under the
+    stored page's source line is furniture, not the headline."""
+    path = tmp_path / "tin.txt"
+    path.write_text(
+        "SOURCE: https://xa.example.gov.vn/tin/1\n"
+        "ĐƯỜNG DÂY NÓNG: (0251) 3822.111\n"
+        "Danh sách thôn được hỗ trợ giống lúa vụ đông xuân\n"
+        "Xã thông báo các thôn được hỗ trợ giống lúa như sau:\n"
+        "STTThônĐối tượng\n"
+        "1Thôn ĐôngHộ nghèo, hộ cận nghèo\n"
+        "2Thôn BắcToàn thôn\n",
+        "utf-8",
+    )
+    article = read(path)
+    assert article.title == "Danh sách thôn được hỗ trợ giống lúa vụ đông xuân"
+    assert article.paragraphs[1:] == (
+        "Thôn Đông: Hộ nghèo, hộ cận nghèo.",
+        "Thôn Bắc: Toàn thôn.",
+    )
+
+
+def test_a_name_a_dash_and_a_lower_case_unit_on_the_last_line_is_the_author(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tin.txt"
+    path.write_text(
+        "Thôn Hạ ra quân phát quang đường làng\n\n"
+        "Sáng chủ nhật, người dân thôn Hạ cùng nhau phát quang hai tuyến đường làng.\n\n"
+        "Trần Minh Đức - Đài TT xã\n",
+        "utf-8",
+    )
+    article = read(path)
+    assert article.author == "Trần Minh Đức"
+    assert article.paragraphs == (
+        "Sáng chủ nhật, người dân thôn Hạ cùng nhau phát quang hai tuyến đường làng.",
+    )

@@ -138,3 +138,21 @@ def test_clips_cached_before_hashes_are_kept_if_whole(tmp_path: Path) -> None:
     again = synthesize(SEGMENTS[:3], voice, ClipCache(tmp_path / "c"), None)
     assert (again.synthesized, again.cache_hits) == (1, 2)
     intact(tmp_path / "c")
+
+
+def test_pruned_or_dropped_clips_take_their_resampled_copies_along(tmp_path: Path) -> None:
+    from phatthanh.master.clips import at_rate
+
+    voice = choose_voice(VoiceSettings(engine="espeak"), None, False, tmp_path)
+    clips = synthesize(SEGMENTS[:2], voice, ClipCache(tmp_path / "c"), None).clips
+    copies = [at_rate(clip.path, 44100) for clip in clips]
+    pairs = zip(copies, clips, strict=True)
+    assert all(c is not None and c.is_file() and c != clip.path for c, clip in pairs)
+    cache = ClipCache(tmp_path / "c")
+    key = clips[0].path.stem
+    clips[0].path.write_bytes(b"RIFF")  # damaged: the next get drops it
+    assert cache.get(key) is None
+    assert copies[0] is not None and not copies[0].exists()
+    assert cache.prune(older_than_days=-1) == 1  # everything counts as old
+    assert copies[1] is not None and not copies[1].exists()
+    assert not list((tmp_path / "c").glob("*/*.wav")) + list((tmp_path / "c").glob("*/*/*.wav"))

@@ -8,15 +8,21 @@ import shlex
 import subprocess
 from pathlib import Path
 
+import ffmpeg
+import numpy as np
 import pytest
 
 from phatthanh.errors import FFmpegError
 from phatthanh.ffmpeg import (
+    Piped,
     command_line,
     ffmpeg_binary,
     last_error_line,
+    mp3_options,
     progress_seconds,
     run_ffmpeg,
+    stream_ffmpeg,
+    with_loopback_decoder,
 )
 
 # A real ffmpeg failure's stderr: the reason, then the summary noise ffmpeg prints after it.
@@ -117,3 +123,38 @@ def test_a_reporting_run_that_fails_raises_with_ffmpegs_reason(tmp_path: Path) -
     with pytest.raises(FFmpegError, match="No such file or directory"):
         run_ffmpeg(["-i", str(tmp_path / "khong-co.wav"), "-f", "null", "-"],
                    on_progress=lambda s: None)  # fmt: skip
+
+
+def _tone(seconds: float = 1.0, rate: int = 44100) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (0.3 * np.sin(2 * np.pi * 440 * t) * 32767).astype("<i2")
+
+
+def test_piped_feeds_stdin_and_reads_stdout() -> None:
+    pcm = _tone(0.2)
+    args = ffmpeg.input("pipe:", format="s16le", ar=44100, ac=1).output("pipe:", format="f32le")
+    run = Piped(args.get_args(), feed=True)
+    run.write(pcm.tobytes())  # 17 KB: fits the pipe, no reader thread needed here
+    run.close_input()
+    out = b"".join(iter(lambda: run.read(1 << 16), b""))
+    run.finish()
+    assert np.allclose(np.frombuffer(out, "<f4"), pcm / 32768.0, atol=1e-6)
+
+
+def test_piped_failure_is_ffmpegs_last_line() -> None:
+    args = ffmpeg.input("pipe:", format="s16le", ar=44100, ac=1).filter("no_such_filter")
+    run = Piped(args.output("pipe:", format="f32le").get_args(), feed=True)
+    with pytest.raises(FFmpegError, match="Filter not found"):
+        run.finish()
+
+
+def test_loopback_decoder_streams_the_samples_of_the_written_file(tmp_path: Path) -> None:
+    source = tmp_path / "tone.wav"
+    run_ffmpeg(["-f", "s16le", "-ar", "44100", "-ac", "1", "-i", "-", str(source)],
+               input_bytes=_tone().tobytes())  # fmt: skip
+    out = tmp_path / "tone.mp3"
+    encoder = ffmpeg.input(str(source)).output(str(out), **mp3_options(44100, 96))
+    streamed = b"".join(stream_ffmpeg(with_loopback_decoder(encoder.get_args())))
+    decoded = run_ffmpeg(["-i", str(out), "-f", "f32le", "-"]).stdout
+    assert len(streamed) > 44100 * 4 * 0.9  # about the whole second came through the pipe
+    assert streamed == decoded  # the very samples a decoder of the finished file gives

@@ -4,6 +4,7 @@ oversampled true peak, MP3 format, clicks at joins, trimmed clip edges, jingle l
 from __future__ import annotations
 
 import itertools
+import re
 import wave
 from datetime import date
 from pathlib import Path
@@ -15,8 +16,10 @@ from mutagen.mp3 import MP3, BitrateMode
 from scipy.signal import resample_poly
 
 from phatthanh.ffmpeg import run_ffmpeg
-from phatthanh.master import lay_out, render
+from phatthanh.master import MasterStats, lay_out, render
+from phatthanh.master import encode as encode_module
 from phatthanh.master.layout import MAX_EDGE_SILENCE_MS, read_wav, speech_bounds_ms
+from phatthanh.master.meter import LoudnessMeter, TruePeakMeter
 from phatthanh.master.render import write_master
 from phatthanh.master.settings import MasterSettings
 from phatthanh.model import Part, Program, Segment
@@ -64,8 +67,10 @@ def renditions(program_and_clips):  # type: ignore[no-untyped-def]
     timeline = lay_out(program, clips, ProgramSettings())
     out = root / "out"
     out.mkdir()
-    made = render(timeline, ("podcast", "loudspeaker", "broadcast"), out, MasterSettings(), None)
-    return out, made, timeline
+    stats = MasterStats()
+    names = ("podcast", "loudspeaker", "broadcast")
+    made = render(timeline, names, out, MasterSettings(), None, stats=stats)
+    return out, made, timeline, stats
 
 
 def true_peak_dbtp(samples: np.ndarray) -> float:
@@ -74,7 +79,7 @@ def true_peak_dbtp(samples: np.ndarray) -> float:
 
 @pytest.mark.parametrize("index", [0, 1, 2], ids=["podcast", "loudspeaker", "broadcast"])
 def test_each_rendition_is_on_target_measured_independently(renditions, index: int) -> None:  # type: ignore[no-untyped-def]
-    out, made, _ = renditions
+    out, made, _, _ = renditions
     rendition = made[index]
     path = out / rendition.file
     samples = decode(path, rendition.sample_rate_hz)
@@ -90,7 +95,7 @@ def test_each_rendition_is_on_target_measured_independently(renditions, index: i
 
 
 def test_profiles_have_their_formats(renditions) -> None:  # type: ignore[no-untyped-def]
-    _, made, _ = renditions
+    _, made, _, _ = renditions
     shape = {r.profile: (r.target_lufs, r.sample_rate_hz, r.bitrate_kbps) for r in made}
     assert shape == {
         "podcast": (-19.0, 44100, 96),
@@ -101,7 +106,7 @@ def test_profiles_have_their_formats(renditions) -> None:  # type: ignore[no-unt
 
 
 def test_loudspeaker_rendition_is_band_limited(renditions) -> None:  # type: ignore[no-untyped-def]
-    out, made, _ = renditions
+    out, made, _, _ = renditions
     loudspeaker = decode(out / made[1].file, 44100)
     podcast = decode(out / made[0].file, 44100)
 
@@ -206,12 +211,95 @@ def test_music_bed_is_ducked_under_speech_with_smooth_ramps(
 
     assert over("speech", plain.astype(np.float64)) - over("speech", music_only) >= 12
     assert np.max(np.abs(music_only)) > 0.003  # the bed is there
-    window = rate // 100  # 10 ms
+    # RMS over one period of the two-tone bed (220 + 330 Hz repeat every 1/110 s, ~9 ms), so
+    # a steady bed measures flat whatever the master's sample rate and only ramps move it
+    window = round(rate / 110)
     rms = np.sqrt([np.mean(music_only[i : i + window] ** 2) + 1e-12
                    for i in range(0, len(music_only) - window, window)])  # fmt: skip
-    # no jumps: in 10 ms the bed's level moves by less than a tenth of its full level (an
+    # no jumps: in ~9 ms the bed's level moves by less than a tenth of its full level (an
     # unramped switch between the pause and the ducked level would move it by ~70%)
     assert np.max(np.abs(np.diff(rms))) < 0.1 * np.max(rms)
+
+
+def test_every_rendition_is_encoded_once(renditions) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, stats = renditions
+    assert stats.encodes == {"podcast": 1, "loudspeaker": 1, "broadcast": 1}
+    assert {"master write", "loudness", "encodes", "verification"} <= set(stats.seconds)
+
+
+def test_a_missed_rendition_is_re_encoded_and_counted(
+    program_and_clips, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    _, program, clips = program_and_clips
+    timeline = lay_out(program, clips, ProgramSettings())
+    # a wrong prediction of the coder's loss: the first encode lands 3 LU too loud
+    monkeypatch.setattr(encode_module, "coding_loss_db", lambda *_: 3.0)
+    stats = MasterStats()
+    made = render(timeline, ("podcast",), tmp_path, MasterSettings(), None, stats=stats)
+    assert stats.encodes == {"podcast": 2}
+    samples = decode(tmp_path / made[0].file, 44100)
+    loudness = pyloudnorm.Meter(44100).integrated_loudness(samples)
+    assert abs(loudness - made[0].target_lufs) <= 0.5
+
+
+def ebur128_lufs(path: Path) -> float:
+    """ffmpeg's BS.1770 meter (the libebur128 design), one decimal."""
+    args = ["-nostats", "-i", str(path), "-af", "ebur128=framelog=quiet", "-f", "null", "-"]
+    stderr = run_ffmpeg(args).stderr.decode()
+    return float(re.findall(r"I:\s*(-?[\d.]+) LUFS", stderr)[-1])
+
+
+def test_in_process_loudness_agrees_with_reference_meters(
+    program_and_clips, renditions, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    _, program, clips = program_and_clips
+    timeline = lay_out(program, clips, ProgramSettings())
+    levels = write_master(timeline, tmp_path / "master.wav", tmp_path / "band.wav")
+    # the master runs at 44.1 kHz, the speech band at 22.05 kHz (it stops at 8 kHz)
+    for name, stream, rate in (("master", levels.master, 44100), ("band", levels.band, 22050)):
+        assert stream is not None and stream.rate_hz == rate
+        with wave.open(str(tmp_path / f"{name}.wav")) as w:
+            assert w.getframerate() == rate
+            samples = np.frombuffer(w.readframes(w.getnframes()), "<i2") / 32768.0
+        reference = pyloudnorm.Meter(rate).integrated_loudness(samples)
+        assert abs(stream.integrated_lufs - reference) <= 0.05, (name, reference)
+        # ffmpeg's meter designs its K-weighting analytically: ~0.1 LU apart at 22.05 kHz
+        assert abs(stream.integrated_lufs - ebur128_lufs(tmp_path / f"{name}.wav")) <= 0.15
+    # the finished files (44.1 and 48 kHz): what the build measured against pyloudnorm
+    out, made, _, _ = renditions
+    for rendition in made:
+        samples = decode(out / rendition.file, rendition.sample_rate_hz)
+        reference = pyloudnorm.Meter(rendition.sample_rate_hz).integrated_loudness(samples)
+        assert abs(rendition.integrated_lufs - reference) <= 0.1, rendition.profile
+    # a signal where both gates matter: loud and quiet speech-like noise, and silence
+    rng = np.random.default_rng(3)
+    rate = 48000
+    parts = [
+        rng.standard_normal(rate * 3) * 0.2,
+        np.zeros(rate),
+        rng.standard_normal(rate * 2) * 0.01,  # under the relative gate
+        rng.standard_normal(rate * 4) * 0.05,
+    ]
+    signal = np.concatenate(parts).astype(np.float32)
+    meter = LoudnessMeter(rate)
+    for start in range(0, len(signal), 7777):  # odd chunks: state carries over
+        meter.add(signal[start : start + 7777])
+    reference = pyloudnorm.Meter(rate).integrated_loudness(signal.astype(np.float64))
+    assert abs(meter.integrated_lufs() - reference) <= 0.1
+    whole = LoudnessMeter(rate)
+    whole.add(signal)
+    assert abs(whole.integrated_lufs() - meter.integrated_lufs()) < 1e-6
+
+
+def test_streamed_true_peak_equals_full_oversampling(renditions) -> None:  # type: ignore[no-untyped-def]
+    out, made, _, _ = renditions
+    for rendition in made:
+        samples = decode(out / rendition.file, rendition.sample_rate_hz)
+        meter = TruePeakMeter()
+        for start in range(0, len(samples), 5000):
+            meter.add(samples[start : start + 5000])
+        assert abs(meter.dbtp() - true_peak_dbtp(samples)) < 0.01, rendition.profile
+        assert abs(rendition.true_peak_dbtp - true_peak_dbtp(samples)) < 0.02
 
 
 class RecordingProgress:
@@ -255,3 +343,61 @@ def test_mastering_reports_each_cue_and_each_rendition_as_it_goes(  # type: igno
         encoding = [n for n, d in mine if d.endswith(" s")]
         assert encoding and sum(encoding) == seconds
         assert mine[-1][1].endswith(" LUFS")  # verified last
+
+
+def test_a_jingles_highs_reach_the_podcast_and_broadcast_renditions(
+    program_and_clips, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The voice speaks at 22.05 kHz, a jingle carries a 15 kHz tone: the master runs at
+    44.1 kHz, so the tone is still there after the encoders (energy above 11 kHz)."""
+    _, program, clips = program_and_clips
+    rate = 44100
+    t = np.arange(rate) / rate
+    tone = 0.2 * np.sin(2 * np.pi * 1000 * t) + 0.2 * np.sin(2 * np.pi * 15000 * t)
+    jingle = tmp_path / "bright.wav"
+    with wave.open(str(jingle), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((tone * 32767).astype("<i2").tobytes())
+    speech = program.parts[1]
+    bright = Program(
+        program.title, program.air_date, ("Mở đầu", "Tin"), (None, None), (1,),
+        parts=(Part("jingle", 0, audio=jingle, pause_after_ms=300), speech),
+    )  # fmt: skip
+    used = clips[: len(speech.segments)]
+    timeline = lay_out(bright, used, ProgramSettings())
+    assert {c.source.stem for c in timeline.cues if c.kind == "speech" and c.source} and all(
+        read_wav(c.source)[1] == 22050 for c in timeline.cues if c.kind == "speech" and c.source
+    )
+    cue = next(c for c in timeline.cues if c.kind == "jingle")
+    made = render(timeline, ("podcast", "broadcast"), tmp_path, MasterSettings(), None)
+    for rendition in made:
+        sr = rendition.sample_rate_hz
+        samples = decode(tmp_path / rendition.file, sr)
+        span = samples[(cue.start_ms + 100) * sr // 1000 : (cue.start_ms + 900) * sr // 1000]
+        spectrum = np.abs(np.fft.rfft(span)) ** 2
+        freqs = np.fft.rfftfreq(len(span), 1 / sr)
+        high = spectrum[freqs > 11000].sum() / spectrum.sum()
+        assert high > 0.25, (rendition.profile, high)  # the tone holds half the energy
+
+
+def test_speech_clips_are_resampled_once_and_kept(program_and_clips, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, program, clips = program_and_clips
+    timeline = lay_out(program, clips, ProgramSettings())
+    write_master(timeline, tmp_path / "first.wav")
+    copies = {c.source.parent / "44100" / c.source.name for c in timeline.cues
+              if c.kind == "speech" and c.source}  # fmt: skip
+    assert copies and all(p.is_file() for p in copies)
+    made = {p: p.stat().st_mtime_ns for p in copies}
+    some = next(iter(copies))
+    with wave.open(str(some)) as w:
+        truncated = w.readframes(w.getnframes() // 2)
+    with wave.open(str(some), "wb") as w:  # a damaged copy: half its samples
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(44100)
+        w.writeframes(truncated)
+    write_master(timeline, tmp_path / "second.wav")
+    assert all(p.stat().st_mtime_ns == made[p] for p in copies if p != some)  # reused
+    assert (tmp_path / "first.wav").read_bytes() == (tmp_path / "second.wav").read_bytes()

@@ -62,8 +62,10 @@ def start_worker(broker: str, cwd: Path, name: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "phatthanh", "worker", "--broker", broker, "--name", name],
         cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        # A held lock is renewed every TTL/3 by a thread; on this shared machine (load ~20 on
+        # 2 cores) a 6 s TTL expired under a live build once and a job was built twice.
         env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "PHATTHANH_VISIBILITY_S": "5",
-             "PHATTHANH_LOCK_TTL_S": "6"},
+             "PHATTHANH_LOCK_TTL_S": "30"},
     )  # fmt: skip
 
 
@@ -216,13 +218,20 @@ def test_one_station_lock_across_workers(broker: str) -> None:
 
 
 def test_a_worker_publishes_to_the_bucket_after_the_build(broker: str, tmp_path: Path) -> None:
-    """With PHATTHANH_S3_* set, the worker mirrors the station to SeaweedFS under <station>/;
-    publish-remote --station then finds everything unchanged."""
+    """tanlap's registry entry puts it in a bucket ([storage]); binhan's config keeps the
+    local folder, and the worker's PHATTHANH_S3_* variables publish it under binhan/.
+    publish-remote --station then finds every media object unchanged."""
     from tests.scale_servers import ACCESS_KEY, SECRET_KEY, seaweedfs
 
-    registry = province(tmp_path, ("tanlap",))
+    registry = province(tmp_path, ("tanlap", "binhan"))
     with seaweedfs(tmp_path / "weed") as s3:
         s3.client().create_bucket(Bucket="radio")  # type: ignore[attr-defined]
+        text = registry.read_text("utf-8").replace(
+            'config = "tanlap/phatthanh.toml"\n',
+            'config = "tanlap/phatthanh.toml"\nstorage = { backend = "s3", bucket = "radio", '
+            f'endpoint_url = "{s3.endpoint}", prefix = "huyen/tanlap/" }}\n',
+        )
+        registry.write_text(text, "utf-8")
         env = {"PHATTHANH_S3_BUCKET": "radio", "PHATTHANH_S3_ENDPOINT": s3.endpoint,
                "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}  # fmt: skip
         os.environ.update(env)
@@ -231,20 +240,26 @@ def test_a_worker_publishes_to_the_bucket_after_the_build(broker: str, tmp_path:
         finally:
             for name in env:
                 del os.environ[name]
-        cli("submit", "--registry", str(registry), "--station", "tanlap", "--title", "Tin",
-            "--date", "2026-11-24", "article0.txt", "--broker", broker, cwd=tmp_path)  # fmt: skip
+        for station in ("tanlap", "binhan"):
+            cli("submit", "--registry", str(registry), "--station", station, "--title", "Tin",
+                "--date", "2026-11-24", "article0.txt", "--broker", broker,
+                cwd=tmp_path)  # fmt: skip
         board = Board.at(broker)
         try:
-            wait_for(lambda: all_done(board, 1), "the job done")
+            wait_for(lambda: all_done(board, 2), "the jobs done")
+        except AssertionError as exc:  # say why: the worker's last lines
+            log = (tmp_path / "publisher.log").read_text("utf-8", "replace")
+            raise AssertionError(f"{exc}\n{log[-3000:]}") from None
         finally:
             stop(worker)
-        local = (tmp_path / "tanlap" / "feeds" / "podcast.xml").read_bytes()
         client: Any = s3.client()
-        stored = client.get_object(Bucket="radio", Key="tanlap/feeds/podcast.xml")
-        assert stored["Body"].read() == local
-        args = ["--registry", str(registry), "--station", "tanlap", "--bucket", "radio"]
-        out = cli("publish-remote", *args, "--endpoint", s3.endpoint, cwd=tmp_path, env=env)
-        assert "Published to s3://radio/tanlap/" in out and " 0 unchanged" not in out
+        for station, prefix in (("tanlap", "huyen/tanlap/"), ("binhan", "binhan/")):
+            local = (tmp_path / station / "feeds" / "podcast.xml").read_bytes()
+            stored = client.get_object(Bucket="radio", Key=f"{prefix}feeds/podcast.xml")
+            assert stored["Body"].read() == local
+        out = cli("publish-remote", "--registry", str(registry), "--station", "tanlap",
+                  cwd=tmp_path, env=env)  # fmt: skip
+        assert "Published to s3://radio/huyen/tanlap/" in out and " 0 unchanged" not in out
 
 
 def test_registry_errors_name_the_file_and_the_entry(tmp_path: Path) -> None:
@@ -261,3 +276,63 @@ def test_registry_errors_name_the_file_and_the_entry(tmp_path: Path) -> None:
     path.write_text('[[stations]]\nname = "a"\nconfig = "a.toml"\n', "utf-8")
     with pytest.raises(ConfigError, match="no station named 'b'"):
         load_registry(path).config("b")
+
+
+def test_online_voice_calls_keep_the_shared_rate_across_two_workers(
+    broker: str, tmp_path: Path
+) -> None:
+    """Two worker processes read programs with the real edge-tts client against the local
+    protocol server; the server counts the calls it sees: in no window do they exceed what
+    the one bucket in Redis allows (burst + rate x window, plus one call of jitter between a
+    token and its handshake), however fast or slow the machine builds."""
+    from tests.edge_server import EdgeServer
+
+    rate, burst = 2.0, 2
+    words = ("một", "hai", "ba", "bốn", "năm", "sáu")
+    with EdgeServer() as server:
+        registry = province(tmp_path, ("tanlap", "binhan"))
+        for name in ("tanlap", "binhan"):
+            config = tmp_path / name / "phatthanh.toml"
+            text = config.read_text("utf-8").replace('engine = "espeak"', 'engine = "edge"')
+            config.write_text(text + f'[voices.edge]\nendpoint = "{server.endpoint}"\n', "utf-8")
+        jobs = []
+        for i, word in enumerate(words):  # every sentence new: no clip comes from the cache
+            article = tmp_path / f"edge{i}.txt"
+            article.write_text(f"Tin số {word}\n\nXã họp bàn việc số {word}. Dân đồng ý việc "
+                               f"số {word}.\n", "utf-8")  # fmt: skip
+            station = ("tanlap", "binhan")[i % 2]
+            jobs.append(
+                f'[[jobs]]\nstation = "{station}"\narticles = ["{article.name}"]\n'
+                f'title = "Tin {word}"\ndate = "2026-11-24"\nslot = "{6 + i:02}:00"\n'
+            )
+        plan = tmp_path / "edge-plan.toml"
+        plan.write_text("".join(jobs), "utf-8")
+        env = {"PHATTHANH_VOICE_RATE": str(rate), "PHATTHANH_VOICE_BURST": str(burst)}
+        os.environ.update(env)
+        try:
+            workers = [start_worker(broker, tmp_path, f"voice{i}") for i in range(2)]
+        finally:
+            for name in env:
+                del os.environ[name]
+        board = Board.at(broker)
+        try:
+            logs = [tmp_path / f"voice{i}.log" for i in range(2)]
+            wait_for(lambda: all("ready." in p.read_text("utf-8", "replace") for p in logs),
+                     "both workers ready")  # fmt: skip
+            cli("submit", "--plan", str(plan), "--registry", str(registry), "--broker", broker,
+                cwd=tmp_path)  # fmt: skip
+            wait_for(lambda: all_done(board, len(words)), "every job done")
+        finally:
+            for w in workers:
+                stop(w)
+        stamps = sorted(server.stamps)
+    for name in ("tanlap", "binhan"):
+        for record in (tmp_path / name / "episodes").glob("*/episode.json"):
+            assert json.loads(record.read_text("utf-8"))["engine"] == "edge-tts"  # no fallback
+    for log in logs:  # both processes built programs, so both took tokens
+        assert "succeeded" in log.read_text("utf-8", "replace"), log
+    assert len(stamps) >= 3 * len(words)  # title + two sentences per program, at least
+    for i in range(len(stamps)):
+        for j in range(i + 1, len(stamps)):
+            calls, window = j - i + 1, stamps[j] - stamps[i]
+            assert calls <= burst + rate * window + 1, (calls, window)

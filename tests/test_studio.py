@@ -5,51 +5,26 @@ publishing, the password gate. Real articles, the real espeak voice, real ffmpeg
 from __future__ import annotations
 
 import base64
-import json
 import threading
 import tomllib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import feedparser
 import pytest
 from starlette.testclient import TestClient
 
+from phatthanh.articles import read_article
 from phatthanh.articles.lineup import load_lineup
+from phatthanh.articles.settings import ArticleSettings
 from phatthanh.cli import main
 from phatthanh.config import load_config
-from phatthanh.pipeline import BuildOptions
+from phatthanh.settings import StationSettings
 from phatthanh.studio import make_app
 from phatthanh.studio.draft import draft_lineup, draft_path
-from phatthanh.studio.jobs import BuildJob, _run
-from tests.conftest import BASE_URL
+from tests.studio_client import ARTICLE, CONFIG, StudioClient, paste
 
-# Written for these tests: a title, a date line, two body paragraphs (one with an unknown
-# abbreviation the voice would spell out), and an author line.
-ARTICLE = """Xã Bình An khánh thành cầu dân sinh mới
-
-10:15, Thứ Ba, 24-11-2026
-
-Sáng nay, bà con xã Bình An đã dự lễ khánh thành cây cầu bắc qua kênh Đông do HTXQ góp vốn.
-
-Cây cầu giúp học sinh hai thôn đi học an toàn hơn trong mùa mưa lũ.
-
-Lê Văn Tâm
-"""
-CONFIG = f"""# the station's config, with a comment the studio must keep
-[station]
-base_url = "{BASE_URL}"
-
-[articles]
-allow_private_hosts = true  # the test portal is on 127.0.0.1
-
-[voices]
-engine = "espeak"
-
-[master]
-renditions = ["podcast"]
-"""
+SETTINGS = (ArticleSettings(allow_private_hosts=True), StationSettings())
 
 
 @pytest.fixture
@@ -59,23 +34,8 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def client(project: Path) -> TestClient:
-    return TestClient(make_app(project / "phatthanh.toml"))
-
-
-def paste(client: TestClient, text: str = ARTICLE) -> None:
-    response = client.post("/bai-viet/dan", data={"noi_dung": text})
-    assert response.status_code == 200, response.text
-
-
-def wait(client: TestClient, number: int) -> dict[str, object]:
-    """The build's last progress event from its stream (which ends when the build does)."""
-    last: dict[str, object] = {}
-    with client.stream("GET", f"/dung/{number}/su-kien") as stream:
-        for line in stream.iter_lines():
-            if line.startswith('data: {"'):
-                last = json.loads(line.removeprefix("data: "))
-    return last
+def client(project: Path) -> StudioClient:
+    return StudioClient(project / "phatthanh.toml")
 
 
 def test_every_page_is_in_vietnamese(client: TestClient) -> None:
@@ -109,17 +69,35 @@ def test_pasted_article_shows_its_metadata_and_line_decisions(
     assert "Bỏ dòng này" in page
 
 
-def test_dropping_a_line_leaves_its_paragraph_out_and_it_can_come_back(
+def test_a_dropped_line_can_be_kept_and_a_kept_one_dropped_and_the_build_reads_it(
     client: TestClient, project: Path
 ) -> None:
-    paste(client)
-    client.post("/bai-viet/0/doan/2")
-    assert load_lineup(draft_path(project)).entries[0].skip_paragraphs == (2,)
+    paste(
+        client,
+        ARTICLE.replace("Lê Văn Tâm", "Xem thêm: lịch tiếp dân của xã tuần này\n\nLê Văn Tâm"),
+    )
+    page = client.get("/bai-viet").text
+    assert "Giữ lại dòng này" in page and "Bỏ dòng này" in page
+    lines = {
+        d.line_no: d for d in read_article(draft_lineup(project).entries[0], *SETTINGS).decisions
+    }
+    extra = next(n for n, d in lines.items() if d.text.startswith("Xem thêm") and not d.kept)
+    second = next(n for n, d in lines.items() if d.text.startswith("Cây cầu") and d.kept)
+    assert client.post(f"/bai-viet/0/dong/{extra}", data={"giu": "1"}).status_code == 200
+    assert client.post(f"/bai-viet/0/dong/{second}", data={"giu": "0"}).status_code == 200
+    entry = load_lineup(draft_path(project)).entries[0]
+    assert (entry.keep_lines, entry.drop_lines) == ((extra,), (second,))
+    article = read_article(entry, *SETTINGS)  # what build-episode reads from the draft
+    assert article.paragraphs[-1] == "Xem thêm: lịch tiếp dân của xã tuần này"
+    assert not any("học sinh hai thôn" in p for p in article.paragraphs)
     reading = client.get("/doc").text
-    assert "học sinh hai thôn" not in reading
-    assert "Giữ lại dòng này" in client.get("/bai-viet").text
-    client.post("/bai-viet/0/doan/2")
-    assert load_lineup(draft_path(project)).entries[0].skip_paragraphs == ()
+    assert "học sinh hai thôn" not in reading and "lịch tiếp dân" in reading
+    page = client.get("/bai-viet").text
+    assert "người biên tập giữ lại" in page and "người biên tập bỏ" in page
+    client.post(f"/bai-viet/0/dong/{extra}", data={"giu": "0"})  # both undone
+    client.post(f"/bai-viet/0/dong/{second}", data={"giu": "1"})
+    entry = load_lineup(draft_path(project)).entries[0]
+    assert (entry.keep_lines, entry.drop_lines) == ((), ())
     assert "học sinh hai thôn" in client.get("/doc").text
 
 
@@ -208,60 +186,6 @@ def test_a_bad_air_date_is_refused_in_vietnamese(client: TestClient) -> None:
     response = client.post("/chuong-trinh", data={"ngay": "25/11/2026"})
     assert response.status_code == 400
     assert "viết dạng 2026-11-24" in response.text
-
-
-def test_build_streams_progress_then_publishes_the_episode(
-    client: TestClient, project: Path
-) -> None:
-    paste(client)
-    client.post("/chuong-trinh", data={"tieu_de": "Tin sáng", "ngay": "2026-11-24",
-                                       "khung_gio": "06:00"})  # fmt: skip
-    response = client.post("/dung", data={}, follow_redirects=False)
-    assert response.headers["location"] == "/dung/1"
-    last = wait(client, 1)
-    assert last["state"] == "done", last
-    assert str(last["task"]).startswith("Xử lý âm thanh") and last["done"] == last["total"]
-    assert last["steps"] >= 4  # synthesis and mastering steps were streamed
-    page = client.get("/dung/1").text
-    audio = page.split('<audio controls preload="metadata" src="', 1)[1].split('"', 1)[0]
-    mp3 = client.get(audio, headers={"range": "bytes=0-99"})
-    assert mp3.status_code == 206 and len(mp3.content) == 100
-    assert "LUFS" in page and "Mở đầu" in page
-    feed = feedparser.parse(client.get("/feeds/podcast.xml").content)
-    assert [e.title for e in feed.entries] == ["Tin sáng"]
-    assert client.post("/phat-hanh").status_code == 200
-    published = client.get("/da-phat").text
-    assert "Tin sáng" in published and "có trong nguồn tin" in published
-
-
-def test_two_builds_at_once_both_finish_and_both_publish(client: TestClient, project: Path) -> None:
-    paste(client)
-    client.post("/chuong-trinh", data={"tieu_de": "Tin", "ngay": "2026-11-24"})
-    client.post("/dung", data={"khung_gio": "06:00"})
-    client.post("/dung", data={"khung_gio": "17:00"})
-    assert wait(client, 1)["state"] == "done"
-    assert wait(client, 2)["state"] == "done"
-    feed = feedparser.parse((project / "feeds" / "podcast.xml").read_bytes())
-    assert len(feed.entries) == 2
-
-
-def test_a_cancelled_build_publishes_nothing(project: Path, client: TestClient) -> None:
-    paste(client)
-    config = load_config(project / "phatthanh.toml")
-    job = BuildJob(1)
-    job.cancel.set()
-    _run(job, draft_lineup(project), config, BuildOptions())
-    assert job.state == "cancelled"
-    assert not [p for p in (project / "episodes").glob("*") if p.is_dir()]
-    assert not (project / "feeds" / "podcast.xml").exists()
-
-
-def test_cancel_route_stops_a_running_build(client: TestClient) -> None:
-    paste(client)
-    client.post("/dung")
-    client.post("/dung/1/huy")
-    assert wait(client, 1)["state"] in ("cancelled", "done")  # done only if it beat the click
-    assert client.app.state.studio.builds.get(1).cancel.is_set()  # type: ignore[attr-defined]
 
 
 def test_the_cli_builds_the_studio_draft(

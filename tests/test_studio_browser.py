@@ -1,9 +1,10 @@
 """The studio in a real browser: Debian's chromium driven by Selenium through chromedriver
 (never a downloaded browser), against the studio served by uvicorn on 127.0.0.1.
 
-One walk through a staff member's job: paste an article, see the risky token, fix its
-reading with a lexicon entry, build one tiny article with the offline voice, play the
-result, publish, find the episode in the feed. On every page: no console errors, axe-core
+One walk through a staff member's job: paste an article, keep a line the rules dropped,
+see the risky token, fix its reading with a lexicon entry, build one tiny article with the
+offline voice, play the result, publish it, find the episode in the feed; then send an
+emergency bulletin from its form. On every page: no console errors, axe-core
 (vendored in tests/vendor, not shipped) finds no label, keyboard or contrast violations,
 and screenshots at desktop and phone widths go to tests/artifacts/studio/ (gitignored).
 """
@@ -39,11 +40,13 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 ARTIFACTS = ROOT / "tests" / "artifacts" / "studio"
 AXE = (ROOT / "tests" / "vendor" / "axe.min.js").read_text("utf-8")
 # Written for this test: a title, a date line, one short paragraph with an unknown
-# abbreviation, an author.
+# abbreviation, a "see also" line the rules drop, an author.
 ARTICLE = (
     "Thôn Đồng Lúa sửa xong đường nội đồng\n\n08:00, Thứ Tư, 25-11-2026\n\n"
-    "Bà con thôn Đồng Lúa cùng TĐQN làm xong con đường ra đồng.\n\nTrần Thị Hoa\n"
+    "Bà con thôn Đồng Lúa cùng TĐQN làm xong con đường ra đồng.\n\n"
+    "Xem thêm: lịch làm đường của thôn\n\nTrần Thị Hoa\n"
 )
+SEE_ALSO = "//li[contains(., 'Xem thêm: lịch làm đường')]"
 DESKTOP, PHONE = (1280, 900), (390, 844)
 
 
@@ -129,6 +132,11 @@ def test_from_pasted_article_to_published_episode(browser: Any, studio_url: str)
     assert "Thôn Đồng Lúa sửa xong đường nội đồng" in driver.find_element(By.TAG_NAME, "h3").text
     assert "Trần Thị Hoa" in driver.page_source
     driver.find_element(By.CSS_SELECTOR, "details summary").click()
+    assert "dropped" in driver.find_element(By.XPATH, SEE_ALSO).get_attribute("class")
+    driver.find_element(By.XPATH, f"{SEE_ALSO}//button[text()='Giữ lại dòng này']").click()
+    wait_for(driver, "return document.querySelector('li.kept.editor') !== null", 30)
+    driver.find_element(By.CSS_SELECTOR, "details summary").click()
+    assert "người biên tập giữ lại" in driver.find_element(By.XPATH, SEE_ALSO).text
     check_page(driver, "2-bai-viet")
 
     driver.get(f"{studio_url}/doc")
@@ -146,6 +154,7 @@ def test_from_pasted_article_to_published_episode(browser: Any, studio_url: str)
     wait_for(driver, "return !document.querySelector('table mark.risk')", 30)
     spoken = [s.text for s in driver.find_elements(By.CSS_SELECTOR, "td.spoken")]
     assert any("cùng tổ đổi công Quyết Thắng làm xong" in s for s in spoken), spoken
+    assert any("lịch làm đường của thôn" in s for s in spoken), spoken  # the kept line
 
     driver.get(f"{studio_url}/chuong-trinh")
     driver.find_element(By.ID, "tieu_de").send_keys("Bản tin thử của studio")
@@ -166,22 +175,30 @@ def test_from_pasted_article_to_published_episode(browser: Any, studio_url: str)
     duration = wait_for(driver, "const a = document.querySelector('figure.rendition audio');"
                                 "return a.readyState >= 1 && a.duration", 60)  # fmt: skip
     assert duration > 3
-    assert "LUFS" in driver.page_source
+    assert "LUFS" in driver.page_source and "chưa phát hành" in driver.page_source
     check_page(driver, "6-dung-xong")
-
-    driver.get(f"{studio_url}/dung")
-    driver.find_element(By.XPATH, "//button[text()='Phát hành lại nguồn tin']").click()
-    WebDriverWait(driver, 60).until(lambda d: d.current_url.endswith("/da-phat"))
+    feed_now = (
+        "const done = arguments[arguments.length - 1];"
+        "fetch('/feeds/podcast.xml', {cache: 'no-store'}).then(r => r.text()).then(done)"
+    )
+    driver.find_element(By.ID, "phat-hanh").click()
+    wait_for(driver, "return document.body.innerText.includes('Đã phát hành.')", 60)
+    assert "<title>Bản tin thử của studio</title>" in driver.execute_async_script(feed_now)
+    driver.get(f"{studio_url}/da-phat")
     episode = driver.find_element(By.CSS_SELECTOR, "article.episode")
     assert "Bản tin thử của studio" in episode.text and "có trong nguồn tin" in episode.text
     check_page(driver, "7-da-phat")
-    feed = driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "fetch('/feeds/podcast.xml').then(r => r.text()).then(done)"
-    )
-    assert "<title>Bản tin thử của studio</title>" in feed
+
     driver.get(f"{studio_url}/ban-tin-khan")
     check_page(driver, "8-ban-tin-khan")
+    driver.find_element(By.ID, "noi_dung").send_keys("Chiều nay mất điện ở thôn Đồng Lúa.")
+    driver.find_element(By.ID, "tieu_de").send_keys("Thông báo mất điện")
+    driver.find_element(By.CSS_SELECTOR, "#lap option[value='1']").click()
+    driver.find_element(By.XPATH, "//button[text()='Dựng và phát bản tin']").click()
+    wait_for(driver, "return document.body.innerText.includes('Đã phát hành.')")
+    assert "Thông báo mất điện" in driver.find_element(By.ID, "ket-qua").text
+    check_page(driver, "9-ban-tin-xong")
+    assert "<title>Thông báo mất điện</title>" in driver.execute_async_script(feed_now)
 
 
 def test_keyboard_reaches_every_page_and_shows_focus(browser: Any, studio_url: str) -> None:

@@ -34,8 +34,9 @@ from phatthanh.program import _announcement, _environment
 from phatthanh.publish import stage_episode, write_episode
 from phatthanh.publish.record import RECORD, record_to_dict, write_text_atomic
 from phatthanh.segment import script_article
+from phatthanh.storage.clips import open_clip_cache
 from phatthanh.tags import write_tags
-from phatthanh.voices import ClipCache, choose_voice, synthesize
+from phatthanh.voices import choose_voice, synthesize
 from phatthanh.voices.settings import VoiceSettings
 
 ONLINE_TIMEOUT_S = 8.0  # a bulletin waits at most this long for the online voice
@@ -91,7 +92,7 @@ def build_bulletin(
     )
     settings, engine = _with_offline_behind(config.voices, options.engine)
     voice = choose_voice(settings, engine, options.strict_engine, config.root, ONLINE_TIMEOUT_S)
-    cache = ClipCache(config.resolve(config.voices.cache_dir))
+    cache = open_clip_cache(config)  # local, or shared through the bucket
     voiced = synthesize(program.segments(), voice, cache, progress)
     timeline = lay_out(program, voiced.clips, config.program)
     lineup = Lineup(entries=(), title=title, air_date=now.date(), priority=options.priority)

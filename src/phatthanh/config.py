@@ -33,6 +33,7 @@ from phatthanh.settings import (
     resolve_site,
 )
 from phatthanh.settings.render import render_config, toml_value
+from phatthanh.settings.storage import StorageSettings
 from phatthanh.settings.studio import StudioSettings
 
 __all__ = ["CONFIG_NAME", "Config", "StationSettings", "config_from_dict", "find_config",
@@ -55,10 +56,14 @@ class Config:
     master: MasterSettings = field(default_factory=MasterSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
     studio: StudioSettings = field(default_factory=StudioSettings)
+    storage: StorageSettings = field(default_factory=StorageSettings)
     site: Site = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "site", resolve_site(self.station, self.root))
+        station = self.station
+        if self.storage.backend == "s3" and self.storage.public_base_url:  # served by the store
+            station = dataclasses.replace(station, base_url=self.storage.public_base_url)
+        object.__setattr__(self, "site", resolve_site(station, self.root))
 
     @property
     def episodes_dir(self) -> Path:
@@ -82,6 +87,7 @@ SECTIONS: dict[str, type[Any]] = {
     "master": MasterSettings,
     "publish": PublishSettings,
     "studio": StudioSettings,
+    "storage": StorageSettings,
 }
 
 

@@ -9,7 +9,9 @@ message is ffmpeg's last meaningful stderr line.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import fcntl
 import logging
 import os
 import shlex
@@ -18,8 +20,9 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+from typing import IO
 
 from phatthanh.errors import FFmpegError
 from phatthanh.i18n import _
@@ -130,6 +133,127 @@ def run_ffmpeg(
         stderr = proc.stderr.decode("utf-8", "replace")
         raise FFmpegError(_("ffmpeg failed: {stderr}").format(stderr=last_error_line(stderr)))
     return proc
+
+
+def stream_ffmpeg(
+    args: Sequence[str], *, chunk_bytes: int = 1 << 20, configured: str = ""
+) -> Iterator[bytes]:
+    """Run ffmpeg with `args` (output to "-") and yield its stdout in chunks of about
+    `chunk_bytes` as it comes, so a long decode never sits in memory; raise on failure."""
+    run = Piped(args, feed=False, configured=configured)
+    try:
+        while chunk := run.read(chunk_bytes):
+            yield chunk
+    except BaseException:  # the reader stopped early: ffmpeg is not needed any more
+        run.kill()
+        raise
+    run.finish()
+
+
+def mp3_options(sample_rate_hz: int, bitrate_kbps: int) -> dict[str, str | int]:
+    """ffmpeg-python output options of an MP3 per standards.md §8: MPEG-1 layer III at
+    `sample_rate_hz`, mono, CBR `bitrate_kbps`, Info header (a real file only, G7), no ID3
+    or metadata."""
+    return {"acodec": "libmp3lame", "ac": 1, "ar": sample_rate_hz,
+            "audio_bitrate": f"{bitrate_kbps}k", "write_xing": 1, "id3v2_version": 0,
+            "write_id3v1": 0, "map_metadata": -1, "format": "mp3"}  # fmt: skip
+
+
+def with_loopback_decoder(args: Sequence[str], output: int = 0) -> list[str]:
+    """`args` (a command compiled by ffmpeg-python) plus ffmpeg's loopback decoder (7.1+):
+    the first stream of output `output` is decoded from the very packets written to it and
+    sent to stdout as float32 PCM. ffmpeg-python has no way to say `-dec` or `[dec:N]`, so
+    these options are added here, after the outputs they refer to."""
+    return [*args, "-dec", f"{output}:0", "-filter_complex", f"[dec:{output}]anull[decoded]",
+            "-map", "[decoded]", "-f", "f32le", "pipe:"]  # fmt: skip
+
+
+_PIPE_BYTES = 1 << 20
+_F_SETPIPE_SZ = 1031  # Linux fcntl
+
+
+def _widen(pipe: IO[bytes] | None) -> None:
+    """Linux: a 1 MiB pipe instead of 64 KiB, so the writer and ffmpeg do not take turns
+    every few milliseconds (each side runs on while the other is busy); no-op elsewhere."""
+    if pipe is None or sys.platform != "linux":
+        return
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(pipe.fileno(), _F_SETPIPE_SZ, _PIPE_BYTES)
+
+
+class Piped:
+    """One ffmpeg run fed through its stdin (when `feed`) and read through its stdout while it
+    runs; stderr goes to a temporary file so no pipe can stall it. `finish()` closes stdin,
+    waits and raises FFmpegError (ffmpeg's last error line) if it failed; `kill()` stops it."""
+
+    def __init__(self, args: Sequence[str], *, feed: bool, configured: str = "") -> None:
+        binary = ffmpeg_binary(configured)
+        full = ["-hide_banner", "-nostats", *args] if feed else ["-hide_banner", "-nostdin",
+                                                                "-nostats", *args]  # fmt: skip
+        log.debug("running: %s", command_line(full, binary))
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish() or kill()
+        self._finished = False
+        try:
+            self.proc = subprocess.Popen(
+                [binary, *full],
+                stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=self._errors,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            )
+        except OSError as exc:
+            self._errors.close()
+            raise FFmpegError(
+                _("cannot run ffmpeg ({binary}): {strerror}").format(
+                    binary=binary, strerror=exc.strerror
+                )
+            ) from None
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            _widen(pipe)
+
+    def write(self, data: bytes) -> None:
+        """Feed `data`; if ffmpeg has stopped, raise its own error."""
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(data)
+        except (BrokenPipeError, ValueError):
+            self.finish()
+            raise FFmpegError(_("ffmpeg stopped reading its input")) from None
+
+    def read(self, size: int) -> bytes:
+        assert self.proc.stdout is not None
+        return self.proc.stdout.read(size)
+
+    def close_input(self) -> None:
+        """End of input: ffmpeg finishes its work and closes its stdout."""
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                self.proc.stdin.close()
+
+    def finish(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        self.close_input()
+        returncode = self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self._errors.seek(0)
+        stderr = self._errors.read().decode("utf-8", "replace")
+        self._errors.close()
+        if returncode != 0:
+            raise FFmpegError(_("ffmpeg failed: {stderr}").format(stderr=last_error_line(stderr)))
+
+    def kill(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
+        self._errors.close()
 
 
 def progress_seconds(line: str) -> float | None:

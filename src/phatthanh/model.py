@@ -29,6 +29,8 @@ class SourceEntry:
     byline: bool | None = None
     published: datetime | None = None  # a portal feed entry's own date: wins over the page's
     fallback_title: str | None = None  # only for a page without a headline (--title)
+    keep_lines: tuple[int, ...] = ()  # input line numbers (script --explain) to read anyway
+    drop_lines: tuple[int, ...] = ()  # input line numbers of kept paragraphs to leave out
 
 
 @dataclass(frozen=True)

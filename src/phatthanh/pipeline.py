@@ -18,10 +18,12 @@ from phatthanh.model import EpisodeRecord, Lineup, Progress
 from phatthanh.prepare import air_moment, check_slot_free, prepare_station
 from phatthanh.program import arrange
 from phatthanh.publish import stage_episode, write_episode
+from phatthanh.publish.built import unpublished_dir
 from phatthanh.segment import script_article
 from phatthanh.settings import ProfileName
+from phatthanh.storage.clips import open_clip_cache
 from phatthanh.tags import write_tags
-from phatthanh.voices import ClipCache, choose_voice, synthesize
+from phatthanh.voices import choose_voice, synthesize
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class BuildOptions:
     profiles: tuple[ProfileName, ...] = ()  # empty: the config's renditions
     slot: str | None = None  # HH:MM; None: the lineup's first air slot, else see air_moment
     replace: bool = False  # rebuild an episode already published for this date, slot, title
+    publish: bool = True  # False: keep it unpublished for publish_built (publish/built.py)
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,14 @@ class BuildResult:
     feed: Path
     synthesized: int  # clips the engine made in this build (0 on a cached rebuild)
     cache_hits: int
+    published: bool = True  # False: episode_dir is its unpublished folder
 
 
 def build_episode(
     lineup: Lineup, config: Config, options: BuildOptions, progress: Progress | None = None
 ) -> BuildResult:
-    """Build one episode from its lineup and publish it in the feeds."""
+    """Build one episode from its lineup and publish it in the feeds (or keep it aside,
+    unpublished, when `options.publish` is false)."""
     kit = prepare_station(config)
     when = air_moment(config.site, config.publish.publish_time, options.air_date, options.slot,
                       lineup)  # fmt: skip
@@ -59,10 +64,10 @@ def build_episode(
     program = arrange(scripts, lineup, options.title, when, config.program, kit, normalizer)
     check_slot_free(program, config.site, options.replace)
     voice = choose_voice(config.voices, options.engine, options.strict_engine, config.root)
-    cache = ClipCache(config.resolve(config.voices.cache_dir))
+    cache = open_clip_cache(config)  # local, or shared through the bucket
     voiced = synthesize(program.segments(), voice, cache, progress)
     timeline = lay_out(program, voiced.clips, config.program)
-    with stage_episode(program, config.site, config.publish) as stage:
+    with stage_episode(program, config.site, config.publish, not options.publish) as stage:
         renditions = render(
             timeline, options.profiles, stage.path, config.master, progress, stage.slug
         )
@@ -70,4 +75,5 @@ def build_episode(
         write_tags(stage, renditions, program, timeline, choice)
         record = write_episode(stage, program, scripts, timeline, renditions, choice, lineup)
     feed = config.feeds_dir / "podcast.xml"  # published with the episode, in one step
-    return BuildResult(record, stage.final_path, feed, voiced.synthesized, voiced.cache_hits)
+    folder = stage.final_path if options.publish else unpublished_dir(config.site) / stage.path.name
+    return BuildResult(record, folder, feed, voiced.synthesized, voiced.cache_hits, options.publish)

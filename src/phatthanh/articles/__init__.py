@@ -14,6 +14,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from phatthanh.articles.choices import apply_choices
 from phatthanh.articles.decode import decode_page
 from phatthanh.articles.fetch import fetch, is_url
 from phatthanh.articles.html import looks_like_html, parse_html_page
@@ -145,20 +146,16 @@ def _one_line(text: str) -> str:
 
 
 def _apply_overrides(article: Article, entry: SourceEntry) -> Article:
-    paragraphs = article.paragraphs
-    if entry.skip_paragraphs:
-        skip = set(entry.skip_paragraphs)
-        paragraphs = tuple(p for n, p in enumerate(paragraphs, start=1) if n not in skip)
-        if not paragraphs:
-            raise ArticleError(
-                _("{source}: the lineup skips every paragraph of it").format(source=entry.source)
-            )
+    article = apply_choices(article, entry)  # skip, keep, drop
+    if not article.paragraphs:
+        raise ArticleError(
+            _("{source}: the lineup skips every paragraph of it").format(source=entry.source)
+        )
     return replace(
         article,
         title=_one_line(entry.title) if entry.title else article.title,
         author=_one_line(entry.author) if entry.author else article.author,
         byline=article.byline if entry.byline is None else entry.byline,
-        paragraphs=paragraphs,
     )
 
 

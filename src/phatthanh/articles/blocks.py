@@ -45,6 +45,9 @@ def pick_author(
     if looks_like_author(last):
         mark(decide, blocks.pop(), True, "author")
         return shape.clean_author(last)
+    if (name := _name_dash_unit(last)) is not None:
+        mark(decide, blocks.pop(), True, "author (unit)")
+        return name
     person_then_unit = len(blocks) > 2 and is_short(last) and looks_like_author(before)
     if person_then_unit and not shape.is_heading(last):
         mark(decide, blocks.pop(), False, "author's unit")
@@ -57,6 +60,20 @@ def pick_author(
         mark(decide, blocks.pop(), True, "author's unit")
         return shape.clean_author(last)
     return None
+
+
+# `Nguyễn Thị Hoa - Đài TT xã`: a name, a dash, then the unit (whose words may be lower-case).
+_NAME_DASH_UNIT = re.compile(r"^(?P<name>[^-–]{3,40}?)\s+[-–]\s+(?P<unit>[^-–]{2,50})$")
+
+
+def _name_dash_unit(line: str) -> str | None:
+    match = _NAME_DASH_UNIT.match(line.strip())
+    if match is None or shape.ends_sentence(line.rstrip(".")):
+        return None
+    name, unit = match.group("name"), match.group("unit")
+    if not looks_like_author(name) or len(shape.words(unit)) > 8 or not unit[0].isupper():
+        return None
+    return shape.clean_author(name)
 
 
 def is_short(text: str) -> bool:
@@ -93,3 +110,25 @@ def _previous_rule(decide: Decisions, index: int) -> str | None:
         if rule != "blank":
             return rule
     return None
+
+
+_ROW_NUMBER = re.compile(r"^\d{1,3}(?=[^\W\d_])")
+
+
+def unflatten_row(line: str) -> str | None:
+    """A table row whose cells lost their separators (`2Bà RịaKhu vực Long Điền, Xuyên Mộc`,
+    a row number then cells glued lower-case to capital) as a sentence a listener can follow:
+    `Bà Rịa: Khu vực Long Điền, Xuyên Mộc.`; None when the line is not such a row."""
+    number = _ROW_NUMBER.match(line)
+    if number is None or not line[number.end()].isupper():
+        return None
+    cells, start = [], number.end()
+    for i in range(start + 1, len(line)):
+        if line[i].isupper() and line[i - 1].islower():
+            cells.append(line[start:i])
+            start = i
+    cells.append(line[start:])
+    cells = [c.strip(" ,;.") for c in cells if c.strip(" ,;.")]
+    if len(cells) < 2:
+        return None
+    return f"{cells[0]}: {', '.join(cells[1:])}."

@@ -25,7 +25,9 @@ _WIDGET = re.compile(
     r"comments?$|share|print|facebook|twitter|zalo|tweet|lên đầu trang|về trang trước|về đầu trang|"
     r"đánh giá bài viết|bạn đọc đánh giá|từ khóa|tags?:|xem với cỡ chữ|cỡ chữ|a-\s+a\s+a\+|"
     r"tăng tương phản|giảm tương phản|copy link|sao chép liên kết|xem tiếp|đọc tiếp|"
-    r"bài viết liên quan|tin tức liên quan|tin nổi bật|tin mới nhất|tin đọc nhiều|"
+    r"bài viết liên quan|tin tức liên quan|bài viết cùng chuyên mục|cùng chuyên mục|"
+    r"tin bài liên quan|bài viết khác|các bài viết khác|tin khác$|"
+    r"tin nổi bật|tin mới nhất|tin đọc nhiều|"
     r"thông tin mới nhất|văn bản mới|bài đã đăng|no title|xuất bản thông tin|"
     r"(null|none|undefined)$|"
     r"(tệp |file )?đính kèm|(tải về|download|quay lại|trở về)\W*$|trang chủ|chi tiết bài viết|"
@@ -52,6 +54,7 @@ _HEADER = re.compile(
 )
 _CAPTION = re.compile(
     r"(?i)^\(?\s*(ảnh|ảnh minh họa|ảnh minh hoạ|hình ảnh|hình|nguồn ảnh|photo)\s*:|"
+    r"^\(?\s*(ảnh minh họa|ảnh minh hoạ|ảnh tư liệu|ảnh internet)\s*\)?\.?$|"
     r"\.(jpe?g|png|gif|webp)\)?$|^\[/?caption\b|^\(ảnh[^)]*\)$"
 )
 _GALLERY = re.compile(r"(?i)^(một số|một vài|những|các) hình ảnh\b")
@@ -197,6 +200,26 @@ def is_topic_heading(line: str) -> bool:
     """A sentence-case sub-heading: a short unpunctuated line opening with a section noun."""
     text = line.strip()
     return bool(_TOPIC_HEADING.match(text)) and len(words(text)) <= 12 and not ends_sentence(text)
+
+
+# A line that opens a new sentence, not the rest of a wrapped one: after a short unpunctuated
+# line it shows that line was a caption (`Quang cảnh buổi lễ` / `Dịp này, xã …`). Wrapped
+# lines seen on real pages continue a name or a noun (`xã` / `Trà Tân`, `của` / `UBND`).
+_SENTENCE_OPENER = re.compile(
+    r"(?:Qua đó|Dịp này|Nhân dịp|Tham gia|Tham dự|Tới dự|Đến dự|Ngoài ra|Bên cạnh|Đồng thời"
+    r"|Hiện nay|Được biết|Phát biểu|Cũng trong|Trước đó|Sau đó|Kết thúc|Theo đó|Tiếp đó"
+    r"|Như vậy|Tuy nhiên|Thời gian qua|Tại buổi|Tại hội|Tại lễ|Tại lớp|Tại đây|Dự kiến|Nhằm)"
+    r"(?!\w)"
+)
+_OPEN_ENDINGS = frozenset(
+    "của và với tại cho vào các những ở là được có để từ đến về trong theo cùng do bởi như".split()
+)
+
+
+def caption_before(before: str, line: str) -> bool:
+    """`before` is a caption line, not the start of a sentence wrapped onto `line`."""
+    last = before.split()[-1] if before.split() else ""
+    return bool(_SENTENCE_OPENER.match(line)) and len(before) <= 120 and last not in _OPEN_ENDINGS
 
 
 def ends_sentence(text: str) -> bool:

@@ -14,6 +14,8 @@ A lineup file:
     title = "..."                      # optional overrides
     author = "..."
     skip = [3]                         # 1-based paragraph numbers to leave out
+    keep = [7]                         # input lines (script --explain) the rules dropped
+    drop = [12]                        # input lines where a kept paragraph starts
     byline = false
 """
 
@@ -39,7 +41,7 @@ log = logging.getLogger(__name__)
 MAX_ITEMS = 60  # articles in one program (a lineup or a portal feed)
 MAX_TOTAL_BYTES = 20_000_000  # all local article files of one lineup together
 _PRIORITIES = ("thong_thuong", "uu_tien", "khan_cap")
-_ITEM_KEYS = {"source", "title", "author", "skip", "byline"}
+_ITEM_KEYS = {"source", "title", "author", "skip", "keep", "drop", "byline"}
 _TOP_KEYS = {"title", "date", "priority", "air_slots", "publish_at", "expires", "items"}
 
 
@@ -156,10 +158,22 @@ def _entry(item: Any, n: int, path: Path) -> SourceEntry:
         raise ArticleError(
             _("{where}: 'skip' must be a list of paragraph numbers (1, 2, ...)").format(where=where)
         )
+    keep, drop = (item.get(key, []) for key in ("keep", "drop"))
+    for key, value in (("keep", keep), ("drop", drop)):
+        if not isinstance(value, list) or not all(isinstance(s, int) and s > 0 for s in value):
+            raise ArticleError(
+                _(
+                    "{where}: '{key}' must be a list of line numbers as 'script --explain' "
+                    "shows them (1, 2, ...)"
+                ).format(where=where, key=key)
+            )
     byline = item.get("byline")
     if byline is not None and not isinstance(byline, bool):
         raise ArticleError(_("{where}: 'byline' must be true or false").format(where=where))
-    return SourceEntry(source, item.get("title"), item.get("author"), tuple(skip), byline)
+    return SourceEntry(
+        source, item.get("title"), item.get("author"), tuple(skip), byline,
+        keep_lines=tuple(keep), drop_lines=tuple(drop),
+    )  # fmt: skip
 
 
 def is_feed(source: str, settings: ArticleSettings) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from phatthanh.articles import lines as shape
-from phatthanh.articles.blocks import Block, Decisions, drop_captions, pick_author
+from phatthanh.articles.blocks import Block, Decisions, drop_captions, pick_author, unflatten_row
 from phatthanh.articles.blocks import mark as _mark
 from phatthanh.articles.blocks import text_of as _text
 from phatthanh.articles.lines import find_datetime, is_timestamp_line, looks_like_author
@@ -65,6 +65,7 @@ def parse_text_page(text: str, tz: timezone) -> ParsedPage:
     """Apply the shape rules to a text dump of a portal page."""
     page = ParsedPage()
     lines = [raw.strip() for raw in text.split("\n")]
+    written = list(lines)
     decide: Decisions = {}
     content = _classify(lines, decide)
     content = _drop_doubles(lines, decide, content)
@@ -77,7 +78,7 @@ def parse_text_page(text: str, tz: timezone) -> ParsedPage:
     drop_captions(lines, decide, blocks)
     _collect(page, lines, decide, blocks)
     page.decisions = [
-        LineDecision(i + 1, lines[i], *decide.get(i, (False, "unclassified")))
+        LineDecision(i + 1, written[i], *decide.get(i, (False, "unclassified")))
         for i in range(len(lines))
     ]
     return page
@@ -89,11 +90,15 @@ def _classify(lines: list[str], decide: Decisions) -> list[int]:
     for i, line in enumerate(lines):
         if not line:
             decide[i] = (False, "blank")
-        elif i <= 3 and not content and shape.is_header(line):
+        elif i <= 3 and all(_is_crumb(lines[j]) for j in content) and shape.is_header(line):
             decide[i] = (False, "portal header")
         elif is_timestamp_line(line):
             decide[i] = (False, "timestamp line")
         elif (rule := shape.widget_rule(line)) is not None:
+            if rule == "flattened table row" and (row := unflatten_row(line)) is not None:
+                lines[i] = row  # read as a sentence; --explain shows the row as written
+                content.append(i)
+                continue
             decide[i] = (False, rule)
         elif shape.byline(line) is not None:
             decide[i] = (False, "byline")
@@ -118,7 +123,8 @@ def _drop_doubles(lines: list[str], decide: Decisions, content: list[int]) -> li
             continue
         seen.add(key)
         twin = nxt is not None and lines[nxt].casefold() == key
-        if twin and n > 0 and len(shape.words(lines[i])) <= 20:
+        opens = all(_is_crumb(lines[j]) for j in content[:n])  # under a `SOURCE:` line too
+        if twin and not opens and len(shape.words(lines[i])) <= 20:
             decide[i] = (False, "caption printed twice")
             continue
         kept.append(i)
@@ -134,7 +140,9 @@ def _join_wrapped(lines: list[str], decide: Decisions, content: list[int]) -> li
         if (
             prev is not None
             and prev[-1] == i - 1
-            and _continues(_text(lines, prev), lines[i], wrapping=wrapping, first=len(blocks) == 1)
+            and _continues(
+                _text(lines, prev), lines[i], wrapping=wrapping, first=_first(lines, blocks)
+            )
         ):
             prev.append(i)
             wrapping = True
@@ -144,6 +152,12 @@ def _join_wrapped(lines: list[str], decide: Decisions, content: list[int]) -> li
     return blocks
 
 
+def _first(lines: list[str], blocks: list[Block]) -> bool:
+    """The last block is the page's first real line (a stored page's `SOURCE:` line or a
+    crumb above it does not count)."""
+    return len(blocks) == 1 or all(_is_crumb(_text(lines, b)) for b in blocks[:-1])
+
+
 def _continues(before: str, line: str, *, wrapping: bool, first: bool) -> bool:
     if shape.ends_sentence(before) or shape.is_heading(before) or shape.is_heading(line):
         return False
@@ -151,6 +165,8 @@ def _continues(before: str, line: str, *, wrapping: bool, first: bool) -> bool:
         return False
     if line[0].islower():
         return True
+    if not wrapping and shape.caption_before(before, line):
+        return False
     if line[0].isdigit():  # a headline may sit right above a lead that opens with a number
         return not first or len(shape.words(before)) < 3
     return wrapping or (not first and before.split()[-1][0].islower())

@@ -32,10 +32,26 @@ DAY_LIST = re.compile(
 DAY_LIST_DOT = re.compile(
     r"((?<!\w)(?i:ngày|từ ngày|từ)\s+)(\d{1,2})((?:\s*[-–]\s*\d{1,2})+)\.(\d{1,2})" + _END
 )
+# `ngày 5,6/10`, `ngày 5 và 6/10`, `các ngày 12, 13/5/2024`: days listed before one month; only
+# after `ngày` (elsewhere `5,6/10` is a decimal over ten).
+DAY_LIST_AND = re.compile(
+    r"((?<!\w)[Nn]gày\s+)(\d{1,2})((?:\s?[,;]\s?\d{1,2}|\s+và\s+\d{1,2})+)/(\d{1,2})"
+    r"(?:/(\d{4}))?" + _END
+)
+# `ngày 1525 hàng tháng`: two days of the month typed without their comma (`15, 25`); a
+# number that cannot be a day before `hàng/hằng tháng` is read as the two days it joins.
+GLUED_DAYS = re.compile(
+    r"((?<!\w)(?i:ngày)\s+)([1-9]|[12]\d|3[01])([12]\d|3[01])(?=\s+(?:hàng|hằng)\s+tháng)"
+)
 # `từ ngày 15/3 - 20/3`: two day/month dates joined by a dash after a date word.
 SHORT_RANGE = re.compile(
     rf"((?<!\w)(?i:{_DATE_WORDS})\s+(?:(?i:ngày)\s+)?)(\d{{1,2}})/(\d{{1,2}})\s*[–-]\s*"
     r"(\d{1,2})/(\d{1,2})" + _END
+)
+# `30/4 - 1/5`: two day/month pairs joined by a dash, the second later in the year (or in
+# January after December): a range of dates with no date word before it.
+BARE_SHORT_RANGE = re.compile(
+    r"(?<![\w/.,-])(\d{1,2})/(\d{1,2})\s*[–-]\s*(\d{1,2})/(\d{1,2})" + _END
 )
 SHORT_DATE = re.compile(
     rf"((?<!\w)(?i:{_DATE_WORDS})\s+(?:(?i:ngày)\s+)?)(\d{{1,2}})/(\d{{1,2}})" + _END
@@ -65,10 +81,19 @@ TIME_RANGE = re.compile(rf"(?<![\w:.,])({_CLOCK})\s*[–-]\s*({_CLOCK})(?![\w:])
 _HALF = r"(?:\s?(AM|PM|am|pm|SA|CH|sa|ch)(?!\w))?"
 TIME_COLON = re.compile(r"(?<![\w:,.])([01]?\d|2[0-4]):([0-5]?\d)(?::([0-5]\d))?(?![\w:])" + _HALF)
 TIME_H = re.compile(r"(?<![\w,.])([01]?\d|2[0-4])\s?h(?:([0-5]\d)(?:'|p|ph)?)?(?!\w)" + _HALF)
-TIME_G = re.compile(r"(?<![\w,.])([01]?\d|2[0-3])g([0-5]\d)(?!\w)")  # southern `17g30`
+# southern `17g30`; `lúc 7g`, `7g sáng`: an hour alone is a clock time only beside a time word
+# (`5g` is grams).
+TIME_G = re.compile(r"(?<![\w,.])([01]?\d|2[0-3])g([0-5]\d)?(?!\w)")
+_HOUR_BEFORE = re.compile(r"(?i:lúc|từ|đến|vào)\s$")
+_HOUR_AFTER = re.compile(r"\s(?:sáng|trưa|chiều|tối|đêm)(?!\w)")
+# `07 giờ 00`: on the hour, the zero minutes are not said (`bảy giờ`, never `bảy giờ không`).
+ZERO_MINUTES = re.compile(r"(\d\s?giờ)\s?00(?:\s?phút)?(?!\w)")
+# `7 giờ 30'`: the minute mark after a clock time is `phút`.
+MINUTE_MARK = re.compile(r"(giờ\s?\d{1,2})\s?['’′]")
 
 ROMAN_TRIGGER = re.compile(
-    r"((?<!\w)(?i:khóa|khoá|kỳ họp thứ|kì họp thứ|đại hội|hội nghị lần thứ|lần thứ|quý|phần"
+    r"((?<!\w)(?i:khóa|khoá|nhiệm kỳ|nhiệm kì|kỳ họp thứ|kì họp thứ|đại hội|hội nghị lần thứ"
+    r"|lần thứ|quý|phần"
     r"|chương|thế kỷ|thế kỉ|mục|điều|thứ|cấp|đợt|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản))"
     r"(\s*)([IVXLC]+)(?!\w)"
 )
@@ -83,7 +108,8 @@ def dates(text: str, say: Say) -> str:
 
     def date_range(m: re.Match[str]) -> str:
         y1 = int(m.group(4)) if m.group(4) else None
-        first = say.date(int(m.group(1)), int(m.group(3)), y1, "ngày ")
+        said = m.string[max(0, m.start() - 5) : m.start()].lower() == "ngày "  # `Ngày 20/10 - …`
+        first = say.date(int(m.group(1)), int(m.group(3)), y1, "" if said else "ngày ")
         second = say.date(int(m.group(5)), int(m.group(6)), int(m.group(7)), "ngày ")
         if first is None or second is None:
             return m.group(0)
@@ -91,6 +117,8 @@ def dates(text: str, say: Say) -> str:
 
     def full(m: re.Match[str]) -> str:
         lead = m.group(1) or "ngày "
+        if not m.group(1) and m.string[max(0, m.start() - 6) : m.start()].endswith("ngày ("):
+            lead = ""  # `ngày (16/02/2016)`: the word is already said
         out = say.date(int(m.group(2)), int(m.group(4)), int(m.group(5)), lead)
         return out if out is not None else m.group(0)
 
@@ -103,6 +131,19 @@ def dates(text: str, say: Say) -> str:
             return f"{lead}{say.day(days[0])} đến {end}"
         return lead + ", ".join(say.day(d) for d in days[:-1]) + f" và {end}"
 
+    def day_list_and(m: re.Match[str]) -> str:
+        days = [int(m.group(2)), *map(int, re.findall(r"\d+", m.group(3)))]
+        end = say.date(days[-1], int(m.group(4)), int(m.group(5)) if m.group(5) else None)
+        if end is None or any(a >= b for a, b in pairwise(days)):
+            return m.group(0)
+        return m.group(1) + ", ".join(say.day(d) for d in days[:-1]) + f" và {end}"
+
+    def glued_days(m: re.Match[str]) -> str:
+        first, second = int(m.group(2)), int(m.group(3))
+        if first >= second:
+            return m.group(0)
+        return f"{m.group(1)}{say.day(first)} và {say.day(second)}"
+
     def short(m: re.Match[str]) -> str:
         out = say.date(int(m.group(2)), int(m.group(3)), None, m.group(1))
         return out if out is not None else m.group(0)
@@ -111,6 +152,15 @@ def dates(text: str, say: Say) -> str:
         first = say.date(int(m.group(2)), int(m.group(3)), None, m.group(1))
         second = say.date(int(m.group(4)), int(m.group(5)))
         return f"{first} đến {second}" if first and second else m.group(0)
+
+    def bare_short_range(m: re.Match[str]) -> str:
+        d1, mo1, d2, mo2 = (int(g) for g in m.groups())
+        later = (mo1, d1) < (mo2, d2) or (mo1 == 12 and mo2 == 1)
+        before = m.string[max(0, m.start() - 12) : m.start()]
+        if _COUNT_BEFORE.search(before) or "lệ" in before:  # `tỷ lệ 3/5 - 4/5`
+            return m.group(0)
+        first, second = say.date(d1, mo1), say.date(d2, mo2)
+        return f"{first} đến {second}" if later and first and second else m.group(0)
 
     def bare(m: re.Match[str]) -> str:
         d, mo = int(m.group(1)), int(m.group(2))
@@ -145,6 +195,8 @@ def dates(text: str, say: Say) -> str:
     slash, dot, dash = "/" in text, "." in text, "-" in text or "–" in text
     if dash:
         text = DATE_RANGE.sub(date_range, text)
+    if slash and ("," in text or "và" in text):
+        text = DAY_LIST_AND.sub(day_list_and, text)
     if slash or dot or dash:
         text = FULL_DATE.sub(full, text)
     if slash:
@@ -154,6 +206,7 @@ def dates(text: str, say: Say) -> str:
         )
         if dash:
             text = SHORT_RANGE.sub(short_range, text)
+            text = BARE_SHORT_RANGE.sub(bare_short_range, text)
         text = SHORT_DATE.sub(short, text)
     if dot:
         text = DAY_LIST_DOT.sub(
@@ -163,6 +216,8 @@ def dates(text: str, say: Say) -> str:
     if dot or dash:
         text = SHORT_DATE_DOT.sub(short, text)
     month = "háng" in text
+    if month and "ng tháng" in text:
+        text = GLUED_DAYS.sub(glued_days, text)
     if month:
         text = MONTH_YEAR.sub(month_year, text)
     if "uý" in text:
@@ -191,6 +246,14 @@ def times(text: str, say: Say) -> str:
                 out += " trưa" if h == 12 else (" chiều" if h < 6 else " tối")
         return out
 
+    def _clock_g(m: re.Match[str]) -> str:
+        if m.group(2):
+            return clock(int(m.group(1)), int(m.group(2)))
+        before = m.string[max(0, m.start() - 5) : m.start()]
+        if _HOUR_BEFORE.search(before) or _HOUR_AFTER.match(m.string, m.end()):
+            return clock(int(m.group(1)), None)
+        return m.group(0)
+
     def number(value: str | None) -> int | None:
         return int(value) if value else None
 
@@ -206,7 +269,11 @@ def times(text: str, say: Say) -> str:
             lambda m: clock(int(m.group(1)), number(m.group(2)), None, m.group(3)), text
         )
     if "g" in text:
-        text = TIME_G.sub(lambda m: clock(int(m.group(1)), int(m.group(2))), text)
+        text = TIME_G.sub(_clock_g, text)
+    if "giờ 00" in text:
+        text = ZERO_MINUTES.sub(r"\1", text)
+    if "'" in text or "’" in text or "′" in text:
+        text = MINUTE_MARK.sub(r"\1 phút", text)
     return text
 
 

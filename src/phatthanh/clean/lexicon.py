@@ -116,7 +116,20 @@ def _alternation(words: Mapping[str, str]) -> re.Pattern[str] | None:
     if not words:
         return None
     ordered = sorted(words, key=len, reverse=True)  # longest first: "CB,CC,VC" before "CC,VC"
-    return re.compile("(?:" + "|".join(_whole(w) for w in ordered) + ")")
+    # One branch per first letter (`U(?:BND|BMTTQ|…)`): the engine tries only the words that
+    # start with the letter it stands on, so a longer lexicon costs little (throughput).
+    groups: dict[str, list[str]] = {}
+    for word in ordered:
+        groups.setdefault(word[0] if word[0].isalnum() else "", []).append(word)
+    branches = [_whole(w) for w in groups.pop("", [])]
+    for first, group in groups.items():
+        rests = "|".join(re.escape(w[1:]) + _after(w) for w in group)
+        branches.append(re.escape(first) + r"(?<![\w/&.]" + re.escape(first) + ")(?:" + rests + ")")
+    return re.compile("(?:" + "|".join(branches) + ")")
+
+
+def _after(word: str) -> str:
+    return _BOUNDARY_AFTER if word[-1].isalnum() else ""
 
 
 def _whole(word: str) -> str:

@@ -31,7 +31,12 @@ _PARTS = {"P": "phường", "Q": "quận", "X": "xã", "H": "huyện"}
 _ROAD_LETTERS = re.compile(r"QL|ĐT|ĐH|TL|HL")
 _ADDRESS_LETTER = re.compile(r"[PQXH]\.")
 TOWN = re.compile(rf"(?<![\w.])TT\.\s?(?=[{_UP}])")
-PHONE = re.compile(r"(?<![\w.,])(\+84[ .-]?|0)(\d{2,3})([ .-]?)(\d{3,4})\3(\d{3,4})(?![\w]|[.,]\d)")
+# `02363 821 234`: a four-digit area code may carry the subscriber's first digit.
+PHONE = re.compile(r"(?<![\w.,])(\+84[ .-]?|0)(\d{2,4})([ .-]?)(\d{3,4})\3(\d{3,4})(?![\w]|[.,]\d)")
+# `0259 3.123.456`: an area code, then the subscriber number grouped by dots like an amount.
+AREA_DOTTED_PHONE = re.compile(
+    r"(0(?<![\w.,]0)\d{2,3})\s(\d{1,2})\.(\d{3})\.(\d{3})(?![\w]|[.,]\d)"
+)
 AREA_CODE_PHONE = re.compile(r"\((0\d{2,3})\)\s?(\d{3,4})[ .]?(\d{3,4})(?![\w]|[.,]\d)")
 HOTLINE = re.compile(r"(?<![\w.,])(1[89]00)([ .]?)(\d{3,4})(?:\2(\d{2,4}))?(?![\w]|[.,]\d)")
 SHORT_HOTLINE = re.compile(
@@ -44,7 +49,13 @@ def roads(text: str) -> str:
 
     def road(m: re.Match[str]) -> str:
         letter = f" {m.group(3)}" if m.group(3) else ""
-        return f"{_ROADS[m.group(1)]} {m.group(2)}{letter}"
+        name = _ROADS[m.group(1)]
+        if (
+            name.startswith("đường ")
+            and m.string[max(0, m.start() - 6) : m.start()].lower() == "đường "
+        ):
+            name = name[len("đường ") :]  # `Đường ĐH.12`: the word is already written
+        return f"{name} {m.group(2)}{letter}"
 
     def chainage(m: re.Match[str]) -> str:
         if m.group(3):
@@ -84,6 +95,8 @@ def phones(text: str) -> str:
         return text
     if "(0" in text:
         text = AREA_CODE_PHONE.sub(lambda m: grouped(m.group(1), m.group(2), m.group(3)), text)
+    if "." in text:
+        text = AREA_DOTTED_PHONE.sub(lambda m: grouped(*m.groups()), text)
     text = PHONE.sub(phone, text)
     if "00" in text:
         text = HOTLINE.sub(lambda m: grouped(m.group(1), m.group(3), m.group(4)), text)

@@ -15,18 +15,27 @@ from phatthanh.clean.settings import SpeechSettings
 
 Rule = Callable[[str], str]
 _UP = "A-ZĐÂĂÊÔƠƯ"
-_CODE_PART = rf"[{_UP}][{_UP}a-zđ]*"
+_CODE_PART = rf"[{_UP}][{_UP}a-zđ]*\d*"  # `QH13`: the legislature's term after its letters
 # `282 /KHHĐ` (a space before the slash) is still a code.
 DOCUMENT_CODE = re.compile(
     rf"(?<![\w/])(\d+)(?:/(\d{{4}}))?(?:[-/]| /)({_CODE_PART}(?:[-/&]{_CODE_PART})*)(?![\w/])"
 )
+# `19 - NQ/TW`, `08/NQ - TW`, `1234/QĐ - UBND`: a code typed with spaces round its dash; the
+# code must hold a slash, so `Điều 5 - UBND xã` is not taken for one.
+SPACED_CODE = re.compile(
+    rf"(?<![\w/])(\d+)(?:/(\d{{4}}))?(?:/| - )({_CODE_PART}(?:\s?[-/&]\s?{_CODE_PART})*)"
+    r"(?![\w/])"
+)
+# `Nghị quyết số 388/2003`: a number over a year after `số` is a document's number and year.
+NUMBER_YEAR = re.compile(r"(?<!\w)([Ss]ố\s+)(\d{1,5})/((?:19|20)\d\d)(?![\w/]|[.,]\d)")
 # `32/kl TW`: a code typed in lower case; only the known code words count.
 LOWER_CODE = re.compile(r"(?<![\w/])(\d+)/(kl|nq|qđ|kh|ct|tb|hd|bc|cv|ctr)(?!\w)")
 ORDINAL = re.compile(r"(?i)(?<!\w)(thứ|hạng)\s+(\d+)(?![\w/]|[.,]\d)")
 RATIO = re.compile(r"(?<![\w/.,])(\d+)/(\d+)(?![\w/]|[.,]\d)")
 RANGE = re.compile(r"(?<![\w/.,-])(\d+(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
 # `1A`, `14B` (a road, a class, a block): the letter is said after the number.
-DIGIT_LETTER = re.compile(r"(\d(?<!\w\d)\d*)([A-Z])(\d*)(?![\w])")
+# `khoản 5a`, `tổ 3b`: a lower-case item letter (units were read before this rule runs).
+DIGIT_LETTER = re.compile(r"(\d(?<!\w\d)\d*)([A-Z]|[a-e](?=\W|$))(\d*)(?![\w])")
 # `2.1` (a section or a version; thousands groups have three digits) reads `hai chấm một`.
 DOTTED = re.compile(r"(?<![\w.,])(\d+)\.(\d{1,2})(?![\w]|[.,]\d)")
 # The left boundary is checked after the first digit (`\d(?<!\w\d)`) so the regex engine
@@ -65,6 +74,10 @@ ADDRESS = re.compile(
 )
 
 
+# `Email: …` with its address dropped leaves a label a voice would read alone.
+ADDRESS_LABEL = re.compile(
+    r"(?i)[,;]?\s*\b(?:e-?mail|website|trang web|thư điện tử)\s*:\s*(?=[,.;)]|$)"
+)
 _ADDRESS_HINT = re.compile(r"@|://|www\.|\.(?:vn|com|net|org|gov)\b", re.I)
 
 
@@ -87,13 +100,25 @@ class Rules:
             if year:
                 words += " năm " + self.num(int(year))
             if self.s.document_codes == "spell":
-                words += " " + ", ".join(spell(p) for p in re.split(r"[-/&]", parts))
+                words += " " + ", ".join(spell(p) for p in re.split(r"\s?[-/&]\s?", parts))
             elif self.s.document_codes == "expand":
-                names = [self.codes.get(p, spell(p)) for p in re.split(r"[-/&]", parts)]
+                names = [self.codes.get(p, spell(p)) for p in re.split(r"\s?[-/&]\s?", parts)]
                 words += " " + " ".join(names)
             return words
 
+        if " - " in text:
+            text = SPACED_CODE.sub(
+                lambda m: sub(m) if "/" in m.group(0) and " - " in m.group(0) else m.group(0),
+                text,
+            )
         text = DOCUMENT_CODE.sub(sub, text)
+        if "ố " in text and ("/20" in text or "/19" in text):
+            text = NUMBER_YEAR.sub(
+                lambda m: (
+                    f"{m.group(1)}{self.num(int(m.group(2)))} năm {self.num(int(m.group(3)))}"
+                ),
+                text,
+            )
         return LOWER_CODE.sub(lambda m: self.num(int(m.group(1))), text)
 
     # --- 4. dates, times, Roman numerals, places (see dates.py, places.py) ------------
@@ -137,7 +162,13 @@ class Rules:
             text = ORDINAL.sub(lambda m: f"{m.group(1)} {ordinal_words(int(m.group(2)))}", text)
         if "-" in text or "–" in text:
             text = RANGE.sub(r"\1 đến \2", text)
-        text = DIGIT_LETTER.sub(lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)}", text)
+        text = DIGIT_LETTER.sub(
+            lambda m: (
+                f"{m.group(1)} {m.group(2) if m.group(2).isupper() else spell(m.group(2))}"
+                f" {m.group(3)}"
+            ),
+            text,
+        )
         if "." in text:
             text = DOTTED.sub(r"\1 chấm \2", text)
         return NUMBER.sub(self._number, text)
@@ -160,7 +191,7 @@ class Rules:
         if not _ADDRESS_HINT.search(text):
             return text
         if self.s.addresses == "drop":
-            return ADDRESS.sub("", text)
+            return ADDRESS_LABEL.sub("", ADDRESS.sub("", text))
 
         def read(m: re.Match[str]) -> str:
             value = re.sub(r"^https?://", "", m.group(0))

@@ -44,6 +44,24 @@ WEEKDAY_STUTTER = re.compile(
     r"(?i)(?<!\w)(thứ)\s+(?-i:([HBTNS]))\s+(?=(?-i:\2)(?:ai|a|ư|ăm|áu|ảy)(?!\w))"
 )
 
+# Comparison and size signs before a number (`≥ 90%`, `~200 người`, `> 35 độ`, `2 x 3 m`):
+# a voice skips them or reads them in English; they are said in words. `<` and `>` only
+# before a number (elsewhere they are markup or a breadcrumb separator).
+MATH_SIGN = re.compile(r"\s?(≥|≤|~|>=|<=|>|<|±)\s?(?=\d)|(?<=\d)\s?([x×])\s?(?=\d)")
+_MATH_WORDS = {
+    "≥": "lớn hơn hoặc bằng", ">=": "lớn hơn hoặc bằng", "≤": "nhỏ hơn hoặc bằng",
+    "<=": "nhỏ hơn hoặc bằng", "~": "khoảng", ">": "lớn hơn", "<": "nhỏ hơn",
+    "±": "cộng trừ", "x": "nhân", "×": "nhân",
+}  # fmt: skip
+_MATH_CHAR = re.compile(r"[≥≤~<>±×]")
+
+
+def _math_words(m: re.Match[str]) -> str:
+    sign = m.group(1) or m.group(2)
+    if sign == "~" and m.string[max(0, m.start() - 7) : m.start()].lower().endswith("khoảng"):
+        return " "  # `khoảng ~200`: the sign repeats the word
+    return f" {_MATH_WORDS[sign]} "
+
 
 def _unglue(m: re.Match[str]) -> str:
     before, after = m.string[m.start() - 2 : m.start()], m.string[m.end() : m.end() + 2]
@@ -83,4 +101,6 @@ def tidy(text: str) -> str:
             text = MIXED_THOUSANDS.sub(r"\1.\2", text)
         if "." in text:
             text = DOT_DECIMAL.sub(r"\1,\2", text)
+        if " x " in text or _MATH_CHAR.search(text):
+            text = MATH_SIGN.sub(_math_words, text)
     return text

@@ -12,6 +12,7 @@ from typing import get_args
 import click
 
 from phatthanh.cli.progress import RichProgress
+from phatthanh.cli.stations import publish_to_bucket, station_config, station_options
 from phatthanh.config import (
     CONFIG_NAME,
     Config,
@@ -154,9 +155,19 @@ def _warn_example(config: Config) -> None:
 @click.option(
     "--replace", is_flag=True, help=_l("Rebuild an episode already published for this slot.")
 )
+@click.option(
+    "--no-publish",
+    is_flag=True,
+    help=_l(
+        "Build only: keep the episode in episodes/.unpublished/ (no feed lists "
+        "it) to listen to first; publish it with 'phatthanh publish --built "
+        "NAME'."
+    ),
+)
 @click.option("--since", help=_l("Portal feeds: only articles published on or after YYYY-MM-DD."))
 @click.option("--latest", type=int, help=_l("Portal feeds: only the newest N articles."))
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
+@station_options
 def build_episode(
     articles: tuple[str, ...],
     title: str | None,
@@ -166,18 +177,22 @@ def build_episode(
     profiles: tuple[ProfileName, ...],
     slot: str | None,
     replace: bool,
+    no_publish: bool,
     since: str | None,
     latest: int | None,
     config_path: Path | None,
+    station: str | None,
+    registry: Path,
 ) -> None:
     from phatthanh.articles import expand_sources
     from phatthanh.pipeline import BuildOptions, build_episode
 
     options = BuildOptions(
-        title, parse_date(air_date), engine, strict_engine, profiles, slot, replace
-    )
+        title, parse_date(air_date), engine, strict_engine, profiles, slot, replace,
+        publish=not no_publish,
+    )  # fmt: skip
     first_day = parse_date(since)
-    config = _config(config_path)
+    config = station_config(config_path, station, registry)
     _warn_example(config)
     lineup = expand_sources(articles, config.articles, since=first_day, latest=latest)
     if title and len(lineup.entries) == 1:  # the only article may take --title as its own
@@ -216,6 +231,14 @@ def build_episode(
                 integrated_lufs=rendition.integrated_lufs,
             )
         )
+    if not result.published:
+        name = result.episode_dir.name
+        click.echo(
+            _("Not published yet; after listening: phatthanh publish --built {name}").format(
+                name=name
+            )
+        )
+        return
     click.echo(_("Feed:    {feed}").format(feed=_show(result.feed)))
     site = config.site.site_dir  # the section page (phatthanh.site)
     click.echo(
@@ -223,6 +246,7 @@ def build_episode(
             site=_show(site), slug=record.slug
         )
     )
+    publish_to_bucket(config)
 
 
 def _show(path: Path) -> str:
@@ -238,10 +262,13 @@ def _show(path: Path) -> str:
     help=_l("Rebuild the feeds from the episodes already built (episodes/*/episode.json).")
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
-def feed(config_path: Path | None) -> None:
+@station_options
+def feed(config_path: Path | None, station: str | None, registry: Path) -> None:
+    """Rebuild the feeds from the episodes already built (episodes/*/episode.json)."""
     from phatthanh.publish import rebuild_feeds
 
-    config = _config(config_path)
+    config = station_config(config_path, station, registry)
     _warn_example(config)
     path = rebuild_feeds(config.site, config.publish)
     click.echo(_("Feed: {path}").format(path=_show(path)))
+    publish_to_bucket(config)

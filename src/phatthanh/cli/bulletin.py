@@ -8,7 +8,7 @@ from typing import cast, get_args
 
 import click
 
-from phatthanh.config import load_config
+from phatthanh.cli.stations import publish_to_bucket, station_config, station_options
 from phatthanh.i18n import _, _l
 from phatthanh.master.settings import ProfileName
 from phatthanh.model import Priority
@@ -54,6 +54,7 @@ def register(group: click.Group) -> None:
     help=_l("Rendition to write; repeat for several. [default: podcast and loudspeaker]"),
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
+@station_options
 def bulletin(
     text_or_file: str,
     title: str | None,
@@ -63,11 +64,13 @@ def bulletin(
     strict_engine: bool,
     profiles: tuple[ProfileName, ...],
     config_path: Path | None,
+    station: str | None,
+    registry: Path,
 ) -> None:
     from phatthanh.bulletin import BulletinOptions, build_bulletin, read_notice
 
     started = time.monotonic()
-    config = load_config(config_path)
+    config = station_config(config_path, station, registry)
     notice = read_notice(text_or_file)
     chosen = cast(Priority, priority)
     options = BulletinOptions(title, chosen, repeat, engine, strict_engine, profiles)
@@ -93,4 +96,5 @@ def bulletin(
             )
         )
     click.echo(_("Feed:     {feed}").format(feed=result.feed))
+    publish_to_bucket(config)
     click.echo(_("Published in {seconds:.1f} s").format(seconds=time.monotonic() - started))

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from phatthanh.config import load_config
+from phatthanh.cli.stations import publish_to_bucket, station_config, station_options
 from phatthanh.errors import ConfigError
 from phatthanh.i18n import _, _l
 
-_CONFIG_HELP = _l(
-    "Config file; its episodes/ and feeds/ are published. [default: ./phatthanh.toml]"
-)
+if TYPE_CHECKING:
+    from phatthanh.config import Config
+
+_CONFIG_HELP = "Config file; its episodes/ and feeds/ are published. [default: ./phatthanh.toml]"
 
 
 def register(group: click.Group) -> None:
@@ -33,6 +35,20 @@ def register(group: click.Group) -> None:
         "changed."
     ),
 )
+@click.option(
+    "--built",
+    "built",
+    metavar="NAME",
+    help=_l(
+        "Publish the episode 'build-episode --no-publish' kept in "
+        "episodes/.unpublished/NAME (feed, manifest, section page)."
+    ),
+)
+@click.option("--list-built", is_flag=True, help=_l("List the built episodes not published yet."))
+@click.option("--discard", is_flag=True, help=_l("With --built: throw that build away instead."))
+@click.option(
+    "--replace", is_flag=True, help=_l("With --built: replace an episode published for its slot.")
+)
 @click.option("--force", is_flag=True, help=_l("Rebuild the feeds even when nothing changed."))
 @click.option(
     "--every",
@@ -41,16 +57,33 @@ def register(group: click.Group) -> None:
     help=_l("Keep running, checking every N seconds (instead of a cron job or timer)."),
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
-def publish(due: bool, force: bool, every_s: float | None, config_path: Path | None) -> None:
+@station_options
+def publish(
+    due: bool,
+    built: str | None,
+    list_built: bool,
+    discard: bool,
+    replace: bool,
+    force: bool,
+    every_s: float | None,
+    config_path: Path | None,
+    station: str | None,
+    registry: Path,
+) -> None:
+    """Apply air times (--due: held episodes enter the feeds at publish_at, expired ones
+    leave), or publish an episode built with --no-publish (--built NAME)."""
     from phatthanh.publish.airtime import publish_due
 
+    if built is not None or list_built:
+        _built(built, list_built, discard, replace, station_config(config_path, station, registry))
+        return
     if not due:
-        raise ConfigError(_("publish: say --due (the only mode so far)"))
+        raise ConfigError(_("publish: say --due, --built NAME or --list-built"))
     if every_s is not None and every_s <= 0:
         raise ConfigError(
             _("--every {every_s}: use a number of seconds above 0, e.g. 60").format(every_s=every_s)
         )
-    config = load_config(config_path)
+    config = station_config(config_path, station, registry)
     while True:
         result = publish_due(config, force=force)
         for slug in result.published:
@@ -58,6 +91,26 @@ def publish(due: bool, force: bool, every_s: float | None, config_path: Path | N
         for slug in result.expired:
             click.echo(_("expired:   {slug}").format(slug=slug))
         click.echo(_("feeds rebuilt") if result.rebuilt else _("nothing due"))
+        if result.rebuilt:
+            publish_to_bucket(config)
         if every_s is None:
             return
         time.sleep(every_s)
+
+
+def _built(name: str | None, listing: bool, discard: bool, replace: bool, config: Config) -> None:
+    from phatthanh.publish.built import discard_built, find_built, list_built, publish_built
+
+    if listing:
+        for b in list_built(config.site):
+            click.echo(f"{b.folder.name}  {b.record.title} ({b.record.published[:16]})")
+        return
+    assert name is not None
+    folder = find_built(config.site, name)
+    if discard:
+        discard_built(folder)
+        click.echo(_("discarded: {name}").format(name=name))
+        return
+    record = publish_built(folder, config.site, config.publish, replace)
+    click.echo(_("published: {slug}").format(slug=record.slug))
+    publish_to_bucket(config)

@@ -137,6 +137,7 @@ def _job(reg: Any, entry: dict[str, Any], base: Path) -> Any:
         station=name, config=str(reg.stations[name]), articles=tuple(paths), title=title,
         air_date=day.isoformat(), slot=entry.get("slot"), bulletin=bool(entry.get("bulletin")),
         clip_cache=str(reg.clip_cache) if reg.clip_cache else None,
+        registry=str(reg.path.resolve()),
     )  # fmt: skip
 
 

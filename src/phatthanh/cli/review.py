@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from phatthanh.cli.build import CONFIG_HELP
+from phatthanh.cli.stations import station_config, station_options
 from phatthanh.cli.text import load_scripts
-from phatthanh.config import load_config
 from phatthanh.i18n import N_, _, _l
 from phatthanh.review import PageReview, Risk, review_script, split_marked
 
@@ -34,12 +34,18 @@ def register(group: click.Group) -> None:
 @click.option("--since", help=_l("Portal feeds: only articles published on or after YYYY-MM-DD."))
 @click.option("--latest", type=int, help=_l("Portal feeds: only the newest N articles."))
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
+@station_options
 def review(
-    pages: tuple[str, ...], since: str | None, latest: int | None, config_path: Path | None
+    pages: tuple[str, ...],
+    since: str | None,
+    latest: int | None,
+    config_path: Path | None,
+    station: str | None,
+    registry: Path,
 ) -> None:
     from phatthanh.clean import Normalizer
 
-    config = load_config(config_path)
+    config = station_config(config_path, station, registry)
     normalizer = Normalizer(config.speech)
     out = _Out(sys.stdout.isatty())
     for script in load_scripts(pages, config, since, latest):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from phatthanh.config import load_config
+from phatthanh.cli.stations import station_config, station_options
 from phatthanh.errors import ConfigError
 from phatthanh.i18n import _, _l
 
@@ -42,9 +42,13 @@ def need_scale(module: str) -> None:
     "--config",
     "config_path",
     type=click.Path(path_type=Path),
-    help=_l("Config file; its episodes/ and feeds/ are published. [default: ./phatthanh.toml]"),
+    help=_l(
+        "Config file; its episodes/, feeds/ and site/ are published. [default: ./phatthanh.toml]"
+    ),
 )
-@click.option("--bucket", required=True, envvar="PHATTHANH_S3_BUCKET", help=_l("The S3 bucket."))
+@click.option(
+    "--bucket", envvar="PHATTHANH_S3_BUCKET", help=_l("The S3 bucket. [default: [storage] bucket]")
+)
 @click.option(
     "--endpoint",
     envvar="PHATTHANH_S3_ENDPOINT",
@@ -54,32 +58,40 @@ def need_scale(module: str) -> None:
     "--prefix", default="", envvar="PHATTHANH_S3_PREFIX", help=_l("Key prefix, e.g. songxanh/.")
 )
 @click.option("--region", default="us-east-1", envvar="AWS_REGION", help=_l("The store's region."))
-@click.option("--station", help=_l("Registry name of the station (instead of --config)."))
-@click.option("--registry", type=click.Path(path_type=Path), default="stations.toml",
-              help=_l("The province's station registry, with --station."))  # fmt: skip
+@station_options
 def publish_remote(
     config_path: Path | None,
-    bucket: str,
+    bucket: str | None,
     endpoint: str | None,
     prefix: str,
     region: str,
     station: str | None,
     registry: Path,
 ) -> None:
+    """Publish episodes/, feeds/ and site/ to S3-compatible storage: media first, each
+    verified, then the manifest, the section index and the feed. Without --bucket, the
+    config's [storage] (bucket, endpoint, prefix, credential variables) says where; a
+    station whose [storage] backend is "s3" ignores the PHATTHANH_S3_* variables."""
     need_scale("boto3")
     from phatthanh.storage.mirror import mirror_station
     from phatthanh.storage.s3 import S3Location, S3Storage
+    from phatthanh.storage.station import s3_storage
 
-    if station:
-        from phatthanh.queue.registry import load_registry
-
-        config = load_registry(registry).config(station)
-        prefix = prefix or f"{station}/"
+    config = station_config(config_path, station, registry)
+    source = click.get_current_context().get_parameter_source("bucket")
+    if config.storage.backend == "s3" and source != click.core.ParameterSource.COMMANDLINE:
+        bucket = None  # the station's own [storage] before the PHATTHANH_S3_* variables
+    if bucket:
+        prefix = prefix or (f"{station}/" if station else "")
+        if prefix and not prefix.endswith("/"):
+            prefix += "/"
+        storage = S3Storage(S3Location(endpoint, bucket, prefix, region))
+    elif config.storage.bucket:
+        storage = s3_storage(config.storage, config.storage.prefix)
     else:
-        config = load_config(config_path)
-    if prefix and not prefix.endswith("/"):
-        prefix += "/"
-    storage = S3Storage(S3Location(endpoint, bucket, prefix, region))
+        raise ConfigError(
+            _("publish-remote: no bucket; give --bucket or set [storage] bucket in the config")
+        )
     report = mirror_station(config.root, config.site.base_url, storage)
     click.echo(
         _("Published to {describe}: {uploaded} objects uploaded, {unchanged} unchanged").format(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from phatthanh.config import load_config
+from phatthanh.cli.stations import station_config, station_options
 from phatthanh.errors import ConfigError, PhatthanhError
 from phatthanh.i18n import _, _l
 
@@ -47,10 +47,14 @@ def check_address(host: str, port: int) -> None:
         "Config file; its episodes/ and feeds/ are served. [default: ./phatthanh.toml if present]"
     ),
 )
-def serve(host: str, port: int | None, config_path: Path | None) -> None:
+@station_options
+def serve(
+    host: str, port: int | None, config_path: Path | None, station: str | None, registry: Path
+) -> None:
+    """Serve episodes/ and feeds/ (byte ranges, HEAD, ETag, 304) until interrupted."""
     from phatthanh.publish.serve import serve as run
 
-    config = load_config(config_path)
+    config = station_config(config_path, station, registry)
     chosen = config.publish.port if port is None else port
     if not 1 <= chosen <= 65535:
         raise ConfigError(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from phatthanh.cli.stations import station_config_path, station_options
 from phatthanh.config import CONFIG_NAME, configured_language, find_config, load_config
 from phatthanh.errors import ConfigError
 from phatthanh.i18n import _, _l, use_language
@@ -41,11 +42,15 @@ def is_loopback(host: str) -> bool:
     type=click.Path(path_type=Path),
     help=_l("Config file; the studio works in its folder. [default: ./phatthanh.toml]"),
 )
-def studio(host: str, port: int, config_path: Path | None) -> None:
+@station_options
+def studio(
+    host: str, port: int, config_path: Path | None, station: str | None, registry: Path
+) -> None:
     import uvicorn
 
     from phatthanh.studio import make_app
 
+    config_path = station_config_path(config_path, station, registry)
     path = config_path or find_config() or Path.cwd() / CONFIG_NAME
     password = load_config(path).studio.password if path.is_file() else ""
     if not is_loopback(host) and not password:

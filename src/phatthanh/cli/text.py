@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 from phatthanh.cli.build import CONFIG_HELP, parse_date
-from phatthanh.config import Config, load_config
+from phatthanh.cli.stations import station_config, station_options
+from phatthanh.config import Config
 from phatthanh.i18n import N_, _, _l
 from phatthanh.model import Script
 
@@ -38,10 +39,21 @@ def register(group: click.Group) -> None:
 @click.option(
     "--residue", is_flag=True, help=_l("Also list, on stderr, what a voice would misread.")
 )
-def normalize(text: tuple[str, ...], config_path: Path | None, residue: bool) -> None:
+@click.option(
+    "--residue", is_flag=True, help=_l("Also list, on stderr, what a voice would misread.")
+)
+@station_options
+def normalize(
+    text: tuple[str, ...],
+    config_path: Path | None,
+    residue: bool,
+    station: str | None,
+    registry: Path,
+) -> None:
+    """Print the spoken form of each TEXT argument, or of each line of standard input."""
     from phatthanh.clean import Normalizer
 
-    normalizer = Normalizer(load_config(config_path).speech)
+    normalizer = Normalizer(station_config(config_path, station, registry).speech)
     lines = list(text) if text else (line.rstrip("\n") for line in sys.stdin)
     for number, line in enumerate(lines, start=1):
         spoken = normalizer.normalize(line)
@@ -95,6 +107,7 @@ def load_scripts(
 @click.option("--since", help=_l("Portal feeds: only articles published on or after YYYY-MM-DD."))
 @click.option("--latest", type=int, help=_l("Portal feeds: only the newest N articles."))
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
+@station_options
 def script(
     articles: tuple[str, ...],
     fmt: str,
@@ -103,8 +116,11 @@ def script(
     since: str | None,
     latest: int | None,
     config_path: Path | None,
+    station: str | None,
+    registry: Path,
 ) -> None:
-    config = load_config(config_path)
+    """Show what would be read from ARTICLES, without synthesizing anything."""
+    config = station_config(config_path, station, registry)
     scripts = load_scripts(articles, config, since, latest)
     if fmt == "json":
         json.dump([_script_json(s) for s in scripts], sys.stdout, ensure_ascii=False, indent=2)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from phatthanh.config import load_config
+from phatthanh.cli.stations import station_config, station_options
 from phatthanh.errors import ConfigError, PhatthanhError
 from phatthanh.i18n import _, _l
 
@@ -30,10 +30,12 @@ ONLINE = ("edge",)  # engines whose probe contacts a service on the internet
     "--check", is_flag=True, help=_l("Also contact the online voice service to see if it answers.")
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
-def voices(check: bool, config_path: Path | None) -> None:
+@station_options
+def voices(check: bool, config_path: Path | None, station: str | None, registry: Path) -> None:
+    """List the voice engines and voices, and whether each can be used now (and why not)."""
     from phatthanh.voices import make_engine
 
-    config = load_config(config_path)
+    config = station_config(config_path, station, registry)
     settings = config.voices
     for name, voice_names in (
         ("espeak", [settings.espeak.voice, "vi+f3", "vi+m3"]),
@@ -60,17 +62,19 @@ def cache() -> None:
     pass
 
 
-def _cache(config_path: Path | None):  # type: ignore[no-untyped-def]
+def _cache(config_path: Path | None, station: str | None, registry: Path):  # type: ignore[no-untyped-def]
     from phatthanh.voices import ClipCache
 
-    config = load_config(config_path)
+    config = station_config(config_path, station, registry)  # the local copy, if shared
     return ClipCache(config.resolve(config.voices.cache_dir))
 
 
 @cache.command(help=_l("How many clips the cache holds and how much space they take."))
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
-def stats(config_path: Path | None) -> None:
-    clip_cache = _cache(config_path)
+@station_options
+def stats(config_path: Path | None, station: str | None, registry: Path) -> None:
+    """How many clips the cache holds and how much space they take."""
+    clip_cache = _cache(config_path, station, registry)
     s = clip_cache.stats()
     age = ""
     if s.oldest_s:
@@ -88,8 +92,10 @@ def stats(config_path: Path | None) -> None:
     "--older-than", "days", type=float, required=True, help=_l("Remove clips unused for DAYS days.")
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
-def prune(days: float, config_path: Path | None) -> None:
+@station_options
+def prune(days: float, config_path: Path | None, station: str | None, registry: Path) -> None:
+    """Remove clips no build has used for a while (a rebuild makes them again)."""
     if days < 0:
         raise ConfigError(_("--older-than must be 0 or more days"))
-    removed = _cache(config_path).prune(days)
+    removed = _cache(config_path, station, registry).prune(days)
     click.echo(_("removed {removed} clips").format(removed=removed))

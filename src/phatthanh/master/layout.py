@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyloudnorm
 
 from phatthanh.errors import AudioError
 from phatthanh.i18n import _
+from phatthanh.master.meter import LoudnessMeter
 from phatthanh.model import Chapter, Clip, Cue, Program, Timeline
 from phatthanh.program.settings import ProgramSettings
 
@@ -58,10 +58,12 @@ def _pydub() -> tuple[Any, Any]:
 
 
 def loudness(samples: np.ndarray, rate: int) -> float | None:
-    """BS.1770 integrated loudness of a clip (pyloudnorm), None if too short or silent."""
+    """BS.1770 integrated loudness of a clip, None if too short or silent."""
     if len(samples) < 0.5 * rate:
         return None
-    value = float(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64)))
+    meter = LoudnessMeter(rate, step_ms=100)
+    meter.add(samples)
+    value = meter.integrated_lufs()
     return value if math.isfinite(value) else None
 
 

@@ -63,9 +63,13 @@ def existing_guid(final_path: Path) -> str | None:
 
 
 @contextmanager
-def stage_episode(program: Program, site: Site, publish: PublishSettings) -> Iterator[Stage]:
+def stage_episode(
+    program: Program, site: Site, publish: PublishSettings, hold: bool = False
+) -> Iterator[Stage]:
     """A staging folder for the episode, locked while this build lives; on success the
-    episode and the feeds that list it are published together (publish/commit.py)."""
+    episode and the feeds that list it are published together (publish/commit.py), or, with
+    `hold`, the episode is kept unpublished for `publish_built` (publish/built.py)."""
+    from phatthanh.publish.built import keep_unpublished
     from phatthanh.publish.commit import commit
 
     slug = episode_slug(program)
@@ -83,8 +87,12 @@ def stage_episode(program: Program, site: Site, publish: PublishSettings) -> Ite
             )
         ) from None
     try:
-        yield Stage(path, final_path, slug, guid, site, publish)
-        commit(Stage(path, final_path, slug, guid, site, publish))
+        stage = Stage(path, final_path, slug, guid, site, publish)
+        yield stage
+        if hold:
+            keep_unpublished(stage)
+        else:
+            commit(stage)
     finally:
         shutil.rmtree(path, ignore_errors=True)
         os.close(held)

@@ -34,6 +34,7 @@ class Job:
     bulletin: bool = False
     replace: bool = False
     clip_cache: str | None = None  # the registry's shared clip cache, if any
+    registry: str | None = None  # the registry file: the station's config is read through it
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)

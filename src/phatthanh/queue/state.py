@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -12,10 +11,17 @@ from typing import Any
 import redis
 
 STATES = ("queued", "running", "done", "failed")
+# `now` is the Redis server's clock unless the caller gives one (tests): workers on several
+# machines then share one clock, whatever their own say.
 _BUCKET = """
+local now = tonumber(ARGV[3])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
 local tokens = tonumber(redis.call('HGET', KEYS[1], 'tokens') or ARGV[2])
-local stamp = tonumber(redis.call('HGET', KEYS[1], 'stamp') or ARGV[3])
-local rate, burst, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local stamp = tonumber(redis.call('HGET', KEYS[1], 'stamp') or now)
+local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
 tokens = math.min(burst, tokens + math.max(0, now - stamp) * rate)
 tokens = tokens - 1
 local wait = 0
@@ -99,7 +105,8 @@ class Board:
 
     def take_token(self, bucket: str, rate: float, burst: int, now: float | None = None) -> float:
         """Reserve one token of the shared bucket (`rate` per second, up to `burst` saved);
-        returns the seconds the caller waits before its call (reservations queue up)."""
-        now = time.time() if now is None else now
-        wait = self.client.eval(_BUCKET, 1, f"phatthanh:bucket:{bucket}", rate, burst, now)
+        returns the seconds the caller waits before its call (reservations queue up).
+        `now` (seconds) is for tests; by default the broker's clock is used."""
+        stamp = "" if now is None else repr(now)
+        wait = self.client.eval(_BUCKET, 1, f"phatthanh:bucket:{bucket}", rate, burst, stamp)
         return float(wait)

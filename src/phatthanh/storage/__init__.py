@@ -29,6 +29,9 @@ _TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".jpg": "image/jpeg",
     ".png": "image/png",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
 }
 
 

@@ -3,13 +3,15 @@ Storage, in the order that keeps the feed valid at every moment:
 
 1. media: content-addressed, immutable files (renditions `name-<sha>.mp3`, `cover-<sha>.jpg`),
    skipped when the store already holds the same bytes, refused when it holds other bytes;
-2. the other episode files (episode.json, transcripts, chapters), short-cached;
+2. the other episode files (episode.json, transcripts, chapters), then the section pages
+   (`site/`: stylesheet, script, one page and one embed per episode), short-cached;
 3. a check that every URL under the base URL the new feed and manifest list is in the store
    at the listed size (and sha256, where the manifest gives it);
-4. the documents last, the RSS feed at the very end.
+4. the documents last: the manifest, the section's `site/index.html`, the RSS feed at the
+   very end.
 
-A publish killed anywhere before step 4 leaves the old documents in place, and they only list
-objects an earlier publish verified; nothing is ever deleted here.
+A publish killed anywhere before step 4 leaves the old documents and index in place, and they
+only list objects an earlier publish verified; nothing is ever deleted here.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from phatthanh.i18n import gettext
 from phatthanh.storage import LONG_CACHE, SHORT_CACHE, ObjectInfo, Storage, digests
 
 DOCUMENTS = ("loudspeaker.m3u", "loudspeaker.json", "podcast.xml")  # podcast.xml last
+SITE_INDEX = "site/index.html"  # the section's front page: replaced with the documents
 _ADDRESSED = re.compile(r"-[0-9a-f]{10,64}\.[a-z0-9]+$")  # a name carrying its own hash
 
 Phase = Callable[[str], None]
@@ -77,6 +80,19 @@ def _key(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+def _site_files(root: Path) -> dict[str, Path]:
+    """key -> file of the section pages, read through the `site` link to its current tree."""
+    site = root / "site"
+    if not site.is_dir():
+        return {}
+    tree = site.resolve()
+    return {
+        f"site/{path.relative_to(tree).as_posix()}": path
+        for path in sorted(tree.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    }
+
+
 def mirror_station(
     root: Path, base_url: str, storage: Storage, phase: Phase | None = None
 ) -> MirrorReport:
@@ -110,15 +126,22 @@ def mirror_station(
     for path in other:
         storage.put(_key(root, path), path, SHORT_CACHE)
         report.uploaded.append(_key(root, path))
+    pages = _site_files(root)
+    index = pages.pop(SITE_INDEX, None)
+    for key, path in pages.items():
+        storage.put(key, path, SHORT_CACHE)
+        report.uploaded.append(key)
     _tell(phase, "records")
     for key, (listed_size, listed_sha) in _listed_urls(feeds, base_url).items():
         _check_listed(storage, key, listed_size, listed_sha)
     _tell(phase, "verified")
-    for name in DOCUMENTS:
-        path = feeds / name
+    last = [(f"feeds/{name}", feeds / name) for name in DOCUMENTS]
+    if index is not None:
+        last.insert(-1, (SITE_INDEX, index))  # before podcast.xml, after the manifest
+    for key, path in last:
         if path.is_file():
-            storage.put(_key(root, path), path, SHORT_CACHE)
-            report.uploaded.append(_key(root, path))
+            storage.put(key, path, SHORT_CACHE)
+            report.uploaded.append(key)
     _tell(phase, "documents")
     return report
 

@@ -7,7 +7,7 @@ new one."""
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,9 @@ class S3Location:
     bucket: str
     prefix: str = ""  # keys are written under it, e.g. "songxanh/"
     region: str = "us-east-1"
+    # From the variables [storage] names; None: boto3's usual chain (variables, files, roles).
+    access_key: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
 
 
 class S3Storage:
@@ -36,6 +39,8 @@ class S3Storage:
             "s3",
             endpoint_url=location.endpoint,
             region_name=location.region,
+            aws_access_key_id=location.access_key,
+            aws_secret_access_key=location.secret_key,
             config=BotoConfig(
                 s3={"addressing_style": "path"},
                 retries={"max_attempts": 5, "mode": "standard"},

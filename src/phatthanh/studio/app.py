@@ -20,6 +20,8 @@ from starlette.staticfiles import StaticFiles
 
 from phatthanh.config import CONFIG_NAME, Config, find_config, load_config
 from phatthanh.errors import PhatthanhError
+from phatthanh.studio.csrf import CsrfMiddleware
+from phatthanh.studio.edits import DraftConflict, draft_version
 from phatthanh.studio.jobs import Builds
 
 NAV = (
@@ -58,8 +60,9 @@ class Studio:
 
     def page(self, request: Request, template: str, code: int = 200, **values: Any) -> Response:
         html = self.env.get_template(template).render(
-            nav=NAV, path=request.url.path, title=dict(NAV).get(_section(request)), **values
-        )
+            nav=NAV, path=request.url.path, title=dict(NAV).get(_section(request)),
+            csrf=getattr(request.state, "csrf", ""), version=draft_version(self.root), **values
+        )  # fmt: skip
         return HTMLResponse(html, status_code=code)
 
 
@@ -109,9 +112,11 @@ def make_app(config_path: Path | None = None, password: str = "") -> Starlette:
     ]
 
     async def error_page(request: Request, exc: Exception) -> Response:
-        return studio.page(request, "error.html.j2", code=400, message=str(exc))
+        code = 409 if isinstance(exc, DraftConflict) else 400
+        return studio.page(request, "error.html.j2", code=code, message=str(exc))
 
     middleware = [Middleware(PasswordGate, password=password)] if password else []
+    middleware.append(Middleware(CsrfMiddleware))  # every POST carries this browser's token
     app = Starlette(
         routes=route_list,
         middleware=middleware,

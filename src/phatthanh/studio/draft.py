@@ -31,7 +31,9 @@ class DraftItem:
     source: str  # relative to .studio/ (articles/003.txt) or an http(s) URL
     title: str = ""
     author: str = ""
-    skip: tuple[int, ...] = ()
+    skip: tuple[int, ...] = ()  # paragraph numbers (hand-written lineups)
+    keep: tuple[int, ...] = ()  # line numbers the rules dropped, read anyway
+    drop: tuple[int, ...] = ()  # line numbers of kept paragraphs, left out
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ def load_draft(root: Path) -> Draft:
             str(i.get("title", "")),
             str(i.get("author", "")),
             tuple(int(n) for n in i.get("skip", [])),
+            tuple(int(n) for n in i.get("keep", [])),
+            tuple(int(n) for n in i.get("drop", [])),
         )
         for i in data["items"]
     )
@@ -108,8 +112,9 @@ def save_draft(root: Path, draft: Draft) -> None:
         for key, value in (("title", item.title), ("author", item.author)):
             if value:
                 table[key] = value
-        if item.skip:
-            table["skip"] = sorted(item.skip)
+        for key, numbers in (("skip", item.skip), ("keep", item.keep), ("drop", item.drop)):
+            if numbers:
+                table[key] = sorted(numbers)
         items.append(table)
     if draft.items:
         doc["items"] = items
@@ -124,13 +129,6 @@ def draft_lineup(root: Path) -> Lineup:
     if not path.is_file() or not load_draft(root).items:
         raise ArticleError(f"{path}: chưa có bài nào; thêm bài ở trang 'Bài viết'")
     return load_lineup(path)
-
-
-def add_item(root: Path, source: str) -> Draft:
-    draft = load_draft(root)
-    draft = replace(draft, items=(*draft.items, DraftItem(source)))
-    save_draft(root, draft)
-    return draft
 
 
 def store_article(root: Path, data: bytes, suffix: str = ".txt") -> str:
@@ -164,10 +162,19 @@ def remove_item(draft: Draft, index: int) -> Draft:
     return replace(draft, items=tuple(i for n, i in enumerate(draft.items) if n != index))
 
 
-def toggle_paragraph(draft: Draft, index: int, paragraph: int) -> Draft:
-    """Leave paragraph `paragraph` (1-based) of item `index` out, or put it back."""
+def choose_line(draft: Draft, index: int, line: int, keep: bool) -> Draft:
+    """Read input line `line` of item `index` (keep) or leave it out: undo the editor's
+    opposite choice if there is one, else add this one (lineup `keep` / `drop`)."""
+    if not 0 <= index < len(draft.items):
+        raise ArticleError(f"bài {index + 1}: không có trong chương trình; tải lại trang")
+    item = draft.items[index]
+    keep_set, drop_set = set(item.keep), set(item.drop)
+    if keep:
+        keep_set |= set() if line in drop_set else {line}
+        drop_set.discard(line)
+    else:
+        drop_set |= set() if line in keep_set else {line}
+        keep_set.discard(line)
     items = list(draft.items)
-    item = items[index]
-    skip = set(item.skip) ^ {paragraph}
-    items[index] = replace(item, skip=tuple(sorted(skip)))
+    items[index] = replace(item, keep=tuple(sorted(keep_set)), drop=tuple(sorted(drop_set)))
     return replace(draft, items=tuple(items))

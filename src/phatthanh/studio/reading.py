@@ -7,6 +7,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from phatthanh.articles import read_article
+from phatthanh.articles.choices import (
+    DROPPED_BY_EDITOR,
+    KEPT_BY_EDITOR,
+    PARAGRAPH_RULES,
+    SKIPPED,
+    apply_choices,
+    editor_rule,
+    paragraph_starts,
+)
 from phatthanh.clean import Normalizer
 from phatthanh.config import Config
 from phatthanh.errors import PhatthanhError
@@ -25,15 +34,15 @@ class Span:
 
 @dataclass(frozen=True)
 class Line:
-    """One input line and whether the article keeps it; `paragraph` is its 1-based body
-    paragraph number when it is kept as one (0 otherwise)."""
+    """One input line, whether the article reads it, and the rule (or the editor) that
+    decided; `action` is what one click does: "giu" (keep), "bo" (drop) or "" (nothing)."""
 
     line_no: int
     text: str
     kept: bool
     rule: str
-    paragraph: int
-    skipped: bool  # kept by the rules, left out by the editor
+    action: str
+    by_editor: bool
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,11 @@ class Reading:
     error: str = ""
 
 
+EDITOR_RULES = {  # the editor's choices, as the line list names them
+    KEPT_BY_EDITOR: "người biên tập giữ lại",
+    DROPPED_BY_EDITOR: "người biên tập bỏ",
+    SKIPPED: "bỏ theo 'skip' của tệp lineup",
+}
 REASONS = {  # Normalizer residue reasons, as the staff read them
     "unknown abbreviation, spelled out": "chữ viết tắt lạ, máy sẽ đánh vần",
     "number without a reading rule": "con số chưa có quy tắc đọc",
@@ -85,34 +99,39 @@ def read_draft(draft: Draft, root: Path, config: Config) -> tuple[Reading, ...]:
 def _reading(
     index: int, item: DraftItem, root: Path, config: Config, normalizer: Normalizer
 ) -> Reading:
-    entry = SourceEntry(resolve_source(root, item.source), item.title or None, item.author or None)
+    """The article as a build reads it: read_article, then the item's skip/keep/drop through
+    the same apply_choices a lineup's item goes through."""
+    source = resolve_source(root, item.source)
+    entry = SourceEntry(source, item.title or None, item.author or None)
+    chosen = replace(entry, skip_paragraphs=item.skip, keep_lines=item.keep, drop_lines=item.drop)
     try:
         whole = read_article(entry, config.articles, config.station)
-        article = replace(
-            whole,
-            paragraphs=tuple(
-                p for n, p in enumerate(whole.paragraphs, 1) if n not in set(item.skip)
-            ),
-        )
-        if not article.paragraphs:
-            return Reading(index, item, whole, None, _lines(whole, item), "mọi đoạn đều bị bỏ")
-        script = script_article(article, normalizer, config.speech)
     except PhatthanhError as exc:
         return Reading(index, item, error=str(exc))
-    return Reading(index, item, article, script, _lines(whole, item))
+    try:
+        article = apply_choices(whole, chosen)
+    except PhatthanhError as exc:
+        return Reading(index, item, whole, None, _lines(whole, whole), str(exc))
+    if not article.paragraphs:
+        return Reading(index, item, article, None, _lines(whole, article), "mọi đoạn đều bị bỏ")
+    try:
+        script = script_article(article, normalizer, config.speech)
+    except PhatthanhError as exc:
+        return Reading(index, item, article, None, _lines(whole, article), str(exc))
+    return Reading(index, item, article, script, _lines(whole, article))
 
 
-def _lines(article: Article, item: DraftItem) -> tuple[Line, ...]:
-    """Kept lines are numbered as paragraphs in order when they match the article's
-    paragraphs one to one (a text page); otherwise no line can be toggled."""
-    kept = [d for d in article.decisions if d.kept and d.rule.startswith("body")]
-    numbered = len(kept) == len(article.paragraphs)
+def _lines(whole: Article, article: Article) -> tuple[Line, ...]:
+    """Every line of `article` (choices applied) with its one-click action. Lines can be
+    chosen only when the page's lines map one to one onto its paragraphs (see choices)."""
+    choosable = paragraph_starts(whole) is not None
     out: list[Line] = []
-    number = 0
     for d in article.decisions:
-        paragraph = 0
-        if numbered and d in kept:
-            number += 1
-            paragraph = number
-        out.append(Line(d.line_no, d.text, d.kept, d.rule, paragraph, paragraph in item.skip))
+        action = ""
+        if choosable and d.rule != SKIPPED:
+            if d.kept and (d.rule in PARAGRAPH_RULES or d.rule == KEPT_BY_EDITOR):
+                action = "bo"
+            elif not d.kept and d.text.strip() and not d.rule.startswith("joined to line "):
+                action = "giu"
+        out.append(Line(d.line_no, d.text, d.kept, d.rule, action, editor_rule(d)))
     return tuple(out)

@@ -15,11 +15,11 @@ from starlette.routing import BaseRoute, Route
 from phatthanh.articles.fetch import is_url
 from phatthanh.articles.lineup import is_feed, lineup_from_feed
 from phatthanh.errors import ArticleError
-from phatthanh.model import Lineup
 from phatthanh.studio import draft as drafts
+from phatthanh.studio.edits import edit_draft
 from phatthanh.studio.lexicon import add_lexicon_entry
 from phatthanh.studio.preview import running_order
-from phatthanh.studio.reading import display_spans, read_draft
+from phatthanh.studio.reading import EDITOR_RULES, display_spans, read_draft
 from phatthanh.voices import ClipCache, choose_voice, synthesize
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ def routes(studio: Studio) -> list[BaseRoute]:
     """Pages that read articles or make audio are plain functions: Starlette runs them in
     its thread pool, so a slow portal or a synthesis does not hold up the other tabs."""
     from phatthanh.studio.routes_build import build_routes
+    from phatthanh.studio.routes_bulletin import bulletin_routes
 
     root = studio.root
 
@@ -57,14 +58,14 @@ def routes(studio: Studio) -> list[BaseRoute]:
         draft = drafts.load_draft(root)
         return studio.page(
             request, "articles.html.j2", readings=read_draft(draft, root, config),
-            feed_url=feed_url, feed_entries=feed_entries,
+            feed_url=feed_url, feed_entries=feed_entries, editor_rules=EDITOR_RULES,
         )  # fmt: skip
 
     async def paste(request: Request) -> Response:
         body = text(await request.form(), "noi_dung")
         if not body:
             raise ArticleError("ô 'Nội dung bài viết' đang trống; dán bài vào rồi bấm Thêm")
-        drafts.add_item(root, drafts.store_article(root, body.encode("utf-8")))
+        add(drafts.store_article(root, body.encode("utf-8")))
         return see("/bai-viet")
 
     async def upload(request: Request) -> Response:
@@ -72,7 +73,7 @@ def routes(studio: Studio) -> list[BaseRoute]:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise ArticleError("chưa chọn tệp; chọn một tệp .txt hoặc .html")
         data = await upload.read()
-        drafts.add_item(root, drafts.store_article(root, data, Path(upload.filename).suffix))
+        add(drafts.store_article(root, data, Path(upload.filename).suffix))
         return see("/bai-viet")
 
     async def add_url(request: Request) -> Response:
@@ -81,18 +82,26 @@ def routes(studio: Studio) -> list[BaseRoute]:
             raise ArticleError(f"{url!r} không phải địa chỉ http(s); dán địa chỉ của bài viết")
         if is_feed(url, studio.config().articles):
             return see(f"/bai-viet?nguon={url}")
-        drafts.add_item(root, url)
+        add(url)
         return see("/bai-viet")
 
-    async def toggle(request: Request) -> Response:
-        index, paragraph = request.path_params["item"], request.path_params["paragraph"]
-        drafts.save_draft(root, drafts.toggle_paragraph(drafts.load_draft(root), index, paragraph))
+    def add(source: str) -> None:  # appending does not depend on what the page showed
+        edit_draft(root, None, lambda d: replace(d, items=(*d.items, drafts.DraftItem(source))))
+
+    async def choose_line(request: Request) -> Response:
+        """Keep a line the rules dropped, or drop a kept one (lineup `keep` / `drop`)."""
+        form = await request.form()
+        index, line = request.path_params["item"], request.path_params["line"]
+        keep = text(form, "giu") == "1"
+        version = text(form, "phien_ban")
+        edit_draft(root, version, lambda d: drafts.choose_line(d, index, line, keep))
         return see(f"/bai-viet#bai-{index}")
 
     async def remove(request: Request) -> Response:
-        draft = drafts.remove_item(drafts.load_draft(root), request.path_params["item"])
-        drafts.save_draft(root, draft)
-        return see(request.headers.get("x-back", "/bai-viet"))
+        form = await request.form()
+        index = request.path_params["item"]
+        edit_draft(root, text(form, "phien_ban"), lambda d: drafts.remove_item(d, index))
+        return see("/bai-viet")
 
     def reading(request: Request) -> Response:
         draft = drafts.load_draft(root)
@@ -132,22 +141,27 @@ def routes(studio: Studio) -> list[BaseRoute]:
 
     async def save_program(request: Request) -> Response:
         form = await request.form()
-        draft = drafts.load_draft(root)
-        titles = [text(form, f"tieu_de_{n}") for n in range(len(draft.items))]
-        items = tuple(replace(i, title=t) for i, t in zip(draft.items, titles, strict=True))
-        draft = replace(
-            draft, items=items, title=text(form, "tieu_de"),
-            air_date=_date(text(form, "ngay")), priority=text(form, "uu_tien") or "thong_thuong",  # type: ignore[arg-type]
-            air_slots=tuple(s.strip() for s in text(form, "khung_gio").split(",") if s.strip()),
-            publish_at=_moment(text(form, "phat_luc")), expires=_moment(text(form, "het_han")),
-        )  # fmt: skip
-        _check(root, draft)
+        air_date, publish_at = _date(text(form, "ngay")), _moment(text(form, "phat_luc"))
+        expires = _moment(text(form, "het_han"))
+
+        def change(draft: drafts.Draft) -> drafts.Draft:
+            titles = [text(form, f"tieu_de_{n}") for n in range(len(draft.items))]
+            items = tuple(replace(i, title=t) for i, t in zip(draft.items, titles, strict=True))
+            return replace(
+                draft, items=items, title=text(form, "tieu_de"), air_date=air_date,
+                priority=text(form, "uu_tien") or "thong_thuong",  # type: ignore[arg-type]
+                air_slots=tuple(s.strip() for s in text(form, "khung_gio").split(",") if s.strip()),
+                publish_at=publish_at, expires=expires,
+            )  # fmt: skip
+
+        edit_draft(root, text(form, "phien_ban"), change)
         return see("/chuong-trinh")
 
     async def move(request: Request) -> Response:
+        form = await request.form()
         offset = -1 if request.path_params["way"] == "len" else 1
-        draft = drafts.move_item(drafts.load_draft(root), request.path_params["item"], offset)
-        drafts.save_draft(root, draft)
+        index = request.path_params["item"]
+        edit_draft(root, text(form, "phien_ban"), lambda d: drafts.move_item(d, index, offset))
         return see("/chuong-trinh")
 
     return [
@@ -156,7 +170,7 @@ def routes(studio: Studio) -> list[BaseRoute]:
         Route("/bai-viet/dan", paste, methods=["POST"]),
         Route("/bai-viet/tai-len", upload, methods=["POST"]),
         Route("/bai-viet/url", add_url, methods=["POST"]),
-        Route("/bai-viet/{item:int}/doan/{paragraph:int}", toggle, methods=["POST"]),
+        Route("/bai-viet/{item:int}/dong/{line:int}", choose_line, methods=["POST"]),
         Route("/bai-viet/{item:int}/xoa", remove, methods=["POST"]),
         Route("/doc", reading),
         Route("/doc/{item:int}/{segment:int}.wav", clip),
@@ -165,6 +179,7 @@ def routes(studio: Studio) -> list[BaseRoute]:
         Route("/chuong-trinh", save_program, methods=["POST"]),
         Route("/chuong-trinh/{item:int}/{way:str}", move, methods=["POST"]),
         *build_routes(studio),
+        *bulletin_routes(studio),
     ]
 
 
@@ -183,16 +198,3 @@ def _moment(value: str) -> datetime | None:
         raise ArticleError(
             f"thời điểm {value!r} không hợp lệ; viết dạng 2026-11-24T17:00"
         ) from None
-
-
-def _check(root: Path, draft: drafts.Draft) -> Lineup | None:
-    """Save the draft, then read it back as a lineup: the lineup's own checks apply; a bad
-    value is refused with the lineup's message and the previous draft kept."""
-    before = drafts.draft_path(root).read_bytes() if drafts.draft_path(root).is_file() else None
-    drafts.save_draft(root, draft)
-    try:
-        return drafts.draft_lineup(root) if draft.items else None
-    except ArticleError:
-        if before is not None:
-            drafts.draft_path(root).write_bytes(before)
-        raise

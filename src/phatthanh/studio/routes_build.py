@@ -1,4 +1,4 @@
-"""Dựng và phát hành, Bản tin khẩn, Các chương trình đã phát."""
+"""Dựng và phát hành (build, listen, then publish), Các chương trình đã phát."""
 
 from __future__ import annotations
 
@@ -6,19 +6,22 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from phatthanh.articles.text import parse_offset
 from phatthanh.errors import PublishError
 from phatthanh.model import EpisodeRecord
-from phatthanh.pipeline import BuildOptions
+from phatthanh.pipeline import BuildOptions, build_episode
 from phatthanh.publish import current_records, load_record, rebuild_feeds
+from phatthanh.publish.built import discard_built, find_built, list_built, publish_built
 from phatthanh.publish.record import RECORD
+from phatthanh.publish.serve import content_type, resolve_inside
 from phatthanh.studio.draft import draft_lineup
 from phatthanh.studio.jobs import BuildJob
 from phatthanh.studio.routes import see, text
@@ -28,9 +31,11 @@ if TYPE_CHECKING:
 
 STATES = {
     "running": "Đang dựng",
-    "done": "Đã dựng xong và đưa vào nguồn tin",
+    "done": "Đã dựng xong, chưa phát hành: nghe thử rồi bấm Phát hành",
+    "published": "Đã phát hành: có trong nguồn tin và danh sách cho loa các xã",
     "failed": "Lỗi",
     "cancelled": "Đã hủy",
+    "discarded": "Đã bỏ bản dựng này",
 }
 POLL_S = 0.25
 TASKS = (  # the library's progress labels (English, as the CLI shows them) for the staff
@@ -83,13 +88,47 @@ def build_routes(studio: Studio) -> list[BaseRoute]:
         return job
 
     def build_page(request: Request) -> Response:
-        return studio.page(request, "build.html.j2", builds=studio.builds.all(), states=STATES)
+        built = list_built(studio.config().site)
+        return studio.page(
+            request, "build.html.j2", builds=studio.builds.all(), states=STATES, built=built
+        )
 
     async def start(request: Request) -> Response:
+        """Build only: the episode waits in episodes/.unpublished/ until "Phát hành"."""
         form = await request.form()
-        options = BuildOptions(slot=text(form, "khung_gio") or None, replace="thay" in form)
-        job = studio.builds.start(draft_lineup(root), studio.config(), options)
+        replace = "thay" in form
+        options = BuildOptions(slot=text(form, "khung_gio") or None, replace=replace, publish=False)
+        work = partial(build_episode, draft_lineup(root), studio.config(), options)
+        job = studio.builds.start(work, replace)
         return see(f"/dung/{job.number}")
+
+    def built_file(request: Request) -> Response:
+        """A file of an unpublished build, to listen to before publishing (byte ranges)."""
+        folder = find_built(studio.config().site, request.path_params["name"])
+        name = request.path_params["file"]
+        path = resolve_inside(folder, name)
+        if path is None:
+            return PlainTextResponse("Không có tệp này.", status_code=404)
+        return FileResponse(path, media_type=content_type(name))
+
+    async def publish_one(request: Request) -> Response:
+        """Publish an unpublished build: the same publish_built as `publish --built`."""
+        form = await request.form()
+        config = studio.config()
+        folder = find_built(config.site, request.path_params["name"])
+        replace = "thay" in form
+        await run_in_threadpool(publish_built, folder, config.site, config.publish, replace)
+        studio.builds.published(folder)
+        back = text(form, "lan")
+        return see(f"/dung/{back}" if back.isdigit() else "/da-phat")
+
+    async def discard(request: Request) -> Response:
+        form = await request.form()
+        folder = find_built(studio.config().site, request.path_params["name"])
+        await run_in_threadpool(discard_built, folder)
+        studio.builds.discarded(folder)
+        back = text(form, "lan")
+        return see(f"/dung/{back}" if back.isdigit() else "/dung")
 
     def job_page(request: Request) -> Response:
         job = job_of(request)
@@ -122,11 +161,6 @@ def build_routes(studio: Studio) -> list[BaseRoute]:
         await run_in_threadpool(rebuild_feeds, config.site, config.publish)  # under the lock
         return see("/da-phat")
 
-    def bulletin(request: Request) -> Response:
-        # TODO(issue 14): when phatthanh.bulletin lands, this page becomes its form (one text
-        # box, priority, repeat) posting to the function `phatthanh bulletin` calls.
-        return studio.page(request, "bulletin.html.j2")
-
     def published(request: Request) -> Response:
         config = studio.config()
         in_feed = {r.slug for r in current_records(config.site, config.publish)}
@@ -149,7 +183,9 @@ def build_routes(studio: Studio) -> list[BaseRoute]:
         Route("/dung/{job:int}", job_page),
         Route("/dung/{job:int}/su-kien", events),
         Route("/dung/{job:int}/huy", cancel, methods=["POST"]),
+        Route("/dung/ban/{name:str}/phat-hanh", publish_one, methods=["POST"]),
+        Route("/dung/ban/{name:str}/bo", discard, methods=["POST"]),
+        Route("/dung/ban/{name:str}/{file:str}", built_file),
         Route("/phat-hanh", publish, methods=["POST"]),
-        Route("/ban-tin-khan", bulletin),
         Route("/da-phat", published),
     ]

@@ -126,6 +126,7 @@ class ClipCache:
         log.warning("clip cache: %s: %s; synthesizing it again", wav_path.name, reason)
         meta_path.unlink(missing_ok=True)
         wav_path.unlink(missing_ok=True)
+        _drop_copies(wav_path)
         self._hashed.discard(key)
 
     def put(self, key: str, raw: RawClip) -> Clip:
@@ -164,8 +165,15 @@ class ClipCache:
             if meta.stat().st_mtime < limit:
                 meta.unlink(missing_ok=True)
                 meta.with_suffix(".wav").unlink(missing_ok=True)
+                _drop_copies(meta.with_suffix(".wav"))
                 removed += 1
         return removed
+
+
+def _drop_copies(wav_path: Path) -> None:
+    """Remove the copies mastering resampled from this clip (<rate>/<key>.wav beside it)."""
+    for copy in wav_path.parent.glob(f"*/{wav_path.name}"):
+        copy.unlink(missing_ok=True)
 
 
 def _read(path: Path) -> str | None:

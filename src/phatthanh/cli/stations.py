@@ -1,0 +1,81 @@
+"""`--station NAME` for every command that acts on a station: its config comes from the
+province's registry (phatthanh.queue.registry) instead of --config or ./phatthanh.toml."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from phatthanh.config import Config, load_config
+from phatthanh.errors import ConfigError
+from phatthanh.i18n import _, _l
+
+F = TypeVar("F", bound=Callable[..., Any])
+REGISTRY_ENV = "PHATTHANH_REGISTRY"
+
+
+def station_options(command: F) -> F:
+    """Add --station and --registry to a command (its function takes `station`, `registry`)."""
+    command = click.option(
+        "--registry",
+        type=click.Path(path_type=Path),
+        default="stations.toml",
+        envvar=REGISTRY_ENV,
+        help=_l("The province's station registry, with --station."),
+    )(command)
+    return click.option(
+        "--station", help=_l("Registry name of the station to act on (instead of --config).")
+    )(command)
+
+
+def station_config(config_path: Path | None, station: str | None, registry: Path) -> Config:
+    """The config of `station` from the registry, else of --config (or ./phatthanh.toml)."""
+    if station is None:
+        return load_config(config_path)
+    if config_path is not None:
+        raise ConfigError(
+            _("give --station {station} or --config {config_path}, not both").format(
+                station=station, config_path=config_path
+            )
+        )
+    from phatthanh.queue.registry import load_registry
+
+    return load_registry(registry).config(station)
+
+
+def station_config_path(
+    config_path: Path | None, station: str | None, registry: Path
+) -> Path | None:
+    """The config file of `station` from the registry, else --config (for the studio, which
+    reads its file itself)."""
+    if station is None:
+        return config_path
+    if config_path is not None:
+        raise ConfigError(
+            _("give --station {station} or --config {config_path}, not both").format(
+                station=station, config_path=config_path
+            )
+        )
+    from phatthanh.queue.registry import load_registry
+
+    reg = load_registry(registry)
+    reg.config(station)  # a known station whose config loads
+    return reg.stations[station]
+
+
+def publish_to_bucket(config: Config) -> None:
+    """After the local folder is written: upload it to the station's bucket when its
+    [storage] backend is "s3" (media first, the feed last), and say so in one line."""
+    from phatthanh.storage.station import publish_station
+
+    report = publish_station(config)
+    if report is not None:
+        where = f"s3://{config.storage.bucket}/{config.storage.prefix}"
+        click.echo(
+            _("Bucket:  {where} ({uploaded} objects uploaded, {unchanged} unchanged)").format(
+                where=where, uploaded=len(report.uploaded), unchanged=len(report.unchanged)
+            )
+        )

@@ -1,0 +1,224 @@
+"""Master WAV -> one MP3 per profile, each encoded once on target and verified by decoding.
+
+Loudness per ITU-R BS.1770 / EBU R 128 (../shared/specs/standards.md §7): the gain of every
+encoder is planned before it starts, from what the meter saw while the master was written:
+a limiter (ffmpeg `alimiter`, no `loudnorm`: its dynamic mode misses on speech and
+resamples to 192 kHz, G6) keeps peaks under the ceiling, and what it takes away is predicted
+from the step energies and peaks (a step whose peak the gain pushes over the ceiling
+loses the square of the excess, held for `RELEASE_MS`); what the MP3 coder takes away is
+measured on a dozen seconds of the program encoded and decoded through pipes.
+Every MP3 is decoded and measured in process while it is encoded (ffmpeg's loopback
+decoder: the packets written to the file, decoded; loudness and 4x true peak); a file
+more than `TOLERANCE_LU` off or over its ceiling is re-planned with the loss it showed and
+re-encoded, and every encode is counted. MP3 per §8: MPEG-1 layer III, mono, CBR, Info
+header (written to a real file, never a pipe, G7), no ID3 from ffmpeg (tags.py writes ID3v2.3).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import wave
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ffmpeg
+import numpy as np
+from scipy.ndimage import minimum_filter1d
+
+from phatthanh.errors import AudioError
+from phatthanh.ffmpeg import mp3_options, run_ffmpeg, stream_ffmpeg, with_loopback_decoder
+from phatthanh.i18n import gettext
+from phatthanh.master.meter import LoudnessMeter, TruePeakMeter, gated_lufs
+from phatthanh.master.render import Levels
+from phatthanh.master.settings import Profile
+from phatthanh.master.steps import Encoding, Steps
+
+log = logging.getLogger(__name__)
+TOLERANCE_LU = 0.4  # the promise is 0.5 on an independent meter
+PEAK_MARGIN_DB = 1.0  # MP3 coding adds overshoot above the limiter's ceiling
+RELEASE_MS = 20  # how long the limiter's gain stays down after a peak, in effect (80 ms release)
+LIMITER_ATTACK_MS, LIMITER_RELEASE_MS = 5, 80
+MAX_ENCODES = 3
+
+
+@dataclass(frozen=True)
+class Measured:
+    integrated_lufs: float
+    true_peak_dbtp: float
+
+
+@dataclass
+class MasterStats:
+    """Where a render spent its time (seconds per stage) and how often each profile was
+    encoded; pass one to `render` to read them (benchmarks and tests do)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    encodes: dict[str, int] = field(default_factory=dict)
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+
+def predicted_lufs(levels: Levels, gain_db: float, ceiling_db: float) -> float:
+    """Loudness of the stream after `gain_db` and a limiter at `ceiling_db` (before coding)."""
+    gain = 10 ** (gain_db / 20)
+    limit = 10 ** (ceiling_db / 20)
+    with np.errstate(divide="ignore"):
+        kept = np.minimum(1.0, limit / (gain * levels.step_peak))
+    steps = max(1, round(RELEASE_MS / levels.step_ms))
+    if steps > 1:
+        kept = minimum_filter1d(kept, steps, origin=(steps - 1) // 2)
+    energy = levels.step_energy * np.square(kept) * gain * gain
+    step_frames = levels.rate_hz * levels.step_ms // 1000
+    return gated_lufs(energy, step_frames, 100 // levels.step_ms)
+
+
+def plan_gain(levels: Levels, target_lufs: float, ceiling_db: float) -> float:
+    """The gain that brings the limited stream to `target_lufs` (secant on the prediction)."""
+    gain = target_lufs - levels.integrated_lufs
+    previous: tuple[float, float] | None = None
+    for _ in range(8):
+        off = target_lufs - predicted_lufs(levels, gain, ceiling_db)
+        if abs(off) < 0.01:
+            break
+        slope = 1.0
+        if previous is not None and previous[0] != gain:
+            slope = min(1.0, max(0.1, (previous[1] - off) / (gain - previous[0])))
+        previous = (gain, off)
+        gain += off / slope
+    return gain
+
+
+def coding_loss_db(source: Path, profile: Profile, pieces: int = 12) -> float:
+    """How much quieter the MP3 coder leaves this program at this profile's settings (LU),
+    measured on `pieces` seconds taken evenly across the stream: at 64-128 kbps LAME gives
+    back tonal speech about 0.45 dB lower over the whole band (not only above its low-pass),
+    noise by other amounts, so the program itself is the reference."""
+    with wave.open(str(source)) as w:
+        rate, total = w.getframerate(), w.getnframes()
+        chunks = []
+        for i in range(pieces):
+            w.setpos(max(0, i * (total - rate) // max(1, pieces - 1)))
+            chunks.append(w.readframes(rate))
+    pcm = b"".join(chunks)
+    before = LoudnessMeter(rate)
+    before.add(np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0)
+    mp3 = mp3_options(profile.sample_rate_hz, profile.bitrate_kbps)
+    encoder = ffmpeg.input("pipe:", format="s16le", ar=rate, ac=1).output("pipe:", **mp3)
+    coded = run_ffmpeg(encoder.get_args(), input_bytes=pcm).stdout
+    decoder = ffmpeg.input("pipe:", format="mp3").output("pipe:", format="f32le")
+    decoded = run_ffmpeg(decoder.get_args(), input_bytes=coded).stdout
+    after = LoudnessMeter(profile.sample_rate_hz)
+    after.add(np.frombuffer(decoded, dtype="<f4"))
+    loss = before.integrated_lufs() - after.integrated_lufs()
+    return loss if math.isfinite(loss) else 0.0
+
+
+def filtered(stream: Any, gain_db: float, ceiling_db: float, rate_hz: int, source_hz: int) -> Any:
+    """The encoder's filter chain on an ffmpeg-python stream: gain, limiter, profile's rate."""
+    stream = stream.filter("volume", volume=f"{gain_db:.3f}dB").filter(
+        "alimiter", limit=f"{10 ** (ceiling_db / 20):.6f}", level="disabled",
+        attack=LIMITER_ATTACK_MS, release=LIMITER_RELEASE_MS, asc="enabled",
+    )  # fmt: skip
+    if rate_hz != source_hz:
+        stream = stream.filter("aresample", rate_hz)
+    return stream
+
+
+def encode_verified(
+    source: Path,
+    rate_hz: int,
+    out: Path,
+    profile: Profile,
+    plan: tuple[float, float],
+    encoding: Encoding | None = None,
+) -> Measured:
+    """Encode one rendition into `out` and measure it by decoding the MP3 it writes: ffmpeg's
+    loopback decoder (`-dec`) decodes every packet of the file as it is encoded and pipes
+    the samples here, 1 s at a time (the same samples as decoding the finished file, without
+    reading it back or waiting for the encode to end); `encoding` hears the seconds done."""
+    gain_db, ceiling_db = plan
+    rate = profile.sample_rate_hz
+    stream = filtered(ffmpeg.input(str(source)).audio, gain_db, ceiling_db, rate, rate_hz)
+    encoder = stream.output(str(out), **mp3_options(rate, profile.bitrate_kbps))
+    args = with_loopback_decoder(encoder.overwrite_output().get_args())
+    loud = LoudnessMeter(profile.sample_rate_hz)
+    peak = TruePeakMeter()
+    for chunk in stream_ffmpeg(args, chunk_bytes=profile.sample_rate_hz * 4):
+        samples = np.frombuffer(chunk, dtype="<f4")
+        loud.add(samples)
+        peak.add(samples)
+        if encoding is not None:
+            encoding.report(loud.frames / profile.sample_rate_hz)
+    return Measured(loud.integrated_lufs(), peak.dbtp())
+
+
+@dataclass(frozen=True)
+class Job:
+    """One rendition to make: its profile, the stream it is cut from, and where it goes."""
+
+    name: str
+    profile: Profile
+    source: Path
+    levels: Levels
+    out: Path
+
+
+def encode_all(
+    jobs: Sequence[Job], stats: MasterStats, steps: Steps | None = None
+) -> list[Measured]:
+    """Plan, encode and verify every rendition, the encoders side by side; `steps` advances
+    per rendition by one when its coder loss is known, by the seconds encoded as the encode
+    goes, and by one when verified (re-encodes add nothing)."""
+    steps = steps or Steps(None, 1)
+    if not all(math.isfinite(j.levels.integrated_lufs) for j in jobs):
+        raise AudioError(gettext("the program is silent; check the voice and the clips"))
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
+        losses = list(pool.map(lambda j: coding_loss_db(j.source, j.profile), jobs))
+        for job in jobs:
+            steps.advance(1, f"{job.out.name}: calibrated")
+        stats.add("loudness", time.perf_counter() - started)
+        started = time.perf_counter()
+        ends: list[float] = []
+        results = list(
+            pool.map(
+                lambda jl: _make(jl[0], jl[1], stats, ends, steps), zip(jobs, losses, strict=True)
+            )
+        )
+    last_encode = max(ends, default=started)
+    stats.add("encodes", last_encode - started)
+    stats.add("verification", time.perf_counter() - last_encode)
+    return results
+
+
+def _make(
+    job: Job, loss_db: float, stats: MasterStats, ends: list[float], steps: Steps
+) -> Measured:
+    """Encode one rendition, verify it, and if it missed, re-plan with the loss it showed
+    (the prediction keeps accounting for the limiter) and encode again."""
+    ceiling = job.profile.true_peak_max_dbtp - PEAK_MARGIN_DB
+    encoding = steps.encoding(job.out.name)
+    for attempt in range(MAX_ENCODES):
+        gain = plan_gain(job.levels, job.profile.target_lufs + loss_db, ceiling)
+        result = encode_verified(
+            job.source, job.levels.rate_hz, job.out, job.profile, (gain, ceiling), encoding
+        )
+        encoding.done()
+        stats.encodes[job.name] = stats.encodes.get(job.name, 0) + 1
+        ends.append(time.perf_counter())
+        off = job.profile.target_lufs - result.integrated_lufs
+        over = result.true_peak_dbtp - job.profile.true_peak_max_dbtp
+        if (abs(off) <= TOLERANCE_LU and over <= 0) or attempt == MAX_ENCODES - 1:
+            steps.advance(1, f"{job.out.name}: {result.integrated_lufs:.1f} LUFS")
+            return result
+        log.info("%s landed at %s; re-encoding with a correction", job.out.name, result)
+        loss_db = predicted_lufs(job.levels, gain, ceiling) - result.integrated_lufs
+        if over > 0:
+            ceiling -= over + 0.2
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,180 @@
+"""BS.1770-4 loudness and true peak, computed in process while audio streams past.
+
+Integrated loudness (ITU-R BS.1770-4, EBU R 128; ../shared/specs/standards.md §7): the
+signal goes through the K-weighting (a +4 dB high shelf above ~1.7 kHz, then a 38 Hz
+high-pass; pyloudnorm's coefficients, run here with state carried between chunks),
+its energy is summed in 10 ms (or 100 ms) steps, gating blocks are 400 ms long with 75 %
+overlap, and the integrated value is the mean energy of the blocks above the absolute gate
+(-70 LUFS) and the relative gate (10 LU under the mean of those). Filter state and the
+unfinished step carry over between chunks, so a file fed in pieces measures the same as fed
+whole; the meter keeps two floats per step (its energy and its sample peak, which the gain
+planner uses to predict what the limiter takes away).
+
+True peak: 4x oversampling with exactly the interpolator of scipy's `resample_poly` (the
+meter the tests use), evaluated only around the local maxima of |x| that come within
+`TP_SEARCH_DB` of the loudest sample so far: a band-limited signal never overshoots its
+samples by that much between them, and the rest of the signal cannot hold the peak.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import numpy as np
+import pyloudnorm
+from scipy.signal import resample_poly, sosfilt
+
+ABSOLUTE_GATE_LUFS = -70.0
+RELATIVE_GATE_LU = -10.0
+TP_SEARCH_DB = 3.0
+_TP_HALF = 12  # input samples either side that the 4x interpolator reaches
+
+
+@cache
+def k_weighting(rate_hz: int) -> np.ndarray:
+    """The two K-weighting biquads for `rate_hz` (pyloudnorm's BS.1770 design: the high
+    shelf, then the high-pass), as second-order sections for a stateful `sosfilt`."""
+    filters = pyloudnorm.Meter(rate_hz)._filters  # the library's own coefficients
+    sections = []
+    for name in ("high_shelf", "high_pass"):
+        stage = filters[name]
+        b = np.asarray(stage.b, dtype=np.float64) * stage.passband_gain
+        a = np.asarray(stage.a, dtype=np.float64)
+        sections.append(np.concatenate([b / a[0], a / a[0]]))
+    return np.array(sections)
+
+
+def step_ms_for(rate_hz: int) -> int | None:
+    """The shortest step (ms) holding a whole number of samples that divides 100 ms."""
+    return next((ms for ms in (10, 20, 25, 50, 100) if (rate_hz * ms) % 1000 == 0), None)
+
+
+class LoudnessMeter:
+    """Gated integrated loudness, per-step energies and peaks, of audio fed in chunks."""
+
+    def __init__(self, rate_hz: int, step_ms: int | None = None) -> None:
+        step_ms = step_ms or step_ms_for(rate_hz)
+        if step_ms is None or (rate_hz * step_ms) % 1000 or 100 % step_ms:
+            raise ValueError(f"no whole {step_ms} ms steps at {rate_hz} Hz")
+        self.rate_hz = rate_hz
+        self.step_ms = step_ms
+        self.step = rate_hz * step_ms // 1000
+        self.per_tenth = 100 // step_ms
+        self._sos = k_weighting(rate_hz).astype(np.float32)  # float32: 4x faster, 1e-4 LU
+        self._state = np.zeros((2, 2), dtype=np.float32)
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._pending_peak = 0.0
+        self._energy: list[np.ndarray] = []
+        self._peak: list[np.ndarray] = []
+        self.frames = 0
+
+    def add(self, samples: np.ndarray) -> None:
+        if not len(samples):
+            return
+        self.frames += len(samples)
+        samples = np.asarray(samples, dtype=np.float32)
+        weighted, self._state = sosfilt(self._sos, samples, zi=self._state)
+        squares = np.square(weighted)
+        magnitude = np.abs(samples)
+        head = 0
+        if len(self._pending):  # finish the step the last chunk left open
+            head = min(self.step - len(self._pending), len(squares))
+            self._pending = np.concatenate([self._pending, squares[:head]])
+            self._pending_peak = max(self._pending_peak, float(np.max(magnitude[:head], initial=0)))
+            if len(self._pending) < self.step:
+                return
+            self._energy.append(np.array([self._pending.sum(dtype=np.float64)]))
+            self._peak.append(np.array([self._pending_peak]))
+        whole = head + (len(squares) - head) // self.step * self.step
+        if whole > head:
+            steps = squares[head:whole].reshape(-1, self.step)
+            self._energy.append(steps.sum(axis=1, dtype=np.float64))
+            self._peak.append(magnitude[head:whole].reshape(-1, self.step).max(axis=1))
+        self._pending = squares[whole:]
+        self._pending_peak = float(np.max(magnitude[whole:], initial=0.0))
+
+    def steps(self) -> tuple[np.ndarray, np.ndarray]:
+        """(sum of K-weighted squares, sample peak) of every complete step."""
+        if not self._energy:
+            return np.zeros(0), np.zeros(0)
+        return np.concatenate(self._energy), np.concatenate(self._peak).astype(np.float64)
+
+    @property
+    def sample_peak(self) -> float:
+        return max((float(np.max(p)) for p in self._peak), default=0.0)
+
+    def integrated_lufs(self) -> float:
+        """Integrated loudness so far; -inf when nothing passes the gates."""
+        return gated_lufs(self.steps()[0], self.step, self.per_tenth)
+
+
+def gated_lufs(step_energy: np.ndarray, step_frames: int, per_tenth: int = 10) -> float:
+    """BS.1770 integrated loudness from the K-weighted energy of consecutive steps
+    (`per_tenth` of them in 100 ms)."""
+    tenths_count = len(step_energy) // per_tenth
+    if tenths_count < 4:  # not one 400 ms block
+        return -math.inf
+    usable = step_energy[: tenths_count * per_tenth]
+    tenths = usable.reshape(-1, per_tenth).sum(axis=1)
+    energies = np.convolve(tenths, np.ones(4), mode="valid") / (4 * per_tenth * step_frames)
+    with np.errstate(divide="ignore"):
+        levels = -0.691 + 10 * np.log10(energies)
+    above = levels > ABSOLUTE_GATE_LUFS
+    if not above.any():
+        return -math.inf
+    relative = -0.691 + 10 * math.log10(float(np.mean(energies[above]))) + RELATIVE_GATE_LU
+    kept = energies[above & (levels > relative)]
+    return -0.691 + 10 * math.log10(float(np.mean(kept)))
+
+
+@cache
+def _phases() -> np.ndarray:
+    """Rows k=1..3: y[4n+k] = sum_m row[m] * x[n + m - _TP_HALF], read off resample_poly's
+    response to an impulse (phase 0 reproduces the samples)."""
+    size = 4 * _TP_HALF
+    impulse = np.zeros(size)
+    impulse[size // 2] = 1.0
+    response = resample_poly(impulse, 4, 1)
+    rows = np.zeros((3, 2 * _TP_HALF + 1))
+    for k in range(1, 4):
+        for m in range(-_TP_HALF, _TP_HALF + 1):
+            n = size // 2 - m  # output sample 4n+k sees the impulse at offset +m
+            if 0 <= 4 * n + k < len(response):
+                rows[k - 1, m + _TP_HALF] = response[4 * n + k]
+    return rows
+
+
+class TruePeakMeter:
+    """4x-oversampled true peak of audio fed in chunks (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.peak = 0.0
+        self._tail = np.zeros(0, dtype=np.float32)
+
+    def add(self, samples: np.ndarray) -> None:
+        if not len(samples):
+            return
+        x = np.concatenate([self._tail, np.asarray(samples, dtype=np.float32)])
+        reach = 2 * _TP_HALF + 2
+        self._tail = x[-reach:]
+        magnitude = np.abs(x)
+        self.peak = max(self.peak, float(np.max(magnitude)))
+        floor = np.float32(self.peak * 10 ** (-TP_SEARCH_DB / 20))
+        inner = magnitude[1:-1]
+        loud = (inner >= floor) & (inner >= magnitude[:-2]) & (inner >= magnitude[2:])
+        centres = np.flatnonzero(loud) + 1
+        # gaps on both sides of each local maximum: left ends centre-1 and centre
+        lefts = np.unique(np.concatenate([centres - 1, centres]))
+        lefts = lefts[(lefts >= _TP_HALF) & (lefts < len(x) - _TP_HALF - 1)]
+        rows = _phases()
+        offsets = np.arange(-_TP_HALF, _TP_HALF + 1)
+        for start in range(0, len(lefts), 2048):
+            batch = lefts[start : start + 2048]
+            windows = x[batch[:, None] + offsets[None, :]].astype(np.float64)
+            between = windows @ rows.T
+            if between.size:
+                self.peak = max(self.peak, float(np.max(np.abs(between))))
+
+    def dbtp(self) -> float:
+        return 20 * math.log10(self.peak) if self.peak > 0 else -math.inf
