@@ -39,9 +39,6 @@ def register(group: click.Group) -> None:
 @click.option(
     "--residue", is_flag=True, help=_l("Also list, on stderr, what a voice would misread.")
 )
-@click.option(
-    "--residue", is_flag=True, help=_l("Also list, on stderr, what a voice would misread.")
-)
 @station_options
 def normalize(
     text: tuple[str, ...],
