@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean-demo
+.PHONY: demo test lint typecheck unit bench clean-demo messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("phatthanh needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -29,6 +29,16 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH)
+
+# The staff's messages in Vietnamese (docs: README "Language of messages"): extract every marked
+# message, merge it into the .po (translate what is new or fuzzy there), compile the .mo that ships.
+LOCALE := src/phatthanh/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k help_line --no-location --sort-output \
+		--project phatthanh -o $(LOCALE)/phatthanh.pot src/phatthanh
+	$(BIN)/pybabel update -i $(LOCALE)/phatthanh.pot -d $(LOCALE) -D phatthanh -l vi --ignore-obsolete \
+		--width 100
+	$(BIN)/pybabel compile -d $(LOCALE) -D phatthanh --statistics
 
 clean-demo:
 	rm -rf episodes/*/ feeds/*

@@ -187,7 +187,7 @@ def test_loading_the_config_imports_no_stage(tmp_path: Path) -> None:
     name, modules = json.loads(out.stdout)
     assert name == "Đài xã Tân Lập"
     ours = {m for m in modules if m.startswith("phatthanh")}
-    assert ours == {"phatthanh", "phatthanh.config", "phatthanh.errors"} | {
+    assert ours == {"phatthanh", "phatthanh.config", "phatthanh.errors", "phatthanh.i18n"} | {
         m for m in ours if m.startswith("phatthanh.settings")
     }
     heavy = {"numpy", "scipy", "PIL", "lxml", "httpx", "jinja2", "mutagen", "feedgen", "pydub"}

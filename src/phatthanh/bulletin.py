@@ -25,6 +25,7 @@ from phatthanh.articles.text import parse_offset
 from phatthanh.clean import Normalizer, cleanup_unicode
 from phatthanh.config import Config
 from phatthanh.errors import ArticleError, ConfigError
+from phatthanh.i18n import _
 from phatthanh.master import lay_out, render
 from phatthanh.master.settings import ProfileName
 from phatthanh.model import Article, Lineup, Part, Priority, Program, Progress, Script
@@ -60,10 +61,12 @@ def read_notice(text_or_file: str) -> str:
         if len(text_or_file) < 4096 and path.is_file():
             text_or_file = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ArticleError(f"{path}: cannot read the notice ({exc})") from None
+        raise ArticleError(
+            _("{path}: cannot read the notice ({exc})").format(path=path, exc=exc)
+        ) from None
     text = cleanup_unicode(text_or_file).strip()
     if not text:
-        raise ArticleError("the notice is empty; give its text or a UTF-8 text file")
+        raise ArticleError(_("the notice is empty; give its text or a UTF-8 text file"))
     return text
 
 
@@ -72,7 +75,9 @@ def build_bulletin(
 ) -> BuildResult:
     """Build the bulletin for `notice` and publish it in the feeds at once."""
     if not 1 <= options.repeat <= 5:
-        raise ConfigError(f"--repeat {options.repeat}: read the notice 1 to 5 times")
+        raise ConfigError(
+            _("--repeat {repeat}: read the notice 1 to 5 times").format(repeat=options.repeat)
+        )
     now = options.now or datetime.now(parse_offset(config.station.timezone))
     urgent = options.priority == "khan_cap"
     default = f"{'Thông báo khẩn' if urgent else 'Thông báo'} lúc {now:%H} giờ {now:%M}"

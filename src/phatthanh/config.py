@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import LANGUAGES, N_, _
 from phatthanh.settings import (
     ArticleSettings,
     MasterSettings,
@@ -96,6 +97,21 @@ def find_config(start: Path | None = None) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+def configured_language(path: Path | None = None) -> str:
+    """`[station] ui_language` of the config at `path` (default ./phatthanh.toml), read
+    leniently before the config is loaded, so that its own errors are given in that
+    language; "" (follow the locale) when it is unset, invalid or the file is unreadable."""
+    path = path or find_config()
+    if path is None:
+        return ""
+    try:
+        station = tomllib.loads(path.read_text(encoding="utf-8")).get("station")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ""
+    value = station.get("ui_language") if isinstance(station, dict) else None
+    return value if value in LANGUAGES else ""
+
+
 def load_config(path: Path | None = None) -> Config:
     """Read `path` (or ./phatthanh.toml if it exists, else defaults) into a Config."""
     if path is None:
@@ -103,13 +119,15 @@ def load_config(path: Path | None = None) -> Config:
         if path is None:
             return Config(root=Path.cwd())
     if not path.is_file():
-        raise ConfigError(f"{path}: config file not found; run 'phatthanh init' to write one")
+        raise ConfigError(
+            _("{path}: config file not found; run 'phatthanh init' to write one").format(path=path)
+        )
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: config is not UTF-8 text") from None
+        raise ConfigError(_("{path}: config is not UTF-8 text").format(path=path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        raise ConfigError(_("{path}: not valid TOML ({exc})").format(path=path, exc=exc)) from None
     return config_from_dict(raw, path.resolve().parent, str(path))
 
 
@@ -118,13 +136,17 @@ def config_from_dict(raw: dict[str, Any], root: Path, origin: str = "<config>") 
     unknown = sorted(set(raw) - set(SECTIONS))
     if unknown:
         raise ConfigError(
-            f"{origin}: unknown section [{unknown[0]}]; known sections: {', '.join(SECTIONS)}"
+            _("{origin}: unknown section [{unknown}]; known sections: {sections}").format(
+                origin=origin, unknown=unknown[0], sections=", ".join(SECTIONS)
+            )
         )
     values: dict[str, Any] = {}
     for name, cls in SECTIONS.items():
         table = raw.get(name, {})
         if not isinstance(table, dict):
-            raise ConfigError(f"{origin}: '{name}' must be a table ([{name}])")
+            raise ConfigError(
+                _("{origin}: '{name}' must be a table ([{name}])").format(origin=origin, name=name)
+            )
         defaults = dataclasses.asdict(cls())
         merged = _merge(defaults, table)
         try:
@@ -156,16 +178,16 @@ def _merge(defaults: dict[str, Any], table: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-_KINDS = {
-    "string_type": "a string",
-    "int_type": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "bool_type": "true or false",
-    "tuple_type": "a list",
-    "list_type": "a list",
-    "dict_type": "a table",
-    "dataclass_type": "a table",
+_KINDS = {  # translated where they are shown
+    "string_type": N_("a string"),
+    "int_type": N_("a whole number"),
+    "int_from_float": N_("a whole number"),
+    "float_type": N_("a number"),
+    "bool_type": N_("true or false"),
+    "tuple_type": N_("a list"),
+    "list_type": N_("a list"),
+    "dict_type": N_("a table"),
+    "dataclass_type": N_("a table"),
 }
 
 
@@ -175,20 +197,34 @@ def _one_line(exc: ValidationError, origin: str, section: str, defaults: dict[st
     loc = [str(p) for p in error["loc"]]
     key = ".".join([section, *loc])
     if error["type"] in ("unexpected_keyword_argument", "extra_forbidden"):
-        return f"{origin}: unknown key '{key}'; check the spelling against 'phatthanh init' output"
+        return _(
+            "{origin}: unknown key '{key}'; check the spelling against 'phatthanh init' output"
+        ).format(origin=origin, key=key)
     if error["type"] == "value_error":
-        return f"{origin}: '{key}': {error['msg'].removeprefix('Value error, ')}"
+        reason = error["msg"].removeprefix("Value error, ")
+        return _("{origin}: '{key}': {reason}").format(origin=origin, key=key, reason=reason)
     if error["type"] == "missing":
-        return f"{origin}: '{key}' is missing; add it or remove the table holding it"
-    kind = _KINDS.get(error["type"]) or error["msg"].removeprefix("Input should be ")
-    kind = kind.replace("Tuple should have at least 1 item after validation", "a non-empty list")
-    line = f"{origin}: '{key}' must be {kind}, not {toml_value(error['input'])}"
+        return _("{origin}: '{key}' is missing; add it or remove the table holding it").format(
+            origin=origin, key=key
+        )
+    kind = _(_KINDS[error["type"]]) if error["type"] in _KINDS else _pydantic_kind(error["msg"])
+    value = toml_value(error["input"])
+    line = _("{origin}: '{key}' must be {kind}, not {value}").format(
+        origin=origin, key=key, kind=kind, value=value
+    )
     example: Any = defaults
     for part in loc:
         example = example.get(part) if isinstance(example, dict) else None
     if example is not None and not isinstance(example, dict):
-        line += f"; e.g. {loc[-1]} = {toml_value(example)}"
+        line += _("; e.g. {key} = {example}").format(key=loc[-1], example=toml_value(example))
     return line
+
+
+def _pydantic_kind(message: str) -> str:
+    """What pydantic says a value should be ("Input should be 'a' or 'b'"), in our words."""
+    kind = message.removeprefix("Input should be ").replace(" or ", _(" or "))
+    tuple_min = "Tuple should have at least 1 item after validation"
+    return kind.replace(tuple_min, _("a non-empty list"))
 
 
 def render_default_config(identity: dict[str, str] | None = None) -> str:

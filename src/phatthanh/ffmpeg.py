@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import IO
 
 from phatthanh.errors import FFmpegError
+from phatthanh.i18n import _
 
 log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
@@ -50,13 +51,17 @@ def _find(name: str) -> str:
         found = shutil.which(name)
         if found is None:
             raise FFmpegError(
-                f"ffmpeg '{name}' not found; fix [master] ffmpeg in the config or leave it empty"
+                _(
+                    "ffmpeg '{name}' not found; fix [master] ffmpeg in the config or leave it empty"
+                ).format(name=name)
             )
         return found
     try:
         import imageio_ffmpeg
     except ImportError:  # pragma: no cover - it is a declared dependency
-        raise FFmpegError("imageio-ffmpeg is not installed; reinstall phatthanh with pip") from None
+        raise FFmpegError(
+            _("imageio-ffmpeg is not installed; reinstall phatthanh with pip")
+        ) from None
     path: str = imageio_ffmpeg.get_ffmpeg_exe()
     return path
 
@@ -115,12 +120,18 @@ def run_ffmpeg(
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
     except subprocess.TimeoutExpired:
-        raise FFmpegError(f"ffmpeg took longer than {timeout_s} s and was stopped") from None
+        raise FFmpegError(
+            _("ffmpeg took longer than {timeout_s} s and was stopped").format(timeout_s=timeout_s)
+        ) from None
     except OSError as exc:
-        raise FFmpegError(f"cannot run ffmpeg ({binary}): {exc.strerror}") from None
+        raise FFmpegError(
+            _("cannot run ffmpeg ({binary}): {strerror}").format(
+                binary=binary, strerror=exc.strerror
+            )
+        ) from None
     if proc.returncode != 0:
         stderr = proc.stderr.decode("utf-8", "replace")
-        raise FFmpegError(f"ffmpeg failed: {last_error_line(stderr)}")
+        raise FFmpegError(_("ffmpeg failed: {stderr}").format(stderr=last_error_line(stderr)))
     return proc
 
 
@@ -192,7 +203,11 @@ class Piped:
             )
         except OSError as exc:
             self._errors.close()
-            raise FFmpegError(f"cannot run ffmpeg ({binary}): {exc.strerror}") from None
+            raise FFmpegError(
+                _("cannot run ffmpeg ({binary}): {strerror}").format(
+                    binary=binary, strerror=exc.strerror
+                )
+            ) from None
         for pipe in (self.proc.stdin, self.proc.stdout):
             _widen(pipe)
 
@@ -203,7 +218,7 @@ class Piped:
             self.proc.stdin.write(data)
         except (BrokenPipeError, ValueError):
             self.finish()
-            raise FFmpegError("ffmpeg stopped reading its input") from None
+            raise FFmpegError(_("ffmpeg stopped reading its input")) from None
 
     def read(self, size: int) -> bytes:
         assert self.proc.stdout is not None
@@ -227,7 +242,7 @@ class Piped:
         stderr = self._errors.read().decode("utf-8", "replace")
         self._errors.close()
         if returncode != 0:
-            raise FFmpegError(f"ffmpeg failed: {last_error_line(stderr)}")
+            raise FFmpegError(_("ffmpeg failed: {stderr}").format(stderr=last_error_line(stderr)))
 
     def kill(self) -> None:
         if self._finished:
@@ -269,7 +284,11 @@ def _run_reporting(
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         except OSError as exc:
-            raise FFmpegError(f"cannot run ffmpeg ({binary}): {exc.strerror}") from None
+            raise FFmpegError(
+                _("cannot run ffmpeg ({binary}): {strerror}").format(
+                    binary=binary, strerror=exc.strerror
+                )
+            ) from None
         with proc:
             assert proc.stdout is not None
             for raw in proc.stdout:
@@ -279,5 +298,9 @@ def _run_reporting(
         errors.seek(0)
         stderr = errors.read()
     if proc.returncode != 0:
-        raise FFmpegError(f"ffmpeg failed: {last_error_line(stderr.decode('utf-8', 'replace'))}")
+        raise FFmpegError(
+            _("ffmpeg failed: {stderr}").format(
+                stderr=last_error_line(stderr.decode("utf-8", "replace"))
+            )
+        )
     return subprocess.CompletedProcess([binary, *full], proc.returncode, b"", stderr)

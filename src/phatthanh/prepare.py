@@ -17,6 +17,7 @@ import jinja2
 from phatthanh.config import Config
 from phatthanh.errors import ConfigError, FFmpegError
 from phatthanh.ffmpeg import use_ffmpeg
+from phatthanh.i18n import _
 from phatthanh.model import Lineup, Program
 from phatthanh.program import WEEKDAY_CODES
 from phatthanh.program.jingles import check_station_audio, generated_jingle
@@ -47,7 +48,7 @@ def prepare_station(config: Config) -> StationKit:
     try:
         use_ffmpeg(config.master.ffmpeg)
     except FFmpegError as exc:
-        raise ConfigError(f"[master] ffmpeg: {exc}") from None
+        raise ConfigError(_("[master] ffmpeg: {exc}").format(exc=exc)) from None
     site, program = config.site, config.program
     assets = site.assets_dir
 
@@ -78,7 +79,9 @@ def prepare_station(config: Config) -> StationKit:
 def check_templates(folder: Path) -> Path:
     """A station template folder: it exists, holds only known template names, each parses."""
     if not folder.is_dir():
-        raise ConfigError(f"{folder}: template folder not found; fix [program] templates")
+        raise ConfigError(
+            _("{folder}: template folder not found; fix [program] templates").format(folder=folder)
+        )
     known = {f"{n}.j2" for n in TEMPLATES} | {
         f"{n}.{code}.j2" for n in TEMPLATES for code in WEEKDAY_CODES
     }
@@ -86,16 +89,22 @@ def check_templates(folder: Path) -> Path:
     for path in sorted(folder.glob("*.j2")):
         if path.name not in known:
             raise ConfigError(
-                f"{path}: not a template phatthanh reads; name it opening, lineup, item or "
-                "closing (.j2), or a weekday variant like closing.cn.j2"
+                _(
+                    "{path}: not a template phatthanh reads; name it opening, lineup, item "
+                    "or closing (.j2), or a weekday variant like closing.cn.j2"
+                ).format(path=path)
             )
         try:
             env.parse(path.read_text("utf-8"))
         except (UnicodeDecodeError, OSError) as exc:
-            raise ConfigError(f"{path}: cannot read the template ({exc})") from None
+            raise ConfigError(
+                _("{path}: cannot read the template ({exc})").format(path=path, exc=exc)
+            ) from None
         except jinja2.TemplateSyntaxError as exc:
             raise ConfigError(
-                f"{path}: line {exc.lineno}: {exc.message}; fix the template"
+                _("{path}: line {lineno}: {message}; fix the template").format(
+                    path=path, lineno=exc.lineno, message=exc.message
+                )
             ) from None
     return folder
 
@@ -116,11 +125,13 @@ def air_moment(
     try:
         slots = check_air_slots(lineup.air_slots)
     except ValueError as exc:
-        raise ConfigError(f"{lineup.origin or 'lineup'}: air_slots: {exc}") from None
+        raise ConfigError(
+            _("{lineup}: air_slots: {exc}").format(lineup=lineup.origin or "lineup", exc=exc)
+        ) from None
     try:
         clock = parse_clock(slot) if slot else None
     except ValueError as exc:
-        raise ConfigError(f"--slot: {exc}") from None
+        raise ConfigError(_("--slot: {exc}").format(exc=exc)) from None
     if clock is None and slots:
         clock = parse_clock(slots[0])
     if clock is None:
@@ -137,7 +148,14 @@ def check_slot_free(program: Program, site: Site, replace: bool) -> None:
     folder = site.episodes_dir / episode_slug(program)
     if not replace and (folder / "episode.json").is_file():
         raise ConfigError(
-            f"{folder}: '{program.title}' is already published for {program.air_date} "
-            f"{program.air_slot}; give --replace to rebuild it, or --slot HH:MM for another "
-            "program that day"
+            _(
+                "{folder}: '{title}' is already published for {air_date} {air_slot}; "
+                "give --replace to rebuild it, or --slot HH:MM for another program that "
+                "day"
+            ).format(
+                folder=folder,
+                title=program.title,
+                air_date=program.air_date,
+                air_slot=program.air_slot,
+            )
         )

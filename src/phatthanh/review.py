@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from phatthanh.clean import Normalizer
+from phatthanh.i18n import _
 from phatthanh.model import LineDecision, Script, Segment
 
 _WORD = re.compile(r"\w+")
@@ -76,16 +77,16 @@ def is_syllable(token: str) -> bool:
 def spoken_risks(spoken: str) -> list[Risk]:
     """What is left in a spoken text that a voice reads wrong, whatever the rules decided."""
     risks = [
-        Risk(m.group(), "digit or symbol left in speech", True) for m in _SYMBOL.finditer(spoken)
+        Risk(m.group(), _("digit or symbol left in speech"), True) for m in _SYMBOL.finditer(spoken)
     ]
     for match in _WORD.finditer(spoken):
         token = match.group()
         if not token.isalpha():
             continue
         if len(token) >= 2 and token.isupper():
-            risks.append(Risk(token, "ALL CAPS: a voice spells it letter by letter", True))
+            risks.append(Risk(token, _("ALL CAPS: a voice spells it letter by letter"), True))
         elif not is_syllable(token):
-            risks.append(Risk(token, "not a Vietnamese word: check how it is read", True))
+            risks.append(Risk(token, _("not a Vietnamese word: check how it is read"), True))
     return risks
 
 
@@ -93,7 +94,13 @@ def segment_risks(segment: Segment, normalizer: Normalizer) -> list[Risk]:
     """The normalizer's residue, its typing repairs, and what is left in the spoken text."""
     risks = [Risk(r.text, r.reason, False, r.position) for r in segment.residue]
     for repair in normalizer.normalize(segment.display).repairs:
-        risks.append(Risk(repair.split(" ", 1)[0].strip("'\""), f"typing repair: {repair}", False))
+        risks.append(
+            Risk(
+                repair.split(" ", 1)[0].strip("'\""),
+                _("typing repair: {repair}").format(repair=repair),
+                False,
+            )
+        )
     known = {r.token for r in risks}
     risks.extend(r for r in spoken_risks(segment.spoken) if r.token not in known)
     return risks

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from phatthanh.clean import Normalizer, cleanup_unicode
 from phatthanh.clean.settings import SpeechSettings
 from phatthanh.errors import ArticleError
+from phatthanh.i18n import _
 from phatthanh.model import Article, Script, Segment, SegmentKind
 
 # Words written with a trailing dot that do not end a sentence (titles, places, units).
@@ -65,8 +66,10 @@ def script_article(article: Article, normalizer: Normalizer, speech: SpeechSetti
         segments.extend(_segments("body", paragraph, number, normalizer, speech))
     if not any(s.kind == "body" for s in segments):
         raise ArticleError(
-            f"{article.source}: nothing to read aloud (no words in its body after cleaning); "
-            "check that the page is an article"
+            _(
+                "{source}: nothing to read aloud (no words in its body after cleaning); "
+                "check that the page is an article"
+            ).format(source=article.source)
         )
     if article.byline and article.author:
         byline = f"Bài viết của {article.author}."

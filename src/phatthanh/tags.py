@@ -110,4 +110,8 @@ def write_tags(
             tags.update_to_v23()
             tags.save(str(path), v1=0, v2_version=3)
         except OSError as exc:
-            raise PublishError(f"{path}: cannot write the ID3 tags ({exc.strerror})") from None
+            raise PublishError(
+                _("{path}: cannot write the ID3 tags ({strerror})").format(
+                    path=path, strerror=exc.strerror
+                )
+            ) from None

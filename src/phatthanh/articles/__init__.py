@@ -24,6 +24,7 @@ from phatthanh.articles.settings import ArticleSettings
 from phatthanh.articles.text import ParsedPage, parse_offset, parse_text_page
 from phatthanh.clean.unicode import cleanup_unicode
 from phatthanh.errors import ArticleError
+from phatthanh.i18n import _
 from phatthanh.model import Article, Lineup, SourceEntry
 
 if TYPE_CHECKING:  # config imports this package's settings: no import cycle at run time
@@ -58,8 +59,10 @@ def read_article(
         page.title = entry.fallback_title
         if not page.title and require_title and page.paragraphs:
             raise ArticleError(
-                f'{source}: the page has no headline; give it a title (title = "..." in '
-                "its lineup item, or --title when it is the only article)"
+                _(
+                    '{source}: the page has no headline; give it a title (title = "..." in '
+                    "its lineup item, or --title when it is the only article)"
+                ).format(source=source)
             )
     article = _to_article(page, source, url, tz)
     return _apply_overrides(article, entry)
@@ -70,37 +73,51 @@ def _load(source: str, settings: ArticleSettings) -> tuple[bytes, str | None]:
         return fetch(source, settings), source
     path = Path(source)
     if not path.exists():
-        raise ArticleError(f"{source}: no such file; check the path")
+        raise ArticleError(_("{source}: no such file; check the path").format(source=source))
     if not path.is_file():
-        raise ArticleError(f"{source}: not a file; name a text or HTML page")
+        raise ArticleError(
+            _("{source}: not a file; name a text or HTML page").format(source=source)
+        )
     size = path.stat().st_size
     if size > settings.max_bytes:
         raise ArticleError(
-            f"{source}: {size} bytes is larger than the {settings.max_bytes}-byte limit "
-            "([articles] max_bytes); is this really one article?"
+            _(
+                "{source}: {size} bytes is larger than the {max_bytes}-byte limit "
+                "([articles] max_bytes); is this really one article?"
+            ).format(source=source, size=size, max_bytes=settings.max_bytes)
         )
     try:
         return path.read_bytes(), None
     except OSError as exc:
-        raise ArticleError(f"{source}: cannot read the file ({exc.strerror})") from None
+        raise ArticleError(
+            _("{source}: cannot read the file ({strerror})").format(
+                source=source, strerror=exc.strerror
+            )
+        ) from None
 
 
 def _to_article(page: ParsedPage, source: str, url: str | None, tz: timezone) -> Article:
     if not page.paragraphs:
         raise ArticleError(
-            f"{source}: has no body text after cleaning; check that it is not only boilerplate"
+            _(
+                "{source}: has no body text after cleaning; check that it is not only boilerplate"
+            ).format(source=source)
         )
     warnings = list(page.warnings)
     title = page.title or ""
     if not title:
-        warnings.append("no title on the page; give one (a lineup item's title, or --title)")
+        warnings.append(_("no title on the page; give one (a lineup item's title, or --title)"))
     if page.published is None and url is None and Path(source).is_file():
         page.published = datetime.fromtimestamp(Path(source).stat().st_mtime, tz).replace(
             microsecond=0
         )
-        warnings.append(f"no publication date found; using the file's time {page.published}")
+        warnings.append(
+            _("no publication date found; using the file's time {published}").format(
+                published=page.published
+            )
+        )
     elif page.published is None:
-        warnings.append("no publication date found")
+        warnings.append(_("no publication date found"))
     author = page.author
     if author and author.isupper() and any(len(w) > 2 for w in author.split()):
         author = author.title()  # 'TRẦN VĂN BÌNH' -> 'Trần Văn Bình'; initials 'HV' stay
@@ -131,7 +148,9 @@ def _one_line(text: str) -> str:
 def _apply_overrides(article: Article, entry: SourceEntry) -> Article:
     article = apply_choices(article, entry)  # skip, keep, drop
     if not article.paragraphs:
-        raise ArticleError(f"{entry.source}: the lineup skips every paragraph of it")
+        raise ArticleError(
+            _("{source}: the lineup skips every paragraph of it").format(source=entry.source)
+        )
     return replace(
         article,
         title=_one_line(entry.title) if entry.title else article.title,
@@ -151,7 +170,7 @@ def expand_sources(
     if len(args) == 1 and args[0].endswith(".toml"):
         return load_lineup(Path(args[0]))
     if any(a.endswith(".toml") for a in args):
-        raise ArticleError("a lineup .toml file must be the only argument; name it alone")
+        raise ArticleError(_("a lineup .toml file must be the only argument; name it alone"))
     entries: list[SourceEntry] = []
     for arg in args:
         if is_feed(arg, settings):

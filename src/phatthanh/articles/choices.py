@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from phatthanh.errors import ArticleError
+from phatthanh.i18n import _
 from phatthanh.model import Article, LineDecision, SourceEntry
 
 KEPT_BY_EDITOR = "kept by the editor"
@@ -38,8 +39,10 @@ def apply_choices(article: Article, entry: SourceEntry) -> Article:
     if starts is None:
         if entry.keep_lines or entry.drop_lines:
             raise ArticleError(
-                f"{where}: its lines do not match its paragraphs one to one, so 'keep' and "
-                "'drop' cannot name them; use 'skip' (paragraph numbers) instead"
+                _(
+                    "{where}: its lines do not match its paragraphs one to one, so 'keep' "
+                    "and 'drop' cannot name them; use 'skip' (paragraph numbers) instead"
+                ).format(where=where)
             )
         starts = tuple(range(-len(article.paragraphs), 0))  # skip only: order is kept
     by_line = {d.line_no: d for d in article.decisions}
@@ -47,8 +50,10 @@ def apply_choices(article: Article, entry: SourceEntry) -> Article:
     for n in entry.drop_lines:
         if n not in starts:
             raise ArticleError(
-                f"{where}: 'drop' names line {n}, which does not start a kept paragraph; "
-                "see 'phatthanh script --explain' for the line numbers"
+                _(
+                    "{where}: 'drop' names line {n}, which does not start a kept paragraph; "
+                    "see 'phatthanh script --explain' for the line numbers"
+                ).format(where=where, n=n)
             )
     chosen = [(line, p) for line, p in zip(starts, article.paragraphs, strict=True)]
     chosen = [(line, p) for line, p in chosen if line not in skipped | set(entry.drop_lines)]
@@ -58,8 +63,10 @@ def apply_choices(article: Article, entry: SourceEntry) -> Article:
         decision = by_line.get(n)
         if decision is None or not decision.text.strip():
             raise ArticleError(
-                f"{where}: 'keep' names line {n}, which is blank or not on the page; "
-                "see 'phatthanh script --explain' for the line numbers"
+                _(
+                    "{where}: 'keep' names line {n}, which is blank or not on the page; see "
+                    "'phatthanh script --explain' for the line numbers"
+                ).format(where=where, n=n)
             )
         if decision.kept:
             continue  # the rules keep it already (in a paragraph, or as the title/author)

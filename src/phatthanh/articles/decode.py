@@ -10,6 +10,7 @@ import unicodedata
 from charset_normalizer import from_bytes
 
 from phatthanh.errors import ArticleError
+from phatthanh.i18n import _
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -22,7 +23,11 @@ _MOJIBAKE_SIGNS = ("Ã", "Ä", "Æ", "áº", "á»", "Ä‘", "Æ°")
 def decode_page(data: bytes, source: str) -> str:
     """The text of a page, NFC, or ArticleError saying why it cannot be read."""
     if not data.strip():
-        raise ArticleError(f"{source}: the file is empty; give a page with an article in it")
+        raise ArticleError(
+            _("{source}: the file is empty; give a page with an article in it").format(
+                source=source
+            )
+        )
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _finish(data.decode(encoding, errors="replace"))
@@ -30,8 +35,10 @@ def decode_page(data: bytes, source: str) -> str:
         return _finish(data.decode("utf-16-le" if data[1] == 0 else "utf-16-be", "replace"))
     if _looks_binary(data):
         raise ArticleError(
-            f"{source}: this is a binary file, not a text or HTML page; "
-            "give the article as text or HTML"
+            _(
+                "{source}: this is a binary file, not a text or HTML page; give the "
+                "article as text or HTML"
+            ).format(source=source)
         )
     try:
         text = data.decode("utf-8")
@@ -73,7 +80,9 @@ def _detect(data: bytes, source: str) -> str:
     best = from_bytes(data).best()
     if best is None:
         raise ArticleError(
-            f"{source}: cannot tell which text encoding this page uses; save it as UTF-8"
+            _("{source}: cannot tell which text encoding this page uses; save it as UTF-8").format(
+                source=source
+            )
         )
     return str(best)
 

@@ -18,6 +18,7 @@ import httpx
 
 from phatthanh.articles.settings import ArticleSettings
 from phatthanh.errors import FetchError
+from phatthanh.i18n import _
 
 log = logging.getLogger(__name__)
 MAX_REDIRECTS = 5
@@ -31,7 +32,9 @@ def check_host(url: str, settings: ArticleSettings) -> None:
     """FetchError unless `url` is http(s) and (unless allowed) its host is a global address."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"{url}: not an http(s) address; only web pages can be fetched")
+        raise FetchError(
+            _("{url}: not an http(s) address; only web pages can be fetched").format(url=url)
+        )
     if settings.allow_private_hosts:
         return
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -45,8 +48,11 @@ def check_host(url: str, settings: ArticleSettings) -> None:
             address = address.ipv4_mapped
         if not address.is_global or address.is_multicast:
             raise FetchError(
-                f"{url}: {parts.hostname} is a local or private address ({address}); set "
-                "[articles] allow_private_hosts = true to read a portal on your own network"
+                _(
+                    "{url}: {hostname} is a local or private address ({address}); set "
+                    "[articles] allow_private_hosts = true to read a portal on your own "
+                    "network"
+                ).format(url=url, hostname=parts.hostname, address=address)
             )
 
 
@@ -58,7 +64,11 @@ def fetch(url: str, settings: ArticleSettings, *, accept_html_only: bool = True)
             return _fetch_once(url, settings, accept_html_only)
         except _Retryable as exc:
             if attempt == attempts:
-                raise FetchError(f"{url}: {exc} (after {attempts} attempts)") from None
+                raise FetchError(
+                    _("{url}: {exc} (after {attempts} attempts)").format(
+                        url=url, exc=exc, attempts=attempts
+                    )
+                ) from None
             log.info("%s: %s; retrying", url, exc)
             time.sleep(min(4.0, 0.25 * 2 ** (attempt - 1)))
     raise AssertionError("unreachable")  # pragma: no cover
@@ -87,16 +97,26 @@ def _fetch_once(url: str, settings: ArticleSettings, accept_html_only: bool) -> 
             client.stream("GET", url) as response,
         ):
             if response.status_code >= 500:
-                raise _Retryable(f"the server answered {response.status_code}")
+                raise _Retryable(
+                    _("the server answered {status_code}").format(status_code=response.status_code)
+                )
             if response.status_code >= 400:
                 raise FetchError(
-                    f"{url}: the server answered {response.status_code} "
-                    f"{response.reason_phrase}; check the address"
+                    _(
+                        "{url}: the server answered {status_code} {reason_phrase}; check the "
+                        "address"
+                    ).format(
+                        url=url,
+                        status_code=response.status_code,
+                        reason_phrase=response.reason_phrase,
+                    )
                 )
             kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if accept_html_only and kind and not _is_text(kind):
                 raise FetchError(
-                    f"{url}: is {kind}, not a web page; give the address of the article page"
+                    _(
+                        "{url}: is {kind}, not a web page; give the address of the article page"
+                    ).format(url=url, kind=kind)
                 )
             declared = int(response.headers.get("content-length") or 0)
             if declared > settings.max_bytes:
@@ -109,17 +129,19 @@ def _fetch_once(url: str, settings: ArticleSettings, accept_html_only: bool) -> 
                 if total > settings.max_bytes:
                     raise FetchError(_too_large(url, settings))
                 if time.monotonic() - started > settings.fetch_timeout_s * 3:
-                    raise _Retryable("the download is too slow")
+                    raise _Retryable(_("the download is too slow"))
                 chunks.append(chunk)
             return b"".join(chunks)
     except httpx.TooManyRedirects:
         raise FetchError(
-            f"{url}: too many redirects (a redirect loop?); check the address"
+            _("{url}: too many redirects (a redirect loop?); check the address").format(url=url)
         ) from None
     except httpx.TimeoutException:
-        raise _Retryable(f"no answer within {settings.fetch_timeout_s:g} s") from None
+        raise _Retryable(
+            _("no answer within {seconds:g} s").format(seconds=settings.fetch_timeout_s)
+        ) from None
     except httpx.TransportError as exc:
-        raise _Retryable(f"cannot connect ({type(exc).__name__})") from None
+        raise _Retryable(_("cannot connect ({error})").format(error=type(exc).__name__)) from None
 
 
 def _is_text(kind: str) -> bool:

@@ -34,6 +34,7 @@ import feedparser
 from phatthanh.articles.fetch import fetch, is_url
 from phatthanh.articles.settings import ArticleSettings
 from phatthanh.errors import ArticleError
+from phatthanh.i18n import _
 from phatthanh.model import Lineup, SourceEntry
 
 log = logging.getLogger(__name__)
@@ -47,44 +48,63 @@ _TOP_KEYS = {"title", "date", "priority", "air_slots", "publish_at", "expires", 
 def load_lineup(path: Path) -> Lineup:
     where = str(path)
     if not path.is_file():
-        raise ArticleError(f"{where}: no such lineup file; check the path")
+        raise ArticleError(_("{where}: no such lineup file; check the path").format(where=where))
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ArticleError(f"{where}: not a valid TOML lineup ({exc})") from None
+        raise ArticleError(
+            _("{where}: not a valid TOML lineup ({exc})").format(where=where, exc=exc)
+        ) from None
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
-        raise ArticleError(f"{where}: unknown key '{unknown[0]}' in the lineup")
+        raise ArticleError(
+            _("{where}: unknown key '{unknown}' in the lineup").format(
+                where=where, unknown=unknown[0]
+            )
+        )
     items = data.get("items")
     if not isinstance(items, list) or not items:
-        raise ArticleError(f"{where}: has no [[items]]; list the articles to read")
+        raise ArticleError(
+            _("{where}: has no [[items]]; list the articles to read").format(where=where)
+        )
     air_date = data.get("date")
     if air_date is not None and not isinstance(air_date, date):
-        raise ArticleError(f"{where}: 'date' must be a TOML date like 2026-11-24")
+        raise ArticleError(
+            _("{where}: 'date' must be a TOML date like 2026-11-24").format(where=where)
+        )
     if isinstance(air_date, datetime):
         air_date = air_date.date()
     priority = data.get("priority", "thong_thuong")
     if priority not in _PRIORITIES:
-        raise ArticleError(f"{where}: 'priority' must be one of {', '.join(_PRIORITIES)}")
+        raise ArticleError(
+            _("{where}: 'priority' must be one of {priorities}").format(
+                where=where, priorities=", ".join(_PRIORITIES)
+            )
+        )
     slots = data.get("air_slots", [])
     if not isinstance(slots, list) or not all(isinstance(s, str) and _is_time(s) for s in slots):
         raise ArticleError(
-            f'{where}: \'air_slots\' must be a list of times from "00:00" to "23:59", '
-            'like ["06:00", "17:00"]'
+            _(
+                '{where}: \'air_slots\' must be a list of times from "00:00" to "23:59", '
+                'like ["06:00", "17:00"]'
+            ).format(where=where)
         )
     title = data.get("title")
     if title is not None and not isinstance(title, str):
-        raise ArticleError(f"{where}: 'title' must be a string")
+        raise ArticleError(_("{where}: 'title' must be a string").format(where=where))
     if len(items) > MAX_ITEMS:
         raise ArticleError(
-            f"{where}: {len(items)} items; a program holds at most {MAX_ITEMS}, split it"
+            _("{where}: {items} items; a program holds at most {max_items}, split it").format(
+                where=where, items=len(items), max_items=MAX_ITEMS
+            )
         )
     entries = tuple(_entry(item, n, path) for n, item in enumerate(items, start=1))
     total = sum(Path(e.source).stat().st_size for e in entries if Path(e.source).is_file())
     if total > MAX_TOTAL_BYTES:
         raise ArticleError(
-            f"{where}: its articles hold {total} bytes, more than {MAX_TOTAL_BYTES}; "
-            "split the lineup"
+            _(
+                "{where}: its articles hold {total} bytes, more than {max_bytes}; split the lineup"
+            ).format(where=where, total=total, max_bytes=MAX_TOTAL_BYTES)
         )
     publish_at, expires = (_moment(data.get(key), key, where) for key in ("publish_at", "expires"))
     return Lineup(entries, title, air_date, priority, tuple(slots), where, publish_at, expires)
@@ -99,41 +119,57 @@ def _moment(value: Any, key: str, where: str) -> datetime | None:
     if value is None:
         return None
     if not isinstance(value, datetime):
-        raise ArticleError(f"{where}: '{key}' must be a date-time like 2026-11-24T17:00:00+07:00")
+        raise ArticleError(
+            _("{where}: '{key}' must be a date-time like 2026-11-24T17:00:00+07:00").format(
+                where=where, key=key
+            )
+        )
     return value if value.tzinfo else value.replace(tzinfo=timezone(timedelta(hours=7)))
 
 
 def _entry(item: Any, n: int, path: Path) -> SourceEntry:
-    where = f"{path}: item {n}"
+    where = _("{path}: item {n}").format(path=path, n=n)
     if not isinstance(item, dict) or not isinstance(item.get("source"), str):
-        raise ArticleError(f'{where} needs source = "path or URL"')
+        raise ArticleError(_('{where} needs source = "path or URL"').format(where=where))
     unknown = sorted(set(item) - _ITEM_KEYS)
     if unknown:
-        raise ArticleError(f"{where}: unknown key '{unknown[0]}'")
+        raise ArticleError(
+            _("{where}: unknown key '{unknown}'").format(where=where, unknown=unknown[0])
+        )
     source = item["source"]
     if not is_url(source):
         folder = path.parent.resolve()
         if Path(source).is_absolute():
             raise ArticleError(
-                f"{where}: source {source!r} is an absolute path; name a file beside the lineup"
+                _(
+                    "{where}: source {source!r} is an absolute path; name a file beside the lineup"
+                ).format(where=where, source=source)
             )
         resolved = (folder / source).resolve()  # symbolic links followed
         if not resolved.is_relative_to(folder):
-            raise ArticleError(f"{where}: source {source!r} points outside the lineup's folder")
+            raise ArticleError(
+                _("{where}: source {source!r} points outside the lineup's folder").format(
+                    where=where, source=source
+                )
+            )
         source = str(resolved)
     skip = item.get("skip", [])
     if not isinstance(skip, list) or not all(isinstance(s, int) and s > 0 for s in skip):
-        raise ArticleError(f"{where}: 'skip' must be a list of paragraph numbers (1, 2, ...)")
+        raise ArticleError(
+            _("{where}: 'skip' must be a list of paragraph numbers (1, 2, ...)").format(where=where)
+        )
     keep, drop = (item.get(key, []) for key in ("keep", "drop"))
     for key, value in (("keep", keep), ("drop", drop)):
         if not isinstance(value, list) or not all(isinstance(s, int) and s > 0 for s in value):
             raise ArticleError(
-                f"{where}: '{key}' must be a list of line numbers as 'script --explain' "
-                "shows them (1, 2, ...)"
+                _(
+                    "{where}: '{key}' must be a list of line numbers as 'script --explain' "
+                    "shows them (1, 2, ...)"
+                ).format(where=where, key=key)
             )
     byline = item.get("byline")
     if byline is not None and not isinstance(byline, bool):
-        raise ArticleError(f"{where}: 'byline' must be true or false")
+        raise ArticleError(_("{where}: 'byline' must be true or false").format(where=where))
     return SourceEntry(
         source, item.get("title"), item.get("author"), tuple(skip), byline,
         keep_lines=tuple(keep), drop_lines=tuple(drop),
@@ -180,19 +216,29 @@ def lineup_from_feed(
         try:
             data = Path(source).read_bytes()
         except FileNotFoundError:
-            raise ArticleError(f"{source}: no such file; check the path") from None
+            raise ArticleError(
+                _("{source}: no such file; check the path").format(source=source)
+            ) from None
         except OSError as exc:
-            raise ArticleError(f"{source}: cannot read the feed ({exc.strerror})") from None
+            raise ArticleError(
+                _("{source}: cannot read the feed ({strerror})").format(
+                    source=source, strerror=exc.strerror
+                )
+            ) from None
     parsed = feedparser.parse(data)
     if parsed.bozo and not parsed.entries:
-        raise ArticleError(f"{source}: not a readable RSS/Atom feed")
+        raise ArticleError(_("{source}: not a readable RSS/Atom feed").format(source=source))
     dated: list[tuple[datetime | None, str, str | None]] = []
     for entry in parsed.entries:
         link = str(entry.get("link") or "").strip()
         if not link:
             continue
         if not is_url(link) or not urlsplit(link).hostname:
-            log.warning("%s: item link %r is not an http(s) address; skipped", source, link)
+            log.warning(
+                _("{source}: item link {link!r} is not an http(s) address; skipped").format(
+                    source=source, link=link
+                )
+            )
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         # feedparser gives UTC: the entry's date is the article's, not one found in its body
@@ -204,11 +250,15 @@ def lineup_from_feed(
     if latest is not None:
         dated = dated[:latest]
     if not dated:
-        raise ArticleError(f"{source}: no feed entries match --since/--latest")
+        raise ArticleError(
+            _("{source}: no feed entries match --since/--latest").format(source=source)
+        )
     if len(dated) > MAX_ITEMS:
         raise ArticleError(
-            f"{source}: {len(dated)} entries; a program holds at most {MAX_ITEMS}, "
-            "use --latest or --since"
+            _(
+                "{source}: {entries} entries; a program holds at most {max_items}, use "
+                "--latest or --since"
+            ).format(source=source, entries=len(dated), max_items=MAX_ITEMS)
         )
     # oldest first, as broadcast; the feed's title serves a page that has no headline
     return [

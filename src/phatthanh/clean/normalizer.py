@@ -21,6 +21,7 @@ from phatthanh.clean.rules import Rules
 from phatthanh.clean.settings import SpeechSettings
 from phatthanh.clean.symbols import tidy
 from phatthanh.clean.unicode import cleanup_unicode
+from phatthanh.i18n import _
 from phatthanh.model import Residue
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class Normalizer:
             token = m.group(1)
             if token in self.lexicon.known:
                 return token
-            found.append(Residue(token, m.start(), "unknown abbreviation, spelled out"))
+            found.append(Residue(token, m.start(), _("unknown abbreviation, spelled out")))
             letters = " ".join(spell(part.rstrip("0123456789")) for part in token.split("-"))
             number = token[len(token.rstrip("0123456789")) :]
             return f"{letters} {self.rules.num(int(number))}" if number else letters
@@ -100,7 +101,7 @@ class Normalizer:
         text = _ALLCAPS.sub(caps, text)
 
         def digits(m: re.Match[str]) -> str:
-            found.append(Residue(m.group(0), m.start(), "number without a reading rule"))
+            found.append(Residue(m.group(0), m.start(), _("number without a reading rule")))
             value = m.group(0)
             if (len(value) > 3 and value.startswith("0")) or len(value) > 12:
                 return digit_words(value)
@@ -112,7 +113,7 @@ class Normalizer:
         for symbol, words in _SYMBOLS.items():
             index = text.find(symbol)
             while index >= 0:
-                found.append(Residue(symbol, index, "symbol read as a word"))
+                found.append(Residue(symbol, index, _("symbol read as a word")))
                 text = text[:index] + words + text[index + 1 :]
                 index = text.find(symbol, index + len(words))
         return text, tuple(found)

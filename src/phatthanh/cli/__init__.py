@@ -10,25 +10,34 @@ import sys
 import traceback
 from collections.abc import Sequence
 from importlib import import_module
+from pathlib import Path
 
 import click
 
 from phatthanh import __version__
+from phatthanh.cli.click_words import speak_our_language
+from phatthanh.config import configured_language
 from phatthanh.errors import PhatthanhError
+from phatthanh.i18n import _, _l, use_language
 
 
 class _Context:
     verbose: bool = False
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
-@click.version_option(__version__, prog_name="phatthanh")
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "show_default": True},
+    help=_l("Turn district portal news articles into a radio program and a podcast feed."),
+)
+@click.version_option(__version__, prog_name="phatthanh", help=_l("Show the version and exit."))
 @click.option(
-    "-v", "--verbose", is_flag=True, help="Show ffmpeg command lines, debug logs and tracebacks."
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help=_l("Show ffmpeg command lines, debug logs and tracebacks."),
 )
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:
-    """Turn district portal news articles into a radio program and a podcast feed."""
     ctx.ensure_object(_Context)
     ctx.obj.verbose = verbose
     _setup_logging(verbose)
@@ -56,25 +65,37 @@ def _register() -> None:
     import_module("phatthanh.cli.bulletin").register(cli)  # emergency bulletins
 
 
+def _config_arg(args: list[str]) -> Path | None:
+    """The --config PATH this run will read, if given (else ./phatthanh.toml is)."""
+    for i, arg in enumerate(args):
+        if arg == "--config" and i + 1 < len(args):
+            return Path(args[i + 1])
+        if arg.startswith("--config="):
+            return Path(arg.removeprefix("--config="))
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI, turn PhatthanhError into one line and an exit code."""
     _register()
     args = list(sys.argv[1:] if argv is None else argv)
+    use_language(configured_language(_config_arg(args)))  # before help or any message
+    speak_our_language()  # click's own words too
     verbose = "-v" in args or "--verbose" in args
     try:
         cli.main(args=args, prog_name="phatthanh", standalone_mode=False)
     except PhatthanhError as exc:
         if verbose:
             traceback.print_exc()
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {exc}").format(exc=exc), err=True)
         return exc.exit_code
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        click.echo(_("aborted"), err=True)
         return 130
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        click.echo(_("interrupted"), err=True)
         return 130
     return 0

@@ -21,11 +21,12 @@ from phatthanh.config import (
     render_default_config,
 )
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import _, _l
 from phatthanh.settings import ProfileName, StationSettings
 from phatthanh.settings.site import stored_guid
 from phatthanh.settings.station import station_identity
 
-CONFIG_HELP = "Config file; outputs go next to it. [default: ./phatthanh.toml if present]"
+CONFIG_HELP = _l("Config file; outputs go next to it. [default: ./phatthanh.toml if present]")
 
 
 def register(group: click.Group) -> None:
@@ -44,35 +45,45 @@ def parse_date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ConfigError(f"--date {value!r}: use the form YYYY-MM-DD, e.g. 2026-11-24") from None
+        raise ConfigError(
+            _("--date {value!r}: use the form YYYY-MM-DD, e.g. 2026-11-24").format(value=value)
+        ) from None
 
 
-@click.command()
-@click.option("--force", is_flag=True, help="Overwrite an existing phatthanh.toml.")
-@click.option("--station", "name", help="Station name, e.g. 'Đài Truyền thanh huyện Tân Lập'.")
-@click.option("--base-url", help="Public URL that will serve episodes/ and feeds/.")
-@click.option("--email", help="The station's e-mail (feed owner).")
-@click.option("--district", help="District or commune served, e.g. 'xã Tân Lập'.")
+@click.command(
+    help=_l(
+        "Write phatthanh.toml in this folder: the station's identity, then every "
+        "other setting commented with its default. Asks for what is not given "
+        "when run in a terminal."
+    )
+)
+@click.option("--force", is_flag=True, help=_l("Overwrite an existing phatthanh.toml."))
+@click.option("--station", "name", help=_l("Station name, e.g. 'Đài Truyền thanh huyện Tân Lập'."))
+@click.option("--base-url", help=_l("Public URL that will serve episodes/ and feeds/."))
+@click.option("--email", help=_l("The station's e-mail (feed owner)."))
+@click.option("--district", help=_l("District or commune served, e.g. 'xã Tân Lập'."))
 def init(
     force: bool, name: str | None, base_url: str | None, email: str | None, district: str | None
 ) -> None:
-    """Write phatthanh.toml in this folder: the station's identity, then every other setting
-    commented with its default. Asks for what is not given when run in a terminal."""
     target = Path.cwd() / CONFIG_NAME
     if target.exists() and not force:
-        raise ConfigError(f"{target}: already exists; use --force to overwrite it")
+        raise ConfigError(
+            _("{target}: already exists; use --force to overwrite it").format(target=target)
+        )
     if _interactive():
-        name = name or click.prompt("Station name", default=StationSettings().name)
-        base_url = base_url or click.prompt("Public base URL", default=StationSettings().base_url)
-        email = email or click.prompt("Station e-mail", default=StationSettings().email)
-        district = district or click.prompt("District or commune", default="")
+        name = name or click.prompt(_("Station name"), default=StationSettings().name)
+        base_url = base_url or click.prompt(
+            _("Public base URL"), default=StationSettings().base_url
+        )
+        email = email or click.prompt(_("Station e-mail"), default=StationSettings().email)
+        district = district or click.prompt(_("District or commune"), default="")
     stored = stored_guid(Path.cwd() / "feeds")  # a feed published here keeps its identity
     text = render_default_config(station_identity(name, base_url, email, district, stored))
     config = config_from_dict(tomllib.loads(text), Path.cwd(), "phatthanh init")  # checked
     target.write_text(text, encoding="utf-8")
     for folder in ("episodes", "feeds"):
         (Path.cwd() / folder).mkdir(exist_ok=True)
-    click.echo(f"wrote {target}")
+    click.echo(_("wrote {target}").format(target=target))
     _warn_example(config)
 
 
@@ -85,54 +96,76 @@ def _warn_example(config: Config) -> None:
     keys = config.site.examples
     if keys:
         click.secho(
-            f"warning: [station] {', '.join(keys)} are still the example station's (feed at "
-            f"{config.site.feed_url}); set them in {config.root / CONFIG_NAME} or run "
-            "'phatthanh init --force --station NAME --base-url URL --email ADDRESS'",
+            _(
+                "warning: [station] {keys} are still the example station's (feed at "
+                "{feed_url}); set them in {config} or run 'phatthanh init --force "
+                "--station NAME --base-url URL --email ADDRESS'"
+            ).format(
+                keys=", ".join(keys),
+                feed_url=config.site.feed_url,
+                config=config.root / CONFIG_NAME,
+            ),
             err=True,
             fg="yellow",
             bold=True,
         )
 
 
-@click.command("build-episode")
+@click.command(
+    "build-episode",
+    help=_l(
+        "Build an episode from ARTICLES (text pages, HTML files, URLs, portal "
+        "feeds or one lineup .toml) and publish it in the feed."
+    ),
+)
 @click.argument("articles", nargs=-1, required=True)
 @click.option(
     "--title",
-    help="Program title; also the title of the only article when its page has no headline. "
-    "[default: the lineup's, else the station's program]",
+    help=_l(
+        "Program title; also the title of the only article when its page has no "
+        "headline. [default: the lineup's, else the station's program]"
+    ),
 )
 @click.option(
-    "--date", "air_date", help="Air date, YYYY-MM-DD. [default: the lineup's, else today]"
+    "--date", "air_date", help=_l("Air date, YYYY-MM-DD. [default: the lineup's, else today]")
 )
 @click.option(
     "--engine",
     type=click.Choice(["auto", "espeak", "edge", "piper"]),
-    help="Voice engine. [default: the config's [voices] engine]",
+    help=_l("Voice engine. [default: the config's [voices] engine]"),
 )
 @click.option(
-    "--strict-engine", is_flag=True, help="Fail instead of falling back to the next engine."
+    "--strict-engine", is_flag=True, help=_l("Fail instead of falling back to the next engine.")
 )
 @click.option(
     "--profile",
     "profiles",
     multiple=True,
     type=click.Choice(list(get_args(ProfileName))),
-    help="Rendition to write; repeat for several. [default: the config's renditions]",
+    help=_l("Rendition to write; repeat for several. [default: the config's renditions]"),
 )
 @click.option(
     "--slot",
-    help="Air time HH:MM on the air date: with the date, the episode's identity and pubDate. "
-    "[default: the lineup's first air slot, else now for today, else [publish] publish_time]",
+    help=_l(
+        "Air time HH:MM on the air date: with the date, the episode's identity "
+        "and pubDate. [default: the lineup's first air slot, else now for today, "
+        "else [publish] publish_time]"
+    ),
 )
-@click.option("--replace", is_flag=True, help="Rebuild an episode already published for this slot.")
+@click.option(
+    "--replace", is_flag=True, help=_l("Rebuild an episode already published for this slot.")
+)
 @click.option(
     "--no-publish",
     is_flag=True,
-    help="Build only: keep the episode in episodes/.unpublished/ (no feed lists it) to listen "
-    "to first; publish it with 'phatthanh publish --built NAME'.",
+    help=_l(
+        "Build only: keep the episode in episodes/.unpublished/ (no feed lists "
+        "it) to listen to first; publish it with 'phatthanh publish --built "
+        "NAME'."
+    ),
 )
-@click.option("--since", help="Portal feeds: only articles published on or after YYYY-MM-DD.")
-@click.option("--latest", type=int, help="Portal feeds: only the newest N articles.")
+@click.option("--since", help=_l("Portal feeds: only articles published on or after YYYY-MM-DD."))
+@click.option("--latest", type=int, help=_l("Portal feeds: only the newest N articles."))
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @station_options
 def build_episode(
@@ -151,8 +184,6 @@ def build_episode(
     station: str | None,
     registry: Path,
 ) -> None:
-    """Build an episode from ARTICLES (text pages, HTML files, URLs, portal feeds or one
-    lineup .toml) and publish it in the feed."""
     from phatthanh.articles import expand_sources
     from phatthanh.pipeline import BuildOptions, build_episode
 
@@ -171,27 +202,50 @@ def build_episode(
         result = build_episode(lineup, config, options, progress)
     record = result.record
     click.echo(
-        f"Episode: {record.title} ({record.published[:16].replace('T', ' ')}), "
-        f"{len(record.items)} items"
+        _("Episode: {title} ({published}), {items} items").format(
+            title=record.title,
+            published=record.published[:16].replace("T", " "),
+            items=len(record.items),
+        )
     )
+    voice = f"{record.engine} {record.voice}"
+    if record.voice_fallback:
+        voice = _("{voice} (fallback: {fallback})").format(
+            voice=voice, fallback=record.voice_fallback
+        )
+    click.echo(_("Voice:   {voice}").format(voice=voice))
     click.echo(
-        f"Voice:   {record.engine} {record.voice}"
-        + (f" (fallback: {record.voice_fallback})" if record.voice_fallback else "")
+        _("Clips:   {synthesized} synthesized, {cache_hits} from cache").format(
+            synthesized=result.synthesized, cache_hits=result.cache_hits
+        )
     )
-    click.echo(f"Clips:   {result.synthesized} synthesized, {result.cache_hits} from cache")
     for rendition in record.renditions or (record.audio,):
         path = result.episode_dir / rendition.file
         click.echo(
-            f"MP3:     {_show(path)}  [{rendition.profile}, {rendition.duration_s:.1f} s, "
-            f"{rendition.integrated_lufs:.1f} LUFS]"
+            _(
+                "MP3:     {path}  [{profile}, {duration_s:.1f} s, {integrated_lufs:.1f} LUFS]"
+            ).format(
+                path=_show(path),
+                profile=rendition.profile,
+                duration_s=rendition.duration_s,
+                integrated_lufs=rendition.integrated_lufs,
+            )
         )
     if not result.published:
         name = result.episode_dir.name
-        click.echo(f"Not published yet; after listening: phatthanh publish --built {name}")
+        click.echo(
+            _("Not published yet; after listening: phatthanh publish --built {name}").format(
+                name=name
+            )
+        )
         return
-    click.echo(f"Feed:    {_show(result.feed)}")
+    click.echo(_("Feed:    {feed}").format(feed=_show(result.feed)))
     site = config.site.site_dir  # the section page (phatthanh.site)
-    click.echo(f"Page:    {_show(site)}/{record.slug}.html  (index: {_show(site)}/index.html)")
+    click.echo(
+        _("Page:    {site}/{slug}.html  (index: {site}/index.html)").format(
+            site=_show(site), slug=record.slug
+        )
+    )
     publish_to_bucket(config)
 
 
@@ -204,7 +258,9 @@ def _show(path: Path) -> str:
         return str(path)
 
 
-@click.command()
+@click.command(
+    help=_l("Rebuild the feeds from the episodes already built (episodes/*/episode.json).")
+)
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @station_options
 def feed(config_path: Path | None, station: str | None, registry: Path) -> None:
@@ -214,5 +270,5 @@ def feed(config_path: Path | None, station: str | None, registry: Path) -> None:
     config = station_config(config_path, station, registry)
     _warn_example(config)
     path = rebuild_feeds(config.site, config.publish)
-    click.echo(f"Feed: {_show(path)}")
+    click.echo(_("Feed: {path}").format(path=_show(path)))
     publish_to_bucket(config)

@@ -9,10 +9,11 @@ from typing import cast, get_args
 import click
 
 from phatthanh.cli.stations import publish_to_bucket, station_config, station_options
+from phatthanh.i18n import _, _l
 from phatthanh.master.settings import ProfileName
 from phatthanh.model import Priority
 
-_CONFIG_HELP = "Config file; outputs go next to it. [default: ./phatthanh.toml if present]"
+_CONFIG_HELP = _l("Config file; outputs go next to it. [default: ./phatthanh.toml if present]")
 
 
 def register(group: click.Group) -> None:
@@ -20,29 +21,37 @@ def register(group: click.Group) -> None:
     group.add_command(bulletin)
 
 
-@click.command()
+@click.command(
+    help=_l(
+        "Read TEXT_OR_FILE (the notice, or a UTF-8 file holding it) as a "
+        "bulletin with the attention signal, and publish it at the top of the "
+        "feed and the loudspeaker manifest."
+    )
+)
 @click.argument("text_or_file")
-@click.option("--title", help="Title. [default: 'Thông báo khẩn lúc HH giờ MM']")
+@click.option("--title", help=_l("Title. [default: 'Thông báo khẩn lúc HH giờ MM']"))
 @click.option(
     "--priority",
     type=click.Choice(["khan_cap", "uu_tien", "thong_thuong"]),
     default="khan_cap",
-    help="Class for stations (TT 39/2020): khan_cap plays immediately.",
+    help=_l("Class for stations (TT 39/2020): khan_cap plays immediately."),
 )
-@click.option("--repeat", type=int, default=2, help="How many times the text is read (1-5).")
+@click.option("--repeat", type=int, default=2, help=_l("How many times the text is read (1-5)."))
 @click.option(
     "--engine",
     type=click.Choice(["auto", "espeak", "edge", "piper"]),
-    help="Voice engine; an online voice falls back to the offline one at its first failure. "
-    "[default: the config's [voices] engine]",
+    help=_l(
+        "Voice engine; an online voice falls back to the offline one at its "
+        "first failure. [default: the config's [voices] engine]"
+    ),
 )
-@click.option("--strict-engine", is_flag=True, help="Fail instead of falling back.")
+@click.option("--strict-engine", is_flag=True, help=_l("Fail instead of falling back."))
 @click.option(
     "--profile",
     "profiles",
     multiple=True,
     type=click.Choice(list(get_args(ProfileName))),
-    help="Rendition to write; repeat for several. [default: podcast and loudspeaker]",
+    help=_l("Rendition to write; repeat for several. [default: podcast and loudspeaker]"),
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
 @station_options
@@ -58,8 +67,6 @@ def bulletin(
     station: str | None,
     registry: Path,
 ) -> None:
-    """Read TEXT_OR_FILE (the notice, or a UTF-8 file holding it) as a bulletin with the
-    attention signal, and publish it at the top of the feed and the loudspeaker manifest."""
     from phatthanh.bulletin import BulletinOptions, build_bulletin, read_notice
 
     started = time.monotonic()
@@ -69,14 +76,25 @@ def bulletin(
     options = BulletinOptions(title, chosen, repeat, engine, strict_engine, profiles)
     result = build_bulletin(notice, config, options)
     record = result.record
-    click.echo(f"Bulletin: {record.title} ({record.published}), priority {record.priority}")
     click.echo(
-        f"Voice:    {record.engine} {record.voice}"
-        + (f" (fallback: {record.voice_fallback})" if record.voice_fallback else "")
+        _("Bulletin: {title} ({published}), priority {priority}").format(
+            title=record.title, published=record.published, priority=record.priority
+        )
     )
+    voice = f"{record.engine} {record.voice}"
+    if record.voice_fallback:
+        voice = _("{voice} (fallback: {fallback})").format(
+            voice=voice, fallback=record.voice_fallback
+        )
+    click.echo(_("Voice:    {voice}").format(voice=voice))
     for rendition in record.renditions or (record.audio,):
-        click.echo(f"MP3:      {result.episode_dir / rendition.file}  [{rendition.profile}, "
-                   f"{rendition.duration_s:.1f} s]")  # fmt: skip
-    click.echo(f"Feed:     {result.feed}")
+        click.echo(
+            _("MP3:      {path}  [{profile}, {duration_s:.1f} s]").format(
+                path=result.episode_dir / rendition.file,
+                profile=rendition.profile,
+                duration_s=rendition.duration_s,
+            )
+        )
+    click.echo(_("Feed:     {feed}").format(feed=result.feed))
     publish_to_bucket(config)
-    click.echo(f"Published in {time.monotonic() - started:.1f} s")
+    click.echo(_("Published in {seconds:.1f} s").format(seconds=time.monotonic() - started))

@@ -20,6 +20,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from phatthanh.i18n import _
+
 
 class _Remaining(ProgressColumn):
     """The time left, once it can be estimated: rich's own column shows "-:--:--" until two
@@ -30,7 +32,8 @@ class _Remaining(ProgressColumn):
         if task.finished or left is None:
             return Text("")
         minutes, seconds = divmod(int(left), 60)
-        return Text(f"ETA {minutes}:{seconds:02d}", style="progress.remaining")
+        left_text = _("ETA {minutes}:{seconds:02d}").format(minutes=minutes, seconds=seconds)
+        return Text(left_text, style="progress.remaining")
 
 
 class RichProgress:
@@ -91,8 +94,8 @@ class RichProgress:
         if not self._live:
             elapsed = time.monotonic() - self._started
             detail = f" ({self._detail})" if self._detail else ""
-            self._console.print(
-                f"{self._name}: {self._done}/{self._total} in {elapsed:.1f} s{detail}",
-                highlight=False,
+            line = _("{task}: {done}/{total} in {seconds:.1f} s{detail}").format(
+                task=self._name, done=self._done, total=self._total, seconds=elapsed, detail=detail
             )
+            self._console.print(line, highlight=False)
         self._task = None

@@ -10,6 +10,7 @@ import click
 
 from phatthanh.cli.stations import publish_to_bucket, station_config, station_options
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import _, _l
 
 if TYPE_CHECKING:
     from phatthanh.config import Config
@@ -22,31 +23,38 @@ def register(group: click.Group) -> None:
     group.add_command(publish)
 
 
-@click.command()
+@click.command(
+    help=_l("Apply air times: held episodes enter the feeds at publish_at, expired ones leave.")
+)
 @click.option(
     "--due",
     is_flag=True,
-    help="Publish episodes whose publish_at has come and drop expired ones (feed, manifest, "
-    "section page), atomically; nothing is rewritten when nothing changed.",
+    help=_l(
+        "Publish episodes whose publish_at has come and drop expired ones (feed, "
+        "manifest, section page), atomically; nothing is rewritten when nothing "
+        "changed."
+    ),
 )
 @click.option(
     "--built",
     "built",
     metavar="NAME",
-    help="Publish the episode 'build-episode --no-publish' kept in episodes/.unpublished/NAME "
-    "(feed, manifest, section page).",
+    help=_l(
+        "Publish the episode 'build-episode --no-publish' kept in "
+        "episodes/.unpublished/NAME (feed, manifest, section page)."
+    ),
 )
-@click.option("--list-built", is_flag=True, help="List the built episodes not published yet.")
-@click.option("--discard", is_flag=True, help="With --built: throw that build away instead.")
+@click.option("--list-built", is_flag=True, help=_l("List the built episodes not published yet."))
+@click.option("--discard", is_flag=True, help=_l("With --built: throw that build away instead."))
 @click.option(
-    "--replace", is_flag=True, help="With --built: replace an episode published for its slot."
+    "--replace", is_flag=True, help=_l("With --built: replace an episode published for its slot.")
 )
-@click.option("--force", is_flag=True, help="Rebuild the feeds even when nothing changed.")
+@click.option("--force", is_flag=True, help=_l("Rebuild the feeds even when nothing changed."))
 @click.option(
     "--every",
     "every_s",
     type=float,
-    help="Keep running, checking every N seconds (instead of a cron job or timer).",
+    help=_l("Keep running, checking every N seconds (instead of a cron job or timer)."),
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=_CONFIG_HELP)
 @station_options
@@ -70,17 +78,19 @@ def publish(
         _built(built, list_built, discard, replace, station_config(config_path, station, registry))
         return
     if not due:
-        raise ConfigError("publish: say --due, --built NAME or --list-built")
+        raise ConfigError(_("publish: say --due, --built NAME or --list-built"))
     if every_s is not None and every_s <= 0:
-        raise ConfigError(f"--every {every_s}: use a number of seconds above 0, e.g. 60")
+        raise ConfigError(
+            _("--every {every_s}: use a number of seconds above 0, e.g. 60").format(every_s=every_s)
+        )
     config = station_config(config_path, station, registry)
     while True:
         result = publish_due(config, force=force)
         for slug in result.published:
-            click.echo(f"published: {slug}")
+            click.echo(_("published: {slug}").format(slug=slug))
         for slug in result.expired:
-            click.echo(f"expired:   {slug}")
-        click.echo("feeds rebuilt" if result.rebuilt else "nothing due")
+            click.echo(_("expired:   {slug}").format(slug=slug))
+        click.echo(_("feeds rebuilt") if result.rebuilt else _("nothing due"))
         if result.rebuilt:
             publish_to_bucket(config)
         if every_s is None:
@@ -99,8 +109,8 @@ def _built(name: str | None, listing: bool, discard: bool, replace: bool, config
     folder = find_built(config.site, name)
     if discard:
         discard_built(folder)
-        click.echo(f"discarded: {name}")
+        click.echo(_("discarded: {name}").format(name=name))
         return
     record = publish_built(folder, config.site, config.publish, replace)
-    click.echo(f"published: {record.slug}")
+    click.echo(_("published: {slug}").format(slug=record.slug))
     publish_to_bucket(config)

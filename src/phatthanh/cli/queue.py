@@ -13,8 +13,9 @@ import click
 from phatthanh.cli.build import parse_date
 from phatthanh.cli.scale import need_scale
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import _, _l
 
-BROKER_HELP = "Broker URL, e.g. redis://127.0.0.1:6379/0. [default: $PHATTHANH_BROKER]"
+BROKER_HELP = _l("Broker URL, e.g. redis://127.0.0.1:6379/0. [default: $PHATTHANH_BROKER]")
 
 
 def register(group: click.Group) -> None:
@@ -34,16 +35,19 @@ def _app(broker: str | None) -> Any:
     if broker:
         app.conf.broker_url = broker
     if not app.conf.broker_url or not str(app.conf.broker_url).startswith(("redis", "valkey")):
-        raise ConfigError("no broker: give --broker redis://HOST:6379/0 or set PHATTHANH_BROKER")
+        raise ConfigError(_("no broker: give --broker redis://HOST:6379/0 or set PHATTHANH_BROKER"))
     return app
 
 
-@click.command()
+@click.command(
+    help=_l("Run builds from the queue until stopped; bulletins are always taken first.")
+)
 @click.option("--broker", envvar="PHATTHANH_BROKER", help=BROKER_HELP)
-@click.option("--concurrency", "-c", default=1, type=click.IntRange(1, 64), help="Builds at once.")
-@click.option("--name", help="Worker name. [default: phatthanh-<pid>@<host>]")
+@click.option(
+    "--concurrency", "-c", default=1, type=click.IntRange(1, 64), help=_l("Builds at once.")
+)
+@click.option("--name", help=_l("Worker name. [default: phatthanh-<pid>@<host>]"))
 def worker(broker: str | None, concurrency: int, name: str | None) -> None:
-    """Run builds from the queue until stopped; bulletins are always taken first."""
     app = _app(broker)
     from phatthanh.queue import BULLETINS, PROGRAMS
 
@@ -54,16 +58,22 @@ def worker(broker: str | None, concurrency: int, name: str | None) -> None:
     ])  # fmt: skip
 
 
-@click.command()
+@click.command(
+    help=_l(
+        "Queue a build (ARTICLES for --station), or every job of a --plan file "
+        "(station, articles, title, date, slot, bulletin keys); a job already "
+        "submitted is not queued again."
+    )
+)
 @click.argument("articles", nargs=-1)
 @click.option("--registry", type=click.Path(path_type=Path), default="stations.toml",
-              help="The province's station registry.")  # fmt: skip
-@click.option("--station", help="Registry name of the station.")
-@click.option("--title", help="Program title.")
-@click.option("--date", "air_date", help="Air date YYYY-MM-DD.")
-@click.option("--slot", help="Air slot HH:MM.")
-@click.option("--bulletin", is_flag=True, help="An emergency bulletin: the priority queue.")
-@click.option("--plan", type=click.Path(path_type=Path), help="A TOML plan of [[jobs]].")
+              help=_l("The province's station registry."))  # fmt: skip
+@click.option("--station", help=_l("Registry name of the station."))
+@click.option("--title", help=_l("Program title."))
+@click.option("--date", "air_date", help=_l("Air date YYYY-MM-DD."))
+@click.option("--slot", help=_l("Air slot HH:MM."))
+@click.option("--bulletin", is_flag=True, help=_l("An emergency bulletin: the priority queue."))
+@click.option("--plan", type=click.Path(path_type=Path), help=_l("A TOML plan of [[jobs]]."))
 @click.option("--broker", envvar="PHATTHANH_BROKER", help=BROKER_HELP)
 def submit(
     articles: tuple[str, ...],
@@ -76,8 +86,6 @@ def submit(
     plan: Path | None,
     broker: str | None,
 ) -> None:
-    """Queue a build (ARTICLES for --station), or every job of a --plan file (station,
-    articles, title, date, slot, bulletin keys); a job already submitted is not queued again."""
     from phatthanh.queue.registry import load_registry
 
     reg = load_registry(registry)
@@ -89,16 +97,25 @@ def submit(
     for entry in entries:
         job = _job(reg, entry, registry.parent)
         queued = submit_job(app, job)
-        click.echo(f"{'queued' if queued else 'already submitted'}: {job.station} {job.title}")
+        line = (
+            _("queued: {station} {title}") if queued else _("already submitted: {station} {title}")
+        )
+        click.echo(line.format(station=job.station, title=job.title))
 
 
 def _plan(path: Path) -> list[dict[str, Any]]:
     try:
         jobs = tomllib.loads(path.read_text("utf-8")).get("jobs", [])
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the plan ({exc})") from None
+        raise ConfigError(
+            _("{path}: cannot read the plan ({exc})").format(path=path, exc=exc)
+        ) from None
     if not jobs:
-        raise ConfigError(f"{path}: no [[jobs]] in the plan; add station, articles, title, date")
+        raise ConfigError(
+            _("{path}: no [[jobs]] in the plan; add station, articles, title, date").format(
+                path=path
+            )
+        )
     return list(jobs)
 
 
@@ -107,8 +124,12 @@ def _job(reg: Any, entry: dict[str, Any], base: Path) -> Any:
 
     name, title = entry.get("station"), entry.get("title")
     if not name or not title or not entry.get("articles"):
-        raise ConfigError("a job needs --station, --title and articles (or station, title, "
-                          "articles in the plan)")  # fmt: skip
+        raise ConfigError(
+            _(
+                "a job needs --station, --title and articles (or station, title, articles in "
+                "the plan)"
+            )
+        )
     reg.config(name)  # the station exists and its config loads
     day = parse_date(entry.get("date")) or _today(reg, name)
     paths = [a if "://" in a else str((base / a).resolve()) for a in entry["articles"]]
@@ -126,21 +147,20 @@ def _today(reg: Any, name: str) -> Any:
     return now_at(reg.config(name).site.tz).date()
 
 
-@click.group()
+@click.group(help=_l("The province job queue."))
 def queue() -> None:
-    """The province job queue."""
+    pass
 
 
-@queue.command()
+@queue.command(help=_l("Jobs per station: queued, running, done, failed."))
 @click.option("--broker", envvar="PHATTHANH_BROKER", help=BROKER_HELP)
 def status(broker: str | None) -> None:
-    """Jobs per station: queued, running, done, failed."""
     app = _app(broker)
     from phatthanh.queue.state import STATES, Board
 
     table = Board.at(str(app.conf.broker_url)).status()
     if not table:
-        click.echo("no jobs")
+        click.echo(_("no jobs"))
         return
     width = max(len(s) for s in table)
     click.echo(f"{'station':<{width}}  " + "  ".join(f"{s:>7}" for s in STATES))

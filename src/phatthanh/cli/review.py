@@ -12,9 +12,10 @@ import click
 from phatthanh.cli.build import CONFIG_HELP
 from phatthanh.cli.stations import station_config, station_options
 from phatthanh.cli.text import load_scripts
+from phatthanh.i18n import N_, _, _l
 from phatthanh.review import PageReview, Risk, review_script, split_marked
 
-_TITLE_HINT = ": give one with --title or a lineup item's title"
+_TITLE_HINT = N_(": give one with --title or a lineup item's title")
 
 
 def register(group: click.Group) -> None:
@@ -22,10 +23,16 @@ def register(group: click.Group) -> None:
     group.add_command(review)
 
 
-@click.command()
+@click.command(
+    help=_l(
+        "Show, per page, the segments a voice may misread (risky words "
+        "highlighted: [[word]] without a terminal) and the dropped lines that "
+        "may have been body text."
+    )
+)
 @click.argument("pages", nargs=-1, required=True)
-@click.option("--since", help="Portal feeds: only articles published on or after YYYY-MM-DD.")
-@click.option("--latest", type=int, help="Portal feeds: only the newest N articles.")
+@click.option("--since", help=_l("Portal feeds: only articles published on or after YYYY-MM-DD."))
+@click.option("--latest", type=int, help=_l("Portal feeds: only the newest N articles."))
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @station_options
 def review(
@@ -36,8 +43,6 @@ def review(
     station: str | None,
     registry: Path,
 ) -> None:
-    """Show, per page, the segments a voice may misread (risky words highlighted: [[word]]
-    without a terminal) and the dropped lines that may have been body text."""
     from phatthanh.clean import Normalizer
 
     config = station_config(config_path, station, registry)
@@ -70,10 +75,11 @@ class _Out:
 
 def _echo_page(page: PageReview, out: _Out) -> None:
     article = page.script.article
-    published = article.published.isoformat() if article.published else "unknown"
+    published = article.published.isoformat() if article.published else _("unknown")
     out.line([(f"== {article.source}", False)])
-    out.line([("title: ", False), (article.title, False)] if article.title else
-             [("title: ", False), ("no title", True), (_TITLE_HINT, False)])  # fmt: skip
+    label = _("title: ")
+    out.line([(label, False), (article.title, False)] if article.title else
+             [(label, False), (_("no title"), True), (_(_TITLE_HINT), False)])  # fmt: skip
     out.line([(f"date: {published}", False)])
     out.line([(f"author: {article.author or '-'}", False)])
     for item in page.segments:

@@ -9,6 +9,7 @@ import click
 
 from phatthanh.cli.stations import station_config, station_options
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import _, _l
 
 
 def register(group: click.Group) -> None:
@@ -22,29 +23,41 @@ def need_scale(module: str) -> None:
 
     if importlib.util.find_spec(module) is None:
         raise ConfigError(
-            f"{module} is not installed; install the province extra: pip install 'phatthanh[scale]'"
+            _(
+                "{module} is not installed; install the province extra: pip install "
+                "'phatthanh[scale]'"
+            ).format(module=module)
         )
 
 
-@click.command("publish-remote")
+@click.command(
+    "publish-remote",
+    help=_l(
+        "Publish episodes/ and feeds/ to S3-compatible storage: media first, "
+        "each verified, then the manifest and feed. Credentials: "
+        "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY."
+    ),
+)
 @click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path),
-    help="Config file; its episodes/, feeds/ and site/ are published. [default: ./phatthanh.toml]",
+    help=_l(
+        "Config file; its episodes/, feeds/ and site/ are published. [default: ./phatthanh.toml]"
+    ),
 )
 @click.option(
-    "--bucket", envvar="PHATTHANH_S3_BUCKET", help="The S3 bucket. [default: [storage] bucket]"
+    "--bucket", envvar="PHATTHANH_S3_BUCKET", help=_l("The S3 bucket. [default: [storage] bucket]")
 )
 @click.option(
     "--endpoint",
     envvar="PHATTHANH_S3_ENDPOINT",
-    help="S3-compatible endpoint URL, e.g. http://127.0.0.1:8333. [default: AWS]",
+    help=_l("S3-compatible endpoint URL, e.g. http://127.0.0.1:8333. [default: AWS]"),
 )
 @click.option(
-    "--prefix", default="", envvar="PHATTHANH_S3_PREFIX", help="Key prefix, e.g. songxanh/."
+    "--prefix", default="", envvar="PHATTHANH_S3_PREFIX", help=_l("Key prefix, e.g. songxanh/.")
 )
-@click.option("--region", default="us-east-1", envvar="AWS_REGION", help="The store's region.")
+@click.option("--region", default="us-east-1", envvar="AWS_REGION", help=_l("The store's region."))
 @station_options
 def publish_remote(
     config_path: Path | None,
@@ -77,10 +90,13 @@ def publish_remote(
         storage = s3_storage(config.storage, config.storage.prefix)
     else:
         raise ConfigError(
-            "publish-remote: no bucket; give --bucket or set [storage] bucket in the config"
+            _("publish-remote: no bucket; give --bucket or set [storage] bucket in the config")
         )
     report = mirror_station(config.root, config.site.base_url, storage)
     click.echo(
-        f"Published to {storage.describe()}: {len(report.uploaded)} objects uploaded, "
-        f"{len(report.unchanged)} unchanged"
+        _("Published to {describe}: {uploaded} objects uploaded, {unchanged} unchanged").format(
+            describe=storage.describe(),
+            uploaded=len(report.uploaded),
+            unchanged=len(report.unchanged),
+        )
     )

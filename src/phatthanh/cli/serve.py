@@ -10,6 +10,7 @@ import click
 
 from phatthanh.cli.stations import station_config, station_options
 from phatthanh.errors import ConfigError, PhatthanhError
+from phatthanh.i18n import _, _l
 
 
 def register(group: click.Group) -> None:
@@ -26,19 +27,25 @@ def check_address(host: str, port: int) -> None:
     except OSError as exc:
         why = "is already in use" if exc.errno == errno.EADDRINUSE else f"failed ({exc})"
         raise ConfigError(
-            f"listening on {host} port {port} {why}; choose another with --port or stop "
-            "what uses it"
+            _(
+                "listening on {host} port {port} {why}; choose another with --port or "
+                "stop what uses it"
+            ).format(host=host, port=port, why=why)
         ) from None
 
 
-@click.command()
-@click.option("--host", default="127.0.0.1", help="Address to listen on.")
-@click.option("--port", type=int, help="Port to listen on. [default: [publish] port, 8765]")
+@click.command(
+    help=_l("Serve episodes/ and feeds/ (byte ranges, HEAD, ETag, 304) until interrupted.")
+)
+@click.option("--host", default="127.0.0.1", help=_l("Address to listen on."))
+@click.option("--port", type=int, help=_l("Port to listen on. [default: [publish] port, 8765]"))
 @click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path),
-    help="Config file; its episodes/ and feeds/ are served. [default: ./phatthanh.toml if present]",
+    help=_l(
+        "Config file; its episodes/ and feeds/ are served. [default: ./phatthanh.toml if present]"
+    ),
 )
 @station_options
 def serve(
@@ -51,16 +58,28 @@ def serve(
     chosen = config.publish.port if port is None else port
     if not 1 <= chosen <= 65535:
         raise ConfigError(
-            f"port {chosen}: use a port between 1 and 65535 (--port or [publish] port)"
+            _("port {chosen}: use a port between 1 and 65535 (--port or [publish] port)").format(
+                chosen=chosen
+            )
         )
     check_address(host, chosen)
-    click.echo(f"Serving {config.episodes_dir} and {config.feeds_dir} on http://{host}:{chosen}/")
-    click.echo(f"Feed: http://{host}:{chosen}/feeds/podcast.xml  (Ctrl+C to stop)")
+    click.echo(
+        _("Serving {episodes_dir} and {feeds_dir} on http://{host}:{chosen}/").format(
+            episodes_dir=config.episodes_dir, feeds_dir=config.feeds_dir, host=host, chosen=chosen
+        )
+    )
+    click.echo(
+        _("Feed: http://{host}:{chosen}/feeds/podcast.xml  (Ctrl+C to stop)").format(
+            host=host, chosen=chosen
+        )
+    )
     try:
         run(config, host, chosen)
     except SystemExit as exc:  # uvicorn exits 3 when it cannot start (3 is our article code)
         if exc.code not in (0, None):
             raise PhatthanhError(
-                f"the server on {host} port {chosen} could not start; see the message above"
+                _(
+                    "the server on {host} port {chosen} could not start; see the message above"
+                ).format(host=host, chosen=chosen)
             ) from None
         raise

@@ -11,6 +11,7 @@ import click
 
 from phatthanh.config import Config, load_config
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import _, _l
 
 F = TypeVar("F", bound=Callable[..., Any])
 REGISTRY_ENV = "PHATTHANH_REGISTRY"
@@ -23,10 +24,10 @@ def station_options(command: F) -> F:
         type=click.Path(path_type=Path),
         default="stations.toml",
         envvar=REGISTRY_ENV,
-        help="The province's station registry, with --station.",
+        help=_l("The province's station registry, with --station."),
     )(command)
     return click.option(
-        "--station", help="Registry name of the station to act on (instead of --config)."
+        "--station", help=_l("Registry name of the station to act on (instead of --config).")
     )(command)
 
 
@@ -35,7 +36,11 @@ def station_config(config_path: Path | None, station: str | None, registry: Path
     if station is None:
         return load_config(config_path)
     if config_path is not None:
-        raise ConfigError(f"give --station {station} or --config {config_path}, not both")
+        raise ConfigError(
+            _("give --station {station} or --config {config_path}, not both").format(
+                station=station, config_path=config_path
+            )
+        )
     from phatthanh.queue.registry import load_registry
 
     return load_registry(registry).config(station)
@@ -49,7 +54,11 @@ def station_config_path(
     if station is None:
         return config_path
     if config_path is not None:
-        raise ConfigError(f"give --station {station} or --config {config_path}, not both")
+        raise ConfigError(
+            _("give --station {station} or --config {config_path}, not both").format(
+                station=station, config_path=config_path
+            )
+        )
     from phatthanh.queue.registry import load_registry
 
     reg = load_registry(registry)
@@ -66,6 +75,7 @@ def publish_to_bucket(config: Config) -> None:
     if report is not None:
         where = f"s3://{config.storage.bucket}/{config.storage.prefix}"
         click.echo(
-            f"Bucket:  {where} ({len(report.uploaded)} objects uploaded, "
-            f"{len(report.unchanged)} unchanged)"
+            _("Bucket:  {where} ({uploaded} objects uploaded, {unchanged} unchanged)").format(
+                where=where, uploaded=len(report.uploaded), unchanged=len(report.unchanged)
+            )
         )

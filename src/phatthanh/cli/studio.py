@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from phatthanh.cli.stations import station_config_path, station_options
-from phatthanh.config import CONFIG_NAME, find_config, load_config
+from phatthanh.config import CONFIG_NAME, configured_language, find_config, load_config
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import _, _l, use_language
 
 
 def register(group: click.Group) -> None:
@@ -26,24 +27,25 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-@click.command()
+@click.command(
+    help=_l("Open the studio: add articles, check how they are read, build, listen and publish.")
+)
 @click.option(
     "--host",
     default="127.0.0.1",
-    help="Address to listen on; any but loopback needs [studio] password in the config.",
+    help=_l("Address to listen on; any but loopback needs [studio] password in the config."),
 )
-@click.option("--port", type=int, default=8780, help="Port to listen on.")
+@click.option("--port", type=int, default=8780, help=_l("Port to listen on."))
 @click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path),
-    help="Config file; the studio works in its folder. [default: ./phatthanh.toml]",
+    help=_l("Config file; the studio works in its folder. [default: ./phatthanh.toml]"),
 )
 @station_options
 def studio(
     host: str, port: int, config_path: Path | None, station: str | None, registry: Path
 ) -> None:
-    """Open the studio: add articles, check how they are read, build, listen and publish."""
     import uvicorn
 
     from phatthanh.studio import make_app
@@ -53,9 +55,13 @@ def studio(
     password = load_config(path).studio.password if path.is_file() else ""
     if not is_loopback(host) and not password:
         raise ConfigError(
-            f"{path}: --host {host} opens the studio to the network; set [studio] password "
-            "first, or leave --host at 127.0.0.1"
+            _(
+                "{path}: --host {host} opens the studio to the network; set [studio] "
+                "password first, or leave --host at 127.0.0.1"
+            ).format(path=path, host=host)
         )
+    if not configured_language(path):  # the pages are Vietnamese: so are the errors they show
+        use_language("vi")
     app = make_app(path, password if not is_loopback(host) else "")
-    click.echo(f"Studio: http://{host}:{port}/  (Ctrl+C to stop)")
+    click.echo(_("Studio: http://{host}:{port}/  (Ctrl+C to stop)").format(host=host, port=port))
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -12,9 +12,10 @@ import click
 from phatthanh.cli.build import CONFIG_HELP, parse_date
 from phatthanh.cli.stations import station_config, station_options
 from phatthanh.config import Config
+from phatthanh.i18n import N_, _, _l
 from phatthanh.model import Script
 
-NO_TITLE = "[no title: give one with --title or a lineup item's title]"
+NO_TITLE = N_("[no title: give one with --title or a lineup item's title]")
 
 
 def register(group: click.Group) -> None:
@@ -23,15 +24,21 @@ def register(group: click.Group) -> None:
     group.add_command(script)
 
 
-@click.command()
+@click.command(
+    help=_l("Print the spoken form of each TEXT argument, or of each line of standard input.")
+)
 @click.argument("text", nargs=-1)
 @click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path),
-    help="Config file (its [speech] settings and lexicon). [default: ./phatthanh.toml if present]",
+    help=_l(
+        "Config file (its [speech] settings and lexicon). [default: ./phatthanh.toml if present]"
+    ),
 )
-@click.option("--residue", is_flag=True, help="Also list, on stderr, what a voice would misread.")
+@click.option(
+    "--residue", is_flag=True, help=_l("Also list, on stderr, what a voice would misread.")
+)
 @station_options
 def normalize(
     text: tuple[str, ...],
@@ -50,7 +57,12 @@ def normalize(
         click.echo(spoken.text)
         if residue:
             for r in spoken.residue:
-                click.echo(f"line {number}, char {r.position}: {r.text!r} ({r.reason})", err=True)
+                click.echo(
+                    _("line {number}, char {position}: {text!r} ({reason})").format(
+                        number=number, position=r.position, text=r.text, reason=r.reason
+                    ),
+                    err=True,
+                )
 
 
 def load_scripts(
@@ -74,23 +86,23 @@ def load_scripts(
     ]
 
 
-@click.command()
+@click.command(help=_l("Show what would be read from ARTICLES, without synthesizing anything."))
 @click.argument("articles", nargs=-1, required=True)
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
     default="text",
-    help="Side by side text, or JSON for other programs.",
+    help=_l("Side by side text, or JSON for other programs."),
 )
 @click.option(
     "--explain",
     is_flag=True,
-    help="List every input line as kept or dropped, and why, and every typing repair.",
+    help=_l("List every input line as kept or dropped, and why, and every typing repair."),
 )
-@click.option("--residue", is_flag=True, help="Only list what a voice would still misread.")
-@click.option("--since", help="Portal feeds: only articles published on or after YYYY-MM-DD.")
-@click.option("--latest", type=int, help="Portal feeds: only the newest N articles.")
+@click.option("--residue", is_flag=True, help=_l("Only list what a voice would still misread."))
+@click.option("--since", help=_l("Portal feeds: only articles published on or after YYYY-MM-DD."))
+@click.option("--latest", type=int, help=_l("Portal feeds: only the newest N articles."))
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @station_options
 def script(
@@ -142,11 +154,11 @@ def _script_json(item: Script) -> dict[str, Any]:
 
 def _echo_script(item: Script) -> None:
     article = item.article
-    published = article.published.isoformat() if article.published else "unknown date"
-    title = article.title or NO_TITLE
+    published = article.published.isoformat() if article.published else _("unknown date")
+    title = article.title or _(NO_TITLE)
     click.echo(f"== {article.source}: {title} ({published}; {article.author or '-'})")
     for warning in article.warnings:
-        click.echo(f"   warning: {warning}")
+        click.echo(_("   warning: {warning}").format(warning=warning))
     for seg in item.segments:
         click.echo(f"[{seg.kind}] {seg.display}")
         if seg.spoken != seg.display:
@@ -161,7 +173,9 @@ def _echo_explain(item: Script) -> None:
         click.echo(f"{d.line_no:4d} {mark} {d.rule:<22} {d.text[:90]}")
     for number, seg in enumerate(item.segments, start=1):
         for repair in seg.repairs:
-            click.echo(f"     repair in segment {number}: {repair}")
+            click.echo(
+                _("     repair in segment {number}: {repair}").format(number=number, repair=repair)
+            )
     click.echo()
 
 
@@ -173,7 +187,7 @@ def _echo_residue(item: Script, config: Config) -> None:
     normalizer = Normalizer(config.speech)
     source = item.article.source
     if not item.article.title:
-        click.echo(f"{source}: {NO_TITLE}")
+        click.echo(f"{source}: {_(NO_TITLE)}")
     for number, seg in enumerate(item.segments, start=1):
         for risk in segment_risks(seg, normalizer):
             where = (
@@ -181,4 +195,8 @@ def _echo_residue(item: Script, config: Config) -> None:
                 if risk.position is not None
                 else ("spoken" if risk.in_spoken else "written")
             )
-            click.echo(f"{source}: segment {number}, {where}: {risk.token!r} ({risk.reason})")
+            click.echo(
+                _("{source}: segment {number}, {where}: {token!r} ({reason})").format(
+                    source=source, number=number, where=where, token=risk.token, reason=risk.reason
+                )
+            )

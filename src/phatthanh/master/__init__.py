@@ -18,6 +18,7 @@ from mutagen.mp3 import MP3
 
 from phatthanh.atomic import sha256_of
 from phatthanh.errors import AudioError
+from phatthanh.i18n import _
 from phatthanh.master.encode import Job, MasterStats, encode_all
 from phatthanh.master.layout import lay_out
 from phatthanh.master.render import write_master
@@ -47,7 +48,7 @@ def render(
     ordered = sorted(dict.fromkeys(chosen), key=lambda p: (p != "podcast", chosen.index(p)))
     seconds = program_seconds(timeline)
     if progress is not None:
-        progress.start("Mastering", mastering_total(timeline.cues, seconds, len(ordered)))
+        progress.start(_("Mastering"), mastering_total(timeline.cues, seconds, len(ordered)))
     steps = Steps(progress, seconds)
     renditions = []
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".master-") as work:
@@ -61,7 +62,9 @@ def render(
             )
         except OSError as exc:  # a full disk or a file-size limit
             raise AudioError(
-                f"{out_dir}: cannot write the program audio ({exc.strerror})"
+                _("{out_dir}: cannot write the program audio ({strerror})").format(
+                    out_dir=out_dir, strerror=exc.strerror
+                )
             ) from None
         stats.add("master write", time.perf_counter() - started - levels.meter_s)
         stats.add("loudness", levels.meter_s)

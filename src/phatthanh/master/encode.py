@@ -32,6 +32,7 @@ from scipy.ndimage import minimum_filter1d
 
 from phatthanh.errors import AudioError
 from phatthanh.ffmpeg import mp3_options, run_ffmpeg, stream_ffmpeg, with_loopback_decoder
+from phatthanh.i18n import gettext
 from phatthanh.master.meter import LoudnessMeter, TruePeakMeter, gated_lufs
 from phatthanh.master.render import Levels
 from phatthanh.master.settings import Profile
@@ -176,7 +177,7 @@ def encode_all(
     goes, and by one when verified (re-encodes add nothing)."""
     steps = steps or Steps(None, 1)
     if not all(math.isfinite(j.levels.integrated_lufs) for j in jobs):
-        raise AudioError("the program is silent; check the voice and the clips")
+        raise AudioError(gettext("the program is silent; check the voice and the clips"))
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
         losses = list(pool.map(lambda j: coding_loss_db(j.source, j.profile), jobs))

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from phatthanh.errors import AudioError
+from phatthanh.i18n import _
 from phatthanh.master.meter import LoudnessMeter
 from phatthanh.model import Chapter, Clip, Cue, Program, Timeline
 from phatthanh.program.settings import ProgramSettings
@@ -33,10 +34,12 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
             frames = w.readframes(w.getnframes())
     except (OSError, EOFError, wave.Error) as exc:
         raise AudioError(
-            f"{path}: cannot read this WAV ({exc}); clear the cache and rebuild"
+            _("{path}: cannot read this WAV ({exc}); clear the cache and rebuild").format(
+                path=path, exc=exc
+            )
         ) from None
     if width != 2:
-        raise AudioError(f"{path}: expected 16-bit audio")
+        raise AudioError(_("{path}: expected 16-bit audio").format(path=path))
     samples = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
     if channels > 1:
         samples = samples.reshape(-1, channels).mean(axis=1)
@@ -88,7 +91,11 @@ def lay_out(program: Program, clips: Sequence[Clip], settings: ProgramSettings) 
     """Place every part of the program on one timeline."""
     segments = program.segments()
     if len(clips) != len(segments):
-        raise AudioError(f"{len(clips)} clips for {len(segments)} segments")
+        raise AudioError(
+            _("{clips} clips for {segments} segments").format(
+                clips=len(clips), segments=len(segments)
+            )
+        )
     cues: list[Cue] = []
     beds: list[Cue] = []  # music under speech: mixed, not placed in sequence
     at = 0

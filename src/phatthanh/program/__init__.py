@@ -18,6 +18,7 @@ import jinja2
 
 from phatthanh.clean import Normalizer, cleanup_unicode
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import _
 from phatthanh.model import Lineup, Part, Program, Script, Segment
 from phatthanh.segment import split_sentences
 from phatthanh.settings import ProgramSettings
@@ -46,7 +47,7 @@ def arrange(
     day = when.date()
     program_title = " ".join(cleanup_unicode(title or lineup.title or station.program).split())
     if not program_title:
-        raise ConfigError("the program title is empty; give --title or a lineup title")
+        raise ConfigError(_("the program title is empty; give --title or a lineup title"))
     templates = _environment(kit.templates)
     values = {
         "station": station.name,

@@ -13,6 +13,7 @@ import numpy as np
 from phatthanh.atomic import atomic_path
 from phatthanh.errors import ConfigError, FFmpegError
 from phatthanh.ffmpeg import run_ffmpeg
+from phatthanh.i18n import _
 
 RATE_HZ = 44100
 VERSION = 1  # bump when the generated sound changes, so caches are remade
@@ -78,7 +79,11 @@ def check_station_audio(path: Path, folder: Path, what: str) -> Path:
     """Decode a station's jingle (any format ffmpeg reads) to a cached 44.1 kHz mono WAV,
     refusing files that are not audio or whose duration is out of bounds."""
     if not path.is_file():
-        raise ConfigError(f"{path}: {what} file not found; fix [program] {what} in the config")
+        raise ConfigError(
+            _("{path}: {what} file not found; fix [program] {what} in the config").format(
+                path=path, what=what
+            )
+        )
     stat = path.stat()
     out = folder / f"station-{path.stem}-{stat.st_size}-{int(stat.st_mtime)}.wav"
     if not out.is_file():
@@ -88,11 +93,17 @@ def check_station_audio(path: Path, folder: Path, what: str) -> Path:
                 run_ffmpeg(["-y", "-i", str(path), "-vn", "-ac", "1", "-ar", str(RATE_HZ),
                             "-c:a", "pcm_s16le", str(tmp)])  # fmt: skip
         except FFmpegError as exc:
-            raise ConfigError(f"{path}: {what} is not audio ffmpeg can read ({exc})") from None
+            raise ConfigError(
+                _("{path}: {what} is not audio ffmpeg can read ({exc})").format(
+                    path=path, what=what, exc=exc
+                )
+            ) from None
     with wave.open(str(out)) as w:
         seconds = w.getnframes() / w.getframerate()
     if not MIN_S <= seconds <= MAX_S:
         raise ConfigError(
-            f"{path}: {what} lasts {seconds:.1f} s; use a file between {MIN_S:g} and {MAX_S:g} s"
+            _(
+                "{path}: {what} lasts {seconds:.1f} s; use a file between {min_s:g} and {max_s:g} s"
+            ).format(path=path, what=what, seconds=seconds, min_s=MIN_S, max_s=MAX_S)
         )
     return out

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from phatthanh.errors import PublishError
+from phatthanh.i18n import _
 from phatthanh.model import EpisodeRecord
 from phatthanh.publish.commit import feeds_lock, install, prepare
 from phatthanh.publish.documents import make_documents
@@ -46,8 +47,8 @@ def rebuild_feeds(site: Site, publish: PublishSettings) -> Path:
     if documents.problems:
         more = len(documents.problems) - 1
         raise PublishError(
-            f"{documents.problems[0]}"
-            + (f" (and {more} more damaged episodes)" if more else "")
+            documents.problems[0]
+            + (_(" (and {more} more damaged episodes)").format(more=more) if more else "")
             + "; left out of the feeds: rebuild that episode"
         )
     return feeds / "podcast.xml"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from phatthanh.atomic import fsync_dir
 from phatthanh.errors import PublishError
+from phatthanh.i18n import _
 from phatthanh.model import EpisodeRecord
 from phatthanh.publish.record import RECORD, load_record
 from phatthanh.publish.staging import Stage
@@ -48,7 +49,11 @@ def keep_unpublished(stage: Stage) -> Path:
         os.replace(stage.path, target)
         fsync_dir(target.parent)
     except OSError as exc:
-        raise PublishError(f"{target}: cannot keep the built episode ({exc.strerror})") from None
+        raise PublishError(
+            _("{target}: cannot keep the built episode ({strerror})").format(
+                target=target, strerror=exc.strerror
+            )
+        ) from None
     return target
 
 
@@ -57,7 +62,9 @@ def find_built(site: Site, name: str) -> Path:
     folder = unpublished_dir(site) / name
     if "/" in name or name.startswith(".") or not (folder / RECORD).is_file():
         raise PublishError(
-            f"{folder}: no unpublished build by that name (already published or discarded?)"
+            _(
+                "{folder}: no unpublished build by that name (already published or discarded?)"
+            ).format(folder=folder)
         )
     return folder
 
@@ -80,14 +87,16 @@ def _claimed(folder: Path) -> Iterator[None]:
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
-        raise PublishError(f"{folder}: no such unpublished build") from None
+        raise PublishError(_("{folder}: no such unpublished build").format(folder=folder)) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PublishError(f"{folder}: is being published or discarded already") from None
+            raise PublishError(
+                _("{folder}: is being published or discarded already").format(folder=folder)
+            ) from None
         if not (folder / RECORD).is_file():  # published by whoever held it before us
-            raise PublishError(f"{folder}: already published or discarded")
+            raise PublishError(_("{folder}: already published or discarded").format(folder=folder))
         yield
     finally:
         os.close(fd)
@@ -105,8 +114,10 @@ def publish_built(
         final = site.episodes_dir / record.slug
         if not replace and (final / RECORD).is_file():
             raise PublishError(
-                f"{final}: '{record.title}' is already published for this slot; publish "
-                "with --replace to put this build in its place"
+                _(
+                    "{final}: '{title}' is already published for this slot; publish with "
+                    "--replace to put this build in its place"
+                ).format(final=final, title=record.title)
             )
         commit(Stage(folder, final, record.slug, record.guid, site, publish))
         if folder.is_dir():  # what is left here now is the episode it replaced

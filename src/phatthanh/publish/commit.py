@@ -30,6 +30,7 @@ from pathlib import Path
 
 from phatthanh.atomic import fsync_dir
 from phatthanh.errors import PublishError
+from phatthanh.i18n import _
 from phatthanh.publish.record import RECORD, load_record, record_from_dict
 from phatthanh.publish.staging import Stage, swap_in
 from phatthanh.publish.verify import listed_files, load_snapshot, media_of
@@ -44,21 +45,25 @@ def open_lock(path: Path) -> int:
     """Open (creating) the lock file `path`, never following a symbolic link planted there:
     a link is replaced by a plain file, with a warning."""
     flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-    for _ in range(3):
+    for _attempt in range(3):
         try:
             fd = os.open(path, flags, 0o644)
         except OSError as exc:
             if exc.errno != errno.ELOOP:
                 raise
-            log.warning("%s: was a symbolic link; replaced by a plain lock file", path)
+            log.warning(
+                _("{path}: was a symbolic link; replaced by a plain lock file").format(path=path)
+            )
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
             continue
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             os.close(fd)
-            raise PublishError(f"{path}: is not a plain file; remove it")
+            raise PublishError(_("{path}: is not a plain file; remove it").format(path=path))
         return fd
-    raise PublishError(f"{path}: keeps being replaced by a symbolic link; check who writes it")
+    raise PublishError(
+        _("{path}: keeps being replaced by a symbolic link; check who writes it").format(path=path)
+    )
 
 
 @contextmanager
@@ -68,7 +73,11 @@ def feeds_lock(feeds: Path) -> Iterator[None]:
         feeds.mkdir(parents=True, exist_ok=True)
         fd = open_lock(feeds / ".lock")
     except OSError as exc:
-        raise PublishError(f"{feeds}: cannot write the feeds ({exc.strerror})") from None
+        raise PublishError(
+            _("{feeds}: cannot write the feeds ({strerror})").format(
+                feeds=feeds, strerror=exc.strerror
+            )
+        ) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         for temp in feeds.glob(".tmp-*"):  # left by a killed holder: only holders make them
@@ -105,7 +114,9 @@ def prepare(feeds: Path, files: dict[str, bytes]) -> list[Prepared]:
     except OSError as exc:
         discard(prepared)
         raise PublishError(
-            f"{exc.filename or feeds}: cannot write the feeds ({exc.strerror})"
+            _("{path}: cannot write the feeds ({strerror})").format(
+                path=exc.filename or feeds, strerror=exc.strerror
+            )
         ) from None
     return prepared
 
@@ -126,7 +137,11 @@ def install(prepared: list[Prepared]) -> None:
         discard(prepared)
         for item in done:
             _restore(item.target, item.old)
-        raise PublishError(f"{exc.filename}: cannot publish ({exc.strerror})") from None
+        raise PublishError(
+            _("{filename}: cannot publish ({strerror})").format(
+                filename=exc.filename, strerror=exc.strerror
+            )
+        ) from None
     if prepared:
         with contextlib.suppress(OSError):  # the renames are done; flushing them is best effort
             fsync_dir(prepared[0].target.parent)
@@ -175,7 +190,11 @@ def commit(stage: Stage) -> None:
         swapped.finish()
         write_site(site, documents.records)  # the section page lists what the feed lists
     for problem in documents.problems:
-        log.error("%s; left out of the feeds until that episode is rebuilt", problem)
+        log.error(
+            _("{problem}; left out of the feeds until that episode is rebuilt").format(
+                problem=problem
+            )
+        )
 
 
 def _carry(stage: Stage, listed: set[str]) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import _
 
 SIZE_PX = 1400
 BACKGROUND = (18, 74, 128)
@@ -73,13 +74,25 @@ def station_cover(path: Path) -> tuple[bytes, str]:
             image.load()
             kind, size, mode = image.format, image.size, image.mode
     except (OSError, ValueError):
-        raise ConfigError(f"{path}: the cover is not an image Pillow can read") from None
+        raise ConfigError(
+            _("{path}: the cover is not an image Pillow can read").format(path=path)
+        ) from None
     if kind not in ("JPEG", "PNG"):
-        raise ConfigError(f"{path}: the cover must be JPEG or PNG, not {kind}")
+        raise ConfigError(
+            _("{path}: the cover must be JPEG or PNG, not {kind}").format(path=path, kind=kind)
+        )
     if size[0] != size[1] or not 1400 <= size[0] <= 3000:
-        raise ConfigError(f"{path}: the cover must be square, 1400 to 3000 px (it is {size})")
+        raise ConfigError(
+            _("{path}: the cover must be square, 1400 to 3000 px (it is {size})").format(
+                path=path, size=size
+            )
+        )
     if mode != "RGB":
-        raise ConfigError(f"{path}: the cover must be RGB without transparency (it is {mode})")
+        raise ConfigError(
+            _("{path}: the cover must be RGB without transparency (it is {mode})").format(
+                path=path, mode=mode
+            )
+        )
     return path.read_bytes(), "jpg" if kind == "JPEG" else "png"
 
 

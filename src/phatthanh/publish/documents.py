@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from phatthanh.errors import PublishError
+from phatthanh.i18n import _
 from phatthanh.model import EpisodeRecord
 from phatthanh.publish.cover import cover_name, draw_cover, station_cover
 from phatthanh.publish.feed import feed_xml
@@ -62,9 +63,11 @@ def candidates(
         except PublishError as exc:
             kept = _kept(snapshot.get(slug))
             if kept is None:
-                log.warning("WARNING: %s; it is not in the feeds", exc)
+                log.warning(_("WARNING: {error}; it is not in the feeds").format(error=exc))
                 continue
-            log.warning("WARNING: %s; its published entry is kept as it was", exc)
+            log.warning(
+                _("WARNING: {error}; its published entry is kept as it was").format(error=exc)
+            )
             record = kept
         found.append((record, episodes / slug))
     return found
@@ -108,7 +111,9 @@ def make_documents(
             verify_record(record, folder, hashes)
         except DamagedFile as exc:
             if override is not None and record is override[0]:
-                raise PublishError(f"{exc}; the episode was not published") from None
+                raise PublishError(
+                    _("{exc}; the episode was not published").format(exc=exc)
+                ) from None
             problems.append(str(exc))
             continue
         records.append(record)

@@ -12,6 +12,7 @@ from typing import Any
 
 from phatthanh.atomic import sha256_of, write_atomic
 from phatthanh.errors import PublishError
+from phatthanh.i18n import _
 from phatthanh.model import (
     Chapter,
     EpisodeRecord,
@@ -70,7 +71,9 @@ def load_record(path: Path) -> EpisodeRecord:
         return record_from_dict(json.loads(path.read_text("utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise PublishError(
-            f"{path}: not a valid episode record ({exc}); rebuild that episode"
+            _("{path}: not a valid episode record ({exc}); rebuild that episode").format(
+                path=path, exc=exc
+            )
         ) from None
 
 
@@ -80,7 +83,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     try:
         write_atomic(path, data)
     except OSError as exc:
-        raise PublishError(f"{path}: cannot write ({exc.strerror})") from None
+        raise PublishError(
+            _("{path}: cannot write ({strerror})").format(path=path, strerror=exc.strerror)
+        ) from None
 
 
 def write_text_atomic(path: Path, text: str) -> None:

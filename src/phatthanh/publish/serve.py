@@ -20,6 +20,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import _
 from phatthanh.publish.airtime import due_lifespan, held_path
 from phatthanh.site.serve import site_routes
 
@@ -144,6 +145,10 @@ def serve(config: Config, host: str, port: int) -> None:
     import uvicorn
 
     if not 0 < port < 65536:
-        raise ConfigError(f"port {port}: use a port between 1 and 65535 (--port or [publish] port)")
+        raise ConfigError(
+            _("port {port}: use a port between 1 and 65535 (--port or [publish] port)").format(
+                port=port
+            )
+        )
 
     uvicorn.run(make_app(config), host=host, port=port, log_level="warning", server_header=False)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from phatthanh.atomic import fsync_dir, sync_folder
 from phatthanh.errors import PublishError
+from phatthanh.i18n import _
 from phatthanh.model import Program
 
 if TYPE_CHECKING:
@@ -81,7 +82,9 @@ def stage_episode(
         path, held = _new_staging(episodes / STAGING, slug)
     except OSError as exc:
         raise PublishError(
-            f"{episodes}: cannot create the episode folder ({exc.strerror})"
+            _("{episodes}: cannot create the episode folder ({strerror})").format(
+                episodes=episodes, strerror=exc.strerror
+            )
         ) from None
     try:
         stage = Stage(path, final_path, slug, guid, site, publish)
@@ -184,7 +187,11 @@ def swap_in(path: Path, final_path: Path) -> Swapped:
     try:
         sync_folder(path)  # the files are on disk before any published name points at them
     except OSError as exc:
-        raise PublishError(f"{path}: cannot flush the episode ({exc.strerror})") from None
+        raise PublishError(
+            _("{path}: cannot flush the episode ({strerror})").format(
+                path=path, strerror=exc.strerror
+            )
+        ) from None
     try:
         os.chmod(path, 0o755)
         if final_path.exists() and _exchange(path, final_path):
@@ -202,5 +209,9 @@ def swap_in(path: Path, final_path: Path) -> Swapped:
             raise
         fsync_dir(final_path.parent)
     except OSError as exc:
-        raise PublishError(f"{final_path}: cannot publish the episode ({exc.strerror})") from None
+        raise PublishError(
+            _("{path}: cannot publish the episode ({strerror})").format(
+                path=final_path, strerror=exc.strerror
+            )
+        ) from None
     return Swapped(path, final_path, old, False)

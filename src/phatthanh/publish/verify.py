@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from phatthanh.atomic import sha256_of
+from phatthanh.i18n import _
 from phatthanh.model import EpisodeRecord, Rendition
 
 VERIFIED = ".verified.json"  # in feeds/: the hash cache
@@ -70,14 +71,20 @@ def verify_record(record: EpisodeRecord, folder: Path, hashes: HashCache) -> Non
         try:
             stat = path.stat()
         except OSError:
-            raise DamagedFile(f"{path}: missing") from None
+            raise DamagedFile(_("{path}: missing").format(path=path)) from None
         if stat.st_size != rendition.bytes:
-            raise DamagedFile(f"{path}: {stat.st_size} bytes, its record says {rendition.bytes}")
+            raise DamagedFile(
+                _("{path}: {size} bytes, its record says {expected}").format(
+                    path=path, size=stat.st_size, expected=rendition.bytes
+                )
+            )
         if hashes.sha256(path, stat) != rendition.sha256:
-            raise DamagedFile(f"{path}: its sha256 is not the one its record gives")
+            raise DamagedFile(
+                _("{path}: its sha256 is not the one its record gives").format(path=path)
+            )
     for name in record.extra_files:
         if not (folder / name).is_file():
-            raise DamagedFile(f"{folder / name}: missing")
+            raise DamagedFile(_("{path}: missing").format(path=folder / name))
 
 
 def listed_files(feeds: Path, base_url: str) -> dict[str, set[str]]:

@@ -27,6 +27,7 @@ from typing import Any
 
 from phatthanh.config import Config, config_from_dict
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import _
 
 REGISTRY_NAME = "stations.toml"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -44,12 +45,16 @@ class Registry:
         """The station's Config: its file, with the registry's storage and shared clip cache."""
         if name not in self.stations:
             known = ", ".join(sorted(self.stations)) or "none"
-            raise ConfigError(f"{self.path}: no station named {name!r} (known: {known})")
+            raise ConfigError(
+                _("{path}: no station named {name!r} (known: {known})").format(
+                    path=self.path, name=name, known=known
+                )
+            )
         path = self.stations[name]
         raw = _read_toml(path, "config")
         own = raw.get("storage", {})
         if not isinstance(own, dict):
-            raise ConfigError(f"{path}: 'storage' must be a table ([storage])")
+            raise ConfigError(_("{path}: 'storage' must be a table ([storage])").format(path=path))
         entry = self.station_storage.get(name, {})
         storage = {**self.storage, **own, **entry}
         if storage.get("backend") == "s3" and "prefix" not in storage:
@@ -68,9 +73,15 @@ def _read_toml(path: Path, what: str) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the {what} ({exc.strerror})") from None
+        raise ConfigError(
+            _("{path}: cannot read the {what} ({strerror})").format(
+                path=path, what=what, strerror=exc.strerror
+            )
+        ) from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: not a valid TOML {what} ({exc})") from None
+        raise ConfigError(
+            _("{path}: not a valid TOML {what} ({exc})").format(path=path, what=what, exc=exc)
+        ) from None
 
 
 def load_registry(path: Path) -> Registry:
@@ -83,28 +94,41 @@ def load_registry(path: Path) -> Registry:
         name, config = entry.get("name"), entry.get("config")
         if not isinstance(name, str) or not _NAME.match(name):
             raise ConfigError(
-                f"{path}: stations[{i}] name: use lowercase letters, digits and '-', e.g. 'tanlap'"
+                _(
+                    "{path}: stations[{i}] name: use lowercase letters, digits and '-', e.g. "
+                    "'tanlap'"
+                ).format(path=path, i=i)
             )
         if not isinstance(config, str):
             raise ConfigError(
-                f"{path}: stations[{i}] ({name}) needs config = 'folder/phatthanh.toml'"
+                _("{path}: stations[{i}] ({name}) needs config = 'folder/phatthanh.toml'").format(
+                    path=path, i=i, name=name
+                )
             )
         if name in stations:
-            raise ConfigError(f"{path}: station {name!r} is listed twice; keep one")
+            raise ConfigError(
+                _("{path}: station {name!r} is listed twice; keep one").format(path=path, name=name)
+            )
         storage = entry.get("storage", {})
         if not isinstance(storage, dict):
             raise ConfigError(
-                f"{path}: stations[{i}] ({name}) storage must be a table, e.g. "
-                'storage = { prefix = "tanlap/" }'
+                _(
+                    "{path}: stations[{i}] ({name}) storage must be a table, e.g. storage = "
+                    '{{ prefix = "tanlap/" }}'
+                ).format(path=path, i=i, name=name)
             )
         stations[name] = root / config
         per_station[name] = storage
     if not stations:
-        raise ConfigError(f"{path}: no [[stations]] listed; add one with name and config")
+        raise ConfigError(
+            _("{path}: no [[stations]] listed; add one with name and config").format(path=path)
+        )
     cache = raw.get("clip_cache")
     if cache is not None and not isinstance(cache, str):
-        raise ConfigError(f"{path}: clip_cache must be a folder path, e.g. 'shared/clips'")
+        raise ConfigError(
+            _("{path}: clip_cache must be a folder path, e.g. 'shared/clips'").format(path=path)
+        )
     storage = raw.get("storage", {})
     if not isinstance(storage, dict):
-        raise ConfigError(f"{path}: 'storage' must be a table ([storage])")
+        raise ConfigError(_("{path}: 'storage' must be a table ([storage])").format(path=path))
     return Registry(path, stations, (root / cache) if cache else None, storage, per_station)

@@ -6,6 +6,7 @@ dataclass whose fields carry their default, their range or format, and a help li
 (`phatthanh init` writes it as a comment).
 """
 
+from phatthanh.i18n import _
 from phatthanh.settings._base import parse_clock
 from phatthanh.settings.articles import ArticleSettings
 from phatthanh.settings.master import MasterSettings, Profile, ProfileName
@@ -28,7 +29,7 @@ def check_air_slots(slots: object) -> tuple[str, ...]:
     """A lineup's air_slots: a list of 24-hour "HH:MM" times, else ValueError with an example
     (for articles/lineup.py: `["6h"]` and `["25:99"]` are refused)."""
     if not isinstance(slots, list | tuple) or not all(isinstance(s, str) for s in slots):
-        raise ValueError('air_slots must be a list of times like ["06:00", "17:00"]')
+        raise ValueError(_('air_slots must be a list of times like ["06:00", "17:00"]'))
     for slot in slots:
         parse_clock(slot)
     return tuple(slots)

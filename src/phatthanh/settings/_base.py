@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, ConfigDict
 
+from phatthanh.i18n import _
+
 __all__ = ["SECTION", "Clock", "HttpUrl", "help_line", "parse_clock"]
 
 # Each section is `@dataclass(frozen=True, config=SECTION)` (pydantic's dataclass). Strict:
@@ -30,7 +32,9 @@ def parse_clock(value: str) -> time:
     """'06:00' -> 06:00; anything but a 24-hour HH:MM raises ValueError with an example."""
     match = _CLOCK.fullmatch(value)
     if match is None:
-        raise ValueError(f'{value!r} is not a 24-hour time HH:MM, e.g. "06:00" or "17:30"')
+        raise ValueError(
+            _('{value!r} is not a 24-hour time HH:MM, e.g. "06:00" or "17:30"').format(value=value)
+        )
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -46,7 +50,11 @@ def _url(value: str) -> str:
         or not parts.netloc
         or any(c in value for c in " <>\"'")
     ):
-        raise ValueError(f'{value!r} is not an http(s) URL, e.g. "https://radio.example.vn"')
+        raise ValueError(
+            _('{value!r} is not an http(s) URL, e.g. "https://radio.example.vn"').format(
+                value=value
+            )
+        )
     return value
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 from pydantic.dataclasses import dataclass
 
+from phatthanh.i18n import _
 from phatthanh.settings._base import SECTION, Clock, help_line
 
 # Apple Podcasts categories (the 2019 list, top level), as the feed must spell them.
@@ -21,8 +22,10 @@ APPLE_CATEGORIES = (
 def _category(value: str) -> str:
     if value not in APPLE_CATEGORIES:
         raise ValueError(
-            f"{value!r} is not an Apple Podcasts category; use its English name, "
-            'e.g. "Government" or "News"'
+            _(
+                "{value!r} is not an Apple Podcasts category; use its English name, e.g. "
+                '"Government" or "News"'
+            ).format(value=value)
         )
     return value
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import textwrap
 from typing import Any
+
+from phatthanh.i18n import _
 
 
 def render_config(sections: dict[str, Any], identity: dict[str, str]) -> str:
     """`sections`: name -> default section object; `identity`: [station] keys to write
     uncommented (the station's real name, address, e-mail, guid)."""
-    lines = [
-        "# phatthanh configuration. Every setting is shown with its default, commented out;",
-        "# uncomment and change what your station needs. Paths are relative to this file.",
-        "",
-    ]
+    header = _(
+        "phatthanh configuration. Every setting is shown with its default, commented out; "
+        "uncomment and change what your station needs. Paths are relative to this file."
+    )
+    lines = [*_comment(header), ""]
     for name, obj in sections.items():
         lines.extend(_section(name, obj, identity if name == "station" else {}))
     return "\n".join(lines).rstrip() + "\n"
@@ -23,7 +26,7 @@ def render_config(sections: dict[str, Any], identity: dict[str, str]) -> str:
 
 def _section(where: str, obj: Any, given: dict[str, str]) -> list[str]:
     doc = (type(obj).__doc__ or "").strip().splitlines()
-    out = [f"[{where}]"] + ([f"# {doc[0]}"] if doc else [])
+    out = [f"[{where}]"] + (_comment(_(doc[0])) if doc else [])
     nested: list[tuple[str, Any]] = []
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
@@ -32,7 +35,7 @@ def _section(where: str, obj: Any, given: dict[str, str]) -> list[str]:
             continue
         help_text = f.metadata.get("help", "")
         if help_text:
-            out.append(f"# {help_text}")
+            out.extend(_comment(_(help_text)))
         if f.name in given:
             out.append(f"{f.name} = {toml_value(given[f.name])}")
         else:
@@ -41,6 +44,11 @@ def _section(where: str, obj: Any, given: dict[str, str]) -> list[str]:
     for sub_where, sub in nested:
         out.extend(_section(sub_where, sub, {}))
     return out
+
+
+def _comment(text: str) -> list[str]:
+    """`text` as comment lines of at most ~90 characters (a translation may be longer)."""
+    return ["# " + line for line in textwrap.wrap(text, 88, break_on_hyphens=False)]
 
 
 def toml_value(value: Any) -> str:

@@ -8,13 +8,14 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 from pydantic.dataclasses import dataclass
 
+from phatthanh.i18n import _
 from phatthanh.settings._base import SECTION, help_line
 
 
 def _lexicon(words: dict[str, str]) -> dict[str, str]:
     for written in words:
         if not written.strip():
-            raise ValueError('an entry has an empty written form; write e.g. "UBND" = "ủy ban"')
+            raise ValueError(_('an entry has an empty written form; write e.g. "UBND" = "ủy ban"'))
     return words
 
 

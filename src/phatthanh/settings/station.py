@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 from pydantic.dataclasses import dataclass
 
+from phatthanh.i18n import LANGUAGES, _
 from phatthanh.settings._base import SECTION, HttpUrl, help_line
 
 # The example identity `phatthanh init` writes when it is given none: a build with any of it
@@ -33,8 +34,12 @@ def parse_offset(value: str) -> timezone:
     if match is None or int(match.group(2)) > 14:
         hint = ""
         if "/" in value:
-            hint = f" ({value} is a zone name; write its offset)"
-        raise ValueError(f'{value!r} is not a UTC offset{hint}; write e.g. "+07:00"')
+            hint = _(" ({value} is a zone name; write its offset)").format(value=value)
+        raise ValueError(
+            _('{value!r} is not a UTC offset{hint}; write e.g. "+07:00"').format(
+                value=value, hint=hint
+            )
+        )
     sign = -1 if match.group(1) == "-" else 1
     return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
 
@@ -46,13 +51,19 @@ def _offset(value: str) -> str:
 
 def _email(value: str) -> str:
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-        raise ValueError(f"{value!r} is not an e-mail address; write e.g. 'dai@huyen.gov.vn'")
+        raise ValueError(
+            _("{value!r} is not an e-mail address; write e.g. 'dai@huyen.gov.vn'").format(
+                value=value
+            )
+        )
     return value
 
 
 def _geo(value: str) -> str:
     if value and not re.fullmatch(r"geo:-?\d{1,2}(\.\d+)?,-?\d{1,3}(\.\d+)?", value):
-        raise ValueError(f"{value!r} is not a geo URI; write e.g. 'geo:16.6,106.9' or ''")
+        raise ValueError(
+            _("{value!r} is not a geo URI; write e.g. 'geo:16.6,106.9' or ''").format(value=value)
+        )
     return value
 
 
@@ -62,8 +73,21 @@ def _guid(value: str) -> str:
             uuid.UUID(value)
         except ValueError:
             raise ValueError(
-                f"{value!r} is not a UUID; leave it empty to keep the one in feeds/"
+                _("{value!r} is not a UUID; leave it empty to keep the one in feeds/").format(
+                    value=value
+                )
             ) from None
+    return value
+
+
+def _language(value: str) -> str:
+    if value not in ("", *LANGUAGES):
+        raise ValueError(
+            _(
+                '{value!r} is not a language of the messages; write "vi" (Vietnamese), '
+                '"en" (English) or "" (follow the locale)'
+            ).format(value=value)
+        )
     return value
 
 
@@ -124,6 +148,13 @@ class StationSettings:
     timezone: Annotated[str, AfterValidator(_offset)] = field(
         default="+07:00",
         metadata=help_line("UTC offset of the station's clock, e.g. '+07:00' (not a zone name)"),
+    )
+    ui_language: Annotated[str, AfterValidator(_language)] = field(
+        default="",
+        metadata=help_line(
+            'language of the messages, help and progress of the command line: "vi" '
+            '(Vietnamese), "en" (English); empty: the locale\'s (Vietnamese under vi_VN)'
+        ),
     )
     podcast_guid: Annotated[str, AfterValidator(_guid)] = field(
         default="",

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, model_validator
 from pydantic.dataclasses import dataclass
 
+from phatthanh.i18n import _
 from phatthanh.settings._base import SECTION, help_line
 from phatthanh.settings._base import _url as _http_url
 
@@ -19,7 +20,9 @@ _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
 def _prefix(value: str) -> str:
     if value and (value.startswith("/") or not value.endswith("/") or "//" in value):
-        raise ValueError(f"{value!r} is not a key prefix; write e.g. 'tanlap/' or ''")
+        raise ValueError(
+            _("{value!r} is not a key prefix; write e.g. 'tanlap/' or ''").format(value=value)
+        )
     return value
 
 
@@ -30,7 +33,9 @@ def _optional_url(value: str) -> str:
 def _env_name(value: str) -> str:
     if value and not _ENV_NAME.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not an environment variable name; write e.g. 'AWS_ACCESS_KEY_ID'"
+            _(
+                "{value!r} is not an environment variable name; write e.g. 'AWS_ACCESS_KEY_ID'"
+            ).format(value=value)
         )
     return value
 
@@ -38,8 +43,10 @@ def _env_name(value: str) -> str:
 def _bucket(value: str) -> str:
     if value and not _BUCKET.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not a bucket name (3-63 lowercase letters, digits, '.', '-'); "
-            "write e.g. 'radio'"
+            _(
+                "{value!r} is not a bucket name (3-63 lowercase letters, digits, '.', "
+                "'-'); write e.g. 'radio'"
+            ).format(value=value)
         )
     return value
 
@@ -107,5 +114,7 @@ class StorageSettings:
     def _needs_bucket(self) -> StorageSettings:
         if (self.backend == "s3" or self.clip_cache == "s3") and not self.bucket:
             uses = "backend" if self.backend == "s3" else "clip_cache"
-            raise ValueError(f'{uses} = "s3" needs bucket, e.g. bucket = "radio"')
+            raise ValueError(
+                _('{uses} = "s3" needs bucket, e.g. bucket = "radio"').format(uses=uses)
+            )
         return self

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 from pydantic.dataclasses import dataclass
 
+from phatthanh.i18n import _
 from phatthanh.settings._base import SECTION, help_line
 
 ENGINES = ("edge", "piper", "espeak")
@@ -17,7 +18,11 @@ ENGINES = ("edge", "piper", "espeak")
 def _pattern(regex: str, example: str) -> AfterValidator:
     def check(value: str) -> str:
         if not re.fullmatch(regex, value):
-            raise ValueError(f"{value!r} has the wrong form; write e.g. {example!r}")
+            raise ValueError(
+                _("{value!r} has the wrong form; write e.g. {example!r}").format(
+                    value=value, example=example
+                )
+            )
         return value
 
     return AfterValidator(check)
@@ -25,7 +30,11 @@ def _pattern(regex: str, example: str) -> AfterValidator:
 
 def _optional_url(value: str) -> str:
     if value and not re.fullmatch(r"(wss?|https?|socks5h?)://[^\s/]+\S*", value):
-        raise ValueError(f"{value!r} is not a URL; write e.g. 'http://127.0.0.1:3128' or ''")
+        raise ValueError(
+            _("{value!r} is not a URL; write e.g. 'http://127.0.0.1:3128' or ''").format(
+                value=value
+            )
+        )
     return value
 
 
@@ -33,15 +42,17 @@ def _chain(value: tuple[str, ...]) -> tuple[str, ...]:
     for link in value:
         if link.partition(":")[0] not in ENGINES:
             raise ValueError(
-                f"{link!r} names no engine; write engine or engine:voice, e.g. "
-                "'edge:vi-VN-HoaiMyNeural', 'espeak'"
+                _(
+                    "{link!r} names no engine; write engine or engine:voice, e.g. "
+                    "'edge:vi-VN-HoaiMyNeural', 'espeak'"
+                ).format(link=link)
             )
     return value
 
 
 def _folder(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be empty; name a folder, e.g. '.cache/clips'")
+        raise ValueError(_("must not be empty; name a folder, e.g. '.cache/clips'"))
     return value
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from phatthanh.errors import PublishError
+from phatthanh.i18n import _
 from phatthanh.model import EpisodeRecord
 from phatthanh.site.pages import EpisodePage, episode_pages
 
@@ -99,7 +100,11 @@ def write_site(site: Site, records: Sequence[EpisodeRecord]) -> Path:
         os.replace(tmp, link)
     except OSError as exc:
         shutil.rmtree(tree, ignore_errors=True)
-        raise PublishError(f"{link}: cannot write the section pages ({exc.strerror})") from None
+        raise PublishError(
+            _("{link}: cannot write the section pages ({strerror})").format(
+                link=link, strerror=exc.strerror
+            )
+        ) from None
     _remove_old_trees(site.root, keep={tree.name, Path(previous or "").name})
     return link
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from phatthanh.atomic import fsync_dir, sha256_of
+from phatthanh.i18n import _
 from phatthanh.station.manifest import Entry
 
 log = logging.getLogger(__name__)
@@ -55,15 +56,17 @@ def download(
     media.mkdir(parents=True, exist_ok=True)
     partial.mkdir(parents=True, exist_ok=True)
     part = partial / f"{entry.file}.part"
-    reason = "not tried"
+    reason = _("not tried")
     for attempt in range(1, policy.attempts + 1):
         try:
             _fetch_into(client, entry, part)
             if part.stat().st_size != entry.bytes:
-                reason = f"got {part.stat().st_size} bytes, the manifest says {entry.bytes}"
+                reason = _("got {size} bytes, the manifest says {expected}").format(
+                    size=part.stat().st_size, expected=entry.bytes
+                )
                 part.unlink()
             elif sha256_of(part) != entry.sha256:
-                reason = "sha256 does not match the manifest (corrupted in transit)"
+                reason = _("sha256 does not match the manifest (corrupted in transit)")
                 part.unlink()
             else:
                 final = media / entry.file
@@ -81,7 +84,11 @@ def download(
             wait *= 0.5 + random.random()
             log.info("%s: %s; retry %d in %.1f s", entry.file, reason, attempt, wait)
             sleep(wait)
-    raise DownloadError(f"{entry.url}: {reason} (after {attempt} attempts)")
+    raise DownloadError(
+        _("{url}: {reason} (after {attempt} attempts)").format(
+            url=entry.url, reason=reason, attempt=attempt
+        )
+    )
 
 
 def _fetch_into(client: httpx.Client, entry: Entry, part: Path) -> None:

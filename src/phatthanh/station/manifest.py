@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from phatthanh.errors import PhatthanhError
+from phatthanh.i18n import _
 
 PRIORITIES = {"khẩn cấp": "khan_cap", "ưu tiên": "uu_tien", "thông thường": "thong_thuong"}
 ORDER = {"khan_cap": 0, "uu_tien": 1, "thong_thuong": 2}
@@ -52,26 +53,32 @@ def parse_manifest(text: str, where: str) -> list[Entry]:
         data = json.loads(text)
         return [_entry(raw) for raw in data["episodes"]]
     except (ValueError, KeyError, TypeError) as exc:
-        raise ManifestError(f"{where}: not a loudspeaker manifest ({exc})") from None
+        raise ManifestError(
+            _("{where}: not a loudspeaker manifest ({exc})").format(where=where, exc=exc)
+        ) from None
 
 
 def _entry(raw: dict[str, Any]) -> Entry:
     url = str(raw["url"])
     file = PurePosixPath(urlsplit(url).path).name
     if not _NAME.fullmatch(file):
-        raise ValueError(f"unsafe or non-MP3 file name in {url!r}")
+        raise ValueError(_("unsafe or non-MP3 file name in {url!r}").format(url=url))
     sha = str(raw["sha256"]).lower()
     if not _SHA256.fullmatch(sha):
-        raise ValueError(f"sha256 of {url!r} is not 64 hex digits")
+        raise ValueError(_("sha256 of {url!r} is not 64 hex digits").format(url=url))
     size = int(raw["bytes"])
     if size <= 0:
-        raise ValueError(f"bytes of {url!r} must be above 0")
+        raise ValueError(_("bytes of {url!r} must be above 0").format(url=url))
     priority = PRIORITIES.get(str(raw.get("priority", "")), str(raw.get("priority", "")))
     if priority not in ORDER:
-        raise ValueError(f"unknown priority {raw.get('priority')!r} for {url!r}")
+        raise ValueError(
+            _("unknown priority {priority!r} for {url!r}").format(
+                priority=raw.get("priority"), url=url
+            )
+        )
     slots = tuple(str(s) for s in raw.get("air_slots") or ())
     if not all(_SLOT.fullmatch(s) for s in slots):
-        raise ValueError(f"air_slots of {url!r} must be HH:MM")
+        raise ValueError(_("air_slots of {url!r} must be HH:MM").format(url=url))
     expires = raw.get("expires")
     if expires is not None:
         datetime.fromisoformat(str(expires))

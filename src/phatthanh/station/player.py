@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from phatthanh.atomic import sha256_of
+from phatthanh.i18n import _
 from phatthanh.station.agent import (
     TZ,
     load_state,
@@ -63,7 +64,7 @@ def tick(folder: Path, player: str, dry_run: bool, now: datetime | None = None,
         done.add(f"urgent {item['sha256']}" if reason == "urgent" else f"{local:%Y-%m-%d %H:%M}")
         path = folder / str(item["path"])
         if not path.is_file() or sha256_of(path) != item["sha256"]:
-            log.warning("%s: missing or changed on disk; not played", path)
+            log.warning(_("{path}: missing or changed on disk; not played").format(path=path))
             continue
         if dry_run:
             echo(f"would play ({reason}): {path}  [{item['title']}]")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from phatthanh.atomic import atomic_path
 from phatthanh.errors import PublishError
+from phatthanh.i18n import gettext
 from phatthanh.storage import ObjectInfo, content_type, digests
 
 
@@ -23,7 +24,9 @@ class LocalStorage:
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()
         if not path.is_relative_to(self.root.resolve()):
-            raise PublishError(f"{key}: not a key inside {self.root}")
+            raise PublishError(
+                gettext("{key}: not a key inside {root}").format(key=key, root=self.root)
+            )
         return path
 
     def head(self, key: str) -> ObjectInfo | None:
@@ -42,10 +45,18 @@ class LocalStorage:
                 with atomic_path(path) as tmp:
                     shutil.copyfile(source, tmp)
         except OSError as exc:
-            raise PublishError(f"{path}: cannot write ({exc.strerror})") from None
+            raise PublishError(
+                gettext("{path}: cannot write ({strerror})").format(
+                    path=path, strerror=exc.strerror
+                )
+            ) from None
         info = self.head(key)
         if info is None or (info.size, info.sha256) != (size, sha):
-            raise PublishError(f"{path}: written bytes differ from {source}; check the disk")
+            raise PublishError(
+                gettext("{path}: written bytes differ from {source}; check the disk").format(
+                    path=path, source=source
+                )
+            )
         return info
 
     def get(self, key: str, first: int | None = None, last: int | None = None) -> bytes:
@@ -56,4 +67,6 @@ class LocalStorage:
                 f.seek(start)
                 return f.read() if last is None else f.read(last - start + 1)
         except OSError as exc:
-            raise PublishError(f"{path}: cannot read ({exc.strerror})") from None
+            raise PublishError(
+                gettext("{path}: cannot read ({strerror})").format(path=path, strerror=exc.strerror)
+            ) from None

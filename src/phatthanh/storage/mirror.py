@@ -25,6 +25,7 @@ from pathlib import Path
 from lxml import etree
 
 from phatthanh.errors import PublishError
+from phatthanh.i18n import gettext
 from phatthanh.storage import LONG_CACHE, SHORT_CACHE, ObjectInfo, Storage, digests
 
 DOCUMENTS = ("loudspeaker.m3u", "loudspeaker.json", "podcast.xml")  # podcast.xml last
@@ -99,7 +100,9 @@ def mirror_station(
     `phase` is called with "media", "records", "verified" and "documents" as each step ends."""
     feeds = root / "feeds"
     if not (feeds / "podcast.xml").is_file() or not (feeds / "loudspeaker.json").is_file():
-        raise PublishError(f"{feeds}: no feed to publish; build an episode first")
+        raise PublishError(
+            gettext("{feeds}: no feed to publish; build an episode first").format(feeds=feeds)
+        )
     report = MirrorReport()
     media, other = _episode_files(root)
     media += sorted(p for p in feeds.glob("cover-*") if p.is_file())
@@ -112,8 +115,10 @@ def mirror_station(
             continue
         if held is not None:
             raise PublishError(
-                f"{storage.describe()}{key}: the store holds other bytes under this "
-                "content-addressed name; media are immutable, remove the object by hand"
+                gettext(
+                    "{describe}{key}: the store holds other bytes under this "
+                    "content-addressed name; media are immutable, remove the object by hand"
+                ).format(describe=storage.describe(), key=key)
             )
         storage.put(key, path, LONG_CACHE)
         report.uploaded.append(key)
@@ -145,11 +150,23 @@ def _check_listed(storage: Storage, key: str, size: int | None, sha: str | None)
     info = storage.head(key)
     where = f"{storage.describe()}{key}"
     if info is None:
-        raise PublishError(f"{where}: listed by the feed but not in the store; publish again")
+        raise PublishError(
+            gettext("{where}: listed by the feed but not in the store; publish again").format(
+                where=where
+            )
+        )
     if size is not None and info.size != size:
-        raise PublishError(f"{where}: {info.size} bytes, the feed lists {size}; publish again")
+        raise PublishError(
+            gettext("{where}: {size} bytes, the feed lists {listed}; publish again").format(
+                where=where, size=info.size, listed=size
+            )
+        )
     if sha is not None and info.sha256 != sha:
-        raise PublishError(f"{where}: checksum differs from the manifest; publish again")
+        raise PublishError(
+            gettext("{where}: checksum differs from the manifest; publish again").format(
+                where=where
+            )
+        )
     return info
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from phatthanh.errors import PublishError
+from phatthanh.i18n import _
 from phatthanh.storage import ObjectInfo, content_type, digests
 
 
@@ -57,8 +58,10 @@ class S3Storage:
 
     def _fail(self, key: str, exc: Exception) -> PublishError:
         return PublishError(
-            f"{self.describe()}{key}: the store refused ({exc}); check the endpoint, bucket "
-            "and credentials"
+            _(
+                "{describe}{key}: the store refused ({exc}); check the endpoint, bucket "
+                "and credentials"
+            ).format(describe=self.describe(), key=key, exc=exc)
         )
 
     def head(self, key: str) -> ObjectInfo | None:
@@ -104,11 +107,15 @@ class S3Storage:
         except (ClientError, BotoCoreError) as exc:
             raise self._fail(key, exc) from None
         except OSError as exc:
-            raise PublishError(f"{source}: cannot read ({exc.strerror})") from None
+            raise PublishError(
+                _("{source}: cannot read ({strerror})").format(source=source, strerror=exc.strerror)
+            ) from None
         if info is None or (info.size, info.sha256, etag) != (size, sha, md5):
             raise PublishError(
-                f"{self.describe()}{key}: the stored object does not match {source} "
-                "(size or checksum); publish again"
+                _(
+                    "{describe}{key}: the stored object does not match {source} (size or "
+                    "checksum); publish again"
+                ).format(describe=self.describe(), key=key, source=source)
             )
         return info
 

@@ -7,6 +7,7 @@ import os
 from typing import TYPE_CHECKING
 
 from phatthanh.errors import ConfigError
+from phatthanh.i18n import _
 
 if TYPE_CHECKING:
     from phatthanh.config import Config
@@ -22,7 +23,7 @@ def s3_storage(settings: StorageSettings, prefix: str) -> S3Storage:
 
     if importlib.util.find_spec("boto3") is None:
         raise ConfigError(
-            "[storage] uses S3 but boto3 is not installed; pip install 'phatthanh[scale]'"
+            _("[storage] uses S3 but boto3 is not installed; pip install 'phatthanh[scale]'")
         )
     from phatthanh.storage.s3 import S3Location, S3Storage
 
@@ -31,8 +32,10 @@ def s3_storage(settings: StorageSettings, prefix: str) -> S3Storage:
         name = getattr(settings, setting)
         if name and not os.environ.get(name):
             raise ConfigError(
-                f"[storage] {setting}: the variable {name} is not set; export it, or set "
-                f'{setting} = "" to use boto3\'s credential chain'
+                _(
+                    "[storage] {setting}: the variable {name} is not set; export it, or set "
+                    '{setting} = "" to use boto3\'s credential chain'
+                ).format(setting=setting, name=name)
             )
         keys.append(os.environ[name] if name else None)
     location = S3Location(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from phatthanh.errors import ConfigError, EngineUnavailable, VoiceError
+from phatthanh.i18n import _
 from phatthanh.model import Clip, Progress, Segment, VoiceChoice
 from phatthanh.voices.breaker import arm, trip
 from phatthanh.voices.cache import ClipCache
@@ -42,7 +43,7 @@ class Voiced:
 
 def make_engine(name: str, settings: VoiceSettings, root: Path) -> Engine:
     """An engine by name ('espeak', 'edge', 'piper', or 'engine:voice' to pick its voice)."""
-    kind, _, voice = name.partition(":")
+    kind, _sep, voice = name.partition(":")
     if kind == "espeak":
         from phatthanh.voices.espeak import EspeakEngine
 
@@ -58,7 +59,9 @@ def make_engine(name: str, settings: VoiceSettings, root: Path) -> Engine:
 
         piper = replace(settings.piper, model=voice) if voice else settings.piper
         return PiperEngine(piper, root)
-    raise ConfigError(f"unknown voice engine {name!r}; use auto, espeak, edge or piper")
+    raise ConfigError(
+        _("unknown voice engine {name!r}; use auto, espeak, edge or piper").format(name=name)
+    )
 
 
 def engine_chain(settings: VoiceSettings, engine: str | None) -> list[str]:
@@ -84,21 +87,21 @@ def choose_voice(
         except EngineUnavailable as exc:
             if strict or position == len(chain) - 1:
                 raise EngineUnavailable(
-                    f"{exc}" + ("; --strict-engine forbids falling back" if strict else "")
+                    f"{exc}" + (_("; --strict-engine forbids falling back") if strict else "")
                 ) from None
             reasons.append(str(exc))
-            log.warning("%s; falling back to the next voice engine", exc)
+            log.warning(_("{error}; falling back to the next voice engine").format(error=exc))
             continue
         fallback = "; ".join(reasons) or None
         if fallback:
             log.warning(
-                "this episode will be read by %s (%s), not the first choice",
-                candidate.name,
-                candidate.voice,
+                _("this episode will be read by {engine} ({voice}), not the first choice").format(
+                    engine=candidate.name, voice=candidate.voice
+                )
             )
         chosen = Voice(candidate, VoiceChoice(candidate.name, candidate.voice, fallback))
         return arm(chosen, chain[position + 1 :], settings, root, strict, online_timeout_s)
-    raise EngineUnavailable("no voice engine is configured")  # pragma: no cover
+    raise EngineUnavailable(_("no voice engine is configured"))  # pragma: no cover
 
 
 def synthesize(
@@ -122,25 +125,28 @@ def synthesize(
             missing[key] = segment.spoken
     hits = len(clips)
     if progress is not None:
-        progress.start(f"Reading with {engine.name} ({engine.voice})", len(clips) + len(missing))
-        progress.advance(hits, f"{hits} from cache")
+        task = _("Reading with {engine} ({voice})").format(engine=engine.name, voice=engine.voice)
+        progress.start(task, len(clips) + len(missing))
+        progress.advance(hits, _("{hits} from cache").format(hits=hits))
     todo = list(missing.items())
     for start in range(0, len(todo), _BATCH):
         batch = todo[start : start + _BATCH]
         try:
-            raws = engine.synthesize_many([text for _, text in batch])
+            raws = engine.synthesize_many([text for _key, text in batch])
         except VoiceError as exc:
             if voice.fallback is not None:  # the circuit breaker opens (breaker.py)
                 return synthesize(segments, trip(voice, exc), cache, progress)
             raise
         except Exception as exc:  # an engine bug must not lose the clips already made
             raise VoiceError(
-                f"{engine.name} failed: {exc}; rerun to continue from the cache"
+                _("{name} failed: {exc}; rerun to continue from the cache").format(
+                    name=engine.name, exc=exc
+                )
             ) from exc
-        for (key, _), raw in zip(batch, raws, strict=True):
+        for (key, _text), raw in zip(batch, raws, strict=True):
             clips[key] = cache.put(key, raw)
         if progress is not None:
-            progress.advance(len(batch), f"{hits} from cache")
+            progress.advance(len(batch), _("{hits} from cache").format(hits=hits))
     if progress is not None:
         progress.finish()
     return Voiced(tuple(clips[k] for k in keys), len(missing), hits, voice.choice)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from phatthanh.errors import PhatthanhError
+from phatthanh.i18n import _
 from phatthanh.model import VoiceChoice
 from phatthanh.voices.settings import VoiceSettings
 
@@ -62,6 +63,7 @@ def trip(voice: Voice, error: PhatthanhError) -> Voice:
     if voice.fallback is None:  # pragma: no cover - synthesize checks first
         raise error
     why = str(error).split("; rerun")[0]  # the build goes on: no rerun needed
+    why = why.removesuffix(_("; rerun to continue from the cache"))  # the message translated
     reason = f"online voice failed ({why}); circuit breaker switched to " + (
         f"{voice.fallback.engine.name} for the rest of this build"
     )

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from phatthanh.errors import EngineUnavailable, VoiceError
 from phatthanh.ffmpeg import run_ffmpeg
+from phatthanh.i18n import _
 from phatthanh.model import WordBoundary
 from phatthanh.voices.engine import RawClip
 from phatthanh.voices.settings import EdgeSettings
@@ -59,14 +60,17 @@ def check_complete(
     """Raise IncompleteClip unless the turn ended and every word of `text`, in order, has a
     boundary that lies inside the `duration_ms` of audio received."""
     if not ended:
-        raise IncompleteClip("the stream ended before the service said the turn was over")
+        raise IncompleteClip(_("the stream ended before the service said the turn was over"))
     inside = [w for w in words if w.offset_ms + w.duration_ms <= duration_ms + _BOUNDARY_SLACK_MS]
     said = iter(t.casefold() for w in inside for t in _WORD.findall(w.text))
     for wanted in _WORD.findall(text):
         if not any(got == wanted.casefold() for got in said):
             reached = inside[-1].text if inside else "nothing"
             raise IncompleteClip(
-                f"no boundary for {wanted!r} in {duration_ms} ms of audio (it ends at {reached!r})"
+                _(
+                    "no boundary for {wanted!r} in {duration_ms} ms of audio (it ends at "
+                    "{reached!r})"
+                ).format(wanted=wanted, duration_ms=duration_ms, reached=reached)
             )
 
 
@@ -83,7 +87,9 @@ class EdgeEngine:
         self.version = str(edge_tts.__version__)
         if not hasattr(edge_tts.Communicate, _TURN_END_HOOK):
             raise EngineUnavailable(
-                f"edge-tts {self.version} cannot report the end of a turn; install edge-tts 7.3"
+                _(
+                    "edge-tts {version} cannot report the end of a turn; install edge-tts 7.3"
+                ).format(version=self.version)
             )
         self.base = endpoint(settings)
         point_client_at(self.base)
@@ -98,11 +104,13 @@ class EdgeEngine:
             voices = asyncio.run(self._list_voices())
         except Exception as exc:  # every failure here means "not usable now"
             raise EngineUnavailable(
-                f"edge-tts is unreachable at {self.base} ({_why(exc)})"
+                _("edge-tts is unreachable at {base} ({exc})").format(base=self.base, exc=_why(exc))
             ) from None
         names = {v.get("ShortName") for v in voices}
         if self.voice not in names:
-            raise EngineUnavailable(f"edge-tts does not offer the voice {self.voice}")
+            raise EngineUnavailable(
+                _("edge-tts does not offer the voice {voice}").format(voice=self.voice)
+            )
 
     async def _list_voices(self) -> list[dict[str, object]]:
         import edge_tts
@@ -133,8 +141,10 @@ class EdgeEngine:
             except Exception as exc:
                 if not _retryable(exc) or attempt == attempts:
                     raise VoiceError(
-                        f"edge-tts failed on segment {text[:50]!r}: {_why(exc)} "
-                        f"(after {attempt} attempts); rerun to continue from the cache"
+                        _(
+                            "edge-tts failed on segment {text!r}: {exc} (after {attempt} "
+                            "attempts); rerun to continue from the cache"
+                        ).format(text=text[:50], exc=_why(exc), attempt=attempt)
                     ) from None
                 delay = min(8.0, 0.5 * 2 ** (attempt - 1)) * (0.5 + random.random())
                 log.info("edge-tts: %s; retry %d in %.1f s", _why(exc), attempt, delay)
@@ -187,7 +197,7 @@ _TURN_END_HOOK = "_Communicate__compensate_offset"  # edge-tts 7.2-7.3 (pyprojec
 def decode_mp3(mp3: bytes, words: tuple[WordBoundary, ...]) -> RawClip:
     """The service's MP3 (24 kHz mono) decoded once to PCM at its own rate."""
     if not mp3:
-        raise IncompleteClip("no audio bytes")
+        raise IncompleteClip(_("no audio bytes"))
     pcm = run_ffmpeg(
         ["-f", "mp3", "-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", "24000", "pipe:1"],
         input_bytes=mp3,
@@ -210,5 +220,5 @@ def _why(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     text = re.sub(r" ssl:(<[^>]*>|\S+)", "", text)  # aiohttp shows the TLS context object
     if isinstance(exc, TimeoutError | asyncio.TimeoutError):
-        return "no answer in time"
+        return _("no answer in time")
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

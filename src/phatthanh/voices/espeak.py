@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 from phatthanh.errors import EngineUnavailable, VoiceError
+from phatthanh.i18n import _
 from phatthanh.voices.engine import RawClip
 from phatthanh.voices.settings import EspeakSettings
 
@@ -37,7 +38,9 @@ class _Library:
             data = espeakng_loader.get_data_path()
         except (ImportError, OSError, RuntimeError) as exc:
             raise EngineUnavailable(
-                f"espeak-ng cannot be loaded ({exc}); reinstall phatthanh with pip"
+                _("espeak-ng cannot be loaded ({exc}); reinstall phatthanh with pip").format(
+                    exc=exc
+                )
             ) from None
         self.lib.espeak_Initialize.argtypes = [
             ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int
@@ -54,7 +57,7 @@ class _Library:
             )
         )
         if self.sample_rate_hz <= 0:
-            raise EngineUnavailable("espeak-ng failed to initialize its data")
+            raise EngineUnavailable(_("espeak-ng failed to initialize its data"))
         self.version = (self.lib.espeak_Info(None) or b"unknown").decode()
         self._chunks: list[bytes] = []
         self._callback = _CALLBACK(self._collect)  # kept alive as long as the library
@@ -67,7 +70,9 @@ class _Library:
 
     def synthesize(self, text: str, voice: str, rate_wpm: int, pitch: int) -> bytes:
         if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
-            raise VoiceError(f"espeak-ng has no voice {voice!r}; see 'phatthanh voices'")
+            raise VoiceError(
+                _("espeak-ng has no voice {voice!r}; see 'phatthanh voices'").format(voice=voice)
+            )
         self.lib.espeak_SetParameter(_RATE, rate_wpm, 0)
         self.lib.espeak_SetParameter(_PITCH, pitch, 0)
         self._chunks = []
@@ -76,7 +81,11 @@ class _Library:
             data, len(data) + 1, 0, _POS_CHARACTER, 0, _ESPEAK_CHARS_UTF8, None, None
         )
         if status != 0:
-            raise VoiceError(f"espeak-ng failed (status {status}) on: {text[:60]!r}")
+            raise VoiceError(
+                _("espeak-ng failed (status {status}) on: {text!r}").format(
+                    status=status, text=text[:60]
+                )
+            )
         return b"".join(self._chunks)
 
 
@@ -108,7 +117,9 @@ class EspeakEngine:
         with _LOCK:
             if _load().lib.espeak_SetVoiceByName(self.voice.encode()) != 0:
                 raise VoiceError(
-                    f"espeak-ng has no voice {self.voice!r}; set [voices.espeak] voice, e.g. 'vi'"
+                    _(
+                        "espeak-ng has no voice {voice!r}; set [voices.espeak] voice, e.g. 'vi'"
+                    ).format(voice=self.voice)
                 )
 
     def synthesize_many(self, texts: list[str]) -> list[RawClip]:
@@ -121,6 +132,8 @@ class EspeakEngine:
                 )
                 rate = library.sample_rate_hz
             if not pcm:
-                raise VoiceError(f"espeak-ng produced no audio for: {text[:60]!r}")
+                raise VoiceError(
+                    _("espeak-ng produced no audio for: {text!r}").format(text=text[:60])
+                )
             clips.append(RawClip(pcm, rate))
         return clips

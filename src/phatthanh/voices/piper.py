@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from phatthanh.errors import EngineUnavailable, VoiceError
+from phatthanh.i18n import _
 from phatthanh.voices.engine import RawClip
 from phatthanh.voices.settings import PiperSettings
 
@@ -35,21 +36,25 @@ class PiperEngine:
 
     def _voice(self) -> Any:
         if self.model is None:
-            raise EngineUnavailable("piper has no voice model; set [voices.piper] model")
+            raise EngineUnavailable(_("piper has no voice model; set [voices.piper] model"))
         if not self.model.is_file():
-            raise EngineUnavailable(f"piper voice model {self.model} not found")
+            raise EngineUnavailable(
+                _("piper voice model {model} not found").format(model=self.model)
+            )
         try:
             from piper import PiperVoice
         except ImportError:
             raise EngineUnavailable(
-                "piper is not installed; install it with: pip install 'phatthanh[piper]'"
+                _("piper is not installed; install it with: pip install 'phatthanh[piper]'")
             ) from None
         with _LOCK:
             if self.model not in _LOADED:
                 try:
                     _LOADED[self.model] = PiperVoice.load(self.model)
                 except Exception as exc:
-                    raise EngineUnavailable(f"piper cannot load {self.model} ({exc})") from None
+                    raise EngineUnavailable(
+                        _("piper cannot load {model} ({exc})").format(model=self.model, exc=exc)
+                    ) from None
             return _LOADED[self.model]
 
     def probe(self) -> None:
@@ -65,7 +70,7 @@ class PiperEngine:
             with _LOCK:
                 chunks = list(voice.synthesize(text, syn_config=config))
             if not chunks:
-                raise VoiceError(f"piper produced no audio for: {text[:60]!r}")
+                raise VoiceError(_("piper produced no audio for: {text!r}").format(text=text[:60]))
             pcm = b"".join(c.audio_int16_bytes for c in chunks)
             clips.append(RawClip(pcm, chunks[0].sample_rate))
         return clips
