@@ -300,8 +300,11 @@ def test_the_clip_cache_is_shared_through_the_bucket(
     assert second.cache_hits == first.synthesized + first.cache_hits
     stored = client.list_objects_v2(Bucket="clips", Prefix="clips/")["Contents"]
     assert len(stored) == 2 * first.synthesized  # one WAV and one record per clip
-    local = sorted(p.name for p in (tmp_path / "binhan" / ".cache" / "clips").rglob("*.*"))
-    assert local == sorted(Path(o["Key"]).name for o in stored)  # the read-through copy
+    root = tmp_path / "binhan" / ".cache" / "clips"
+    # the read-through copy (`<xx>/<key>.*`); the master's resampled copies
+    # (`<xx>/<rate>/<key>.wav`) are local only
+    local = sorted(p.name for p in root.rglob("*.*") if len(p.relative_to(root).parts) == 2)
+    assert local == sorted(Path(o["Key"]).name for o in stored)
 
     wav = next(o["Key"] for o in stored if o["Key"].endswith(".wav"))
     client.put_object(Bucket="clips", Key=wav, Body=b"RIFF not this clip")
