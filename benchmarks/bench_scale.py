@@ -25,7 +25,7 @@ from phatthanh.queue.state import Board
 from tests.scale_servers import redis_server, tiny_station
 
 ROOT = Path(__file__).resolve().parents[1]
-HANG_GUARD_S = 7200
+HANG_GUARD_S = 1800
 SENTENCES = (
     "Đài {station} thông báo lịch cắt điện ngày mai tại thôn số {n}.",
     "Bà con chú ý phơi khô lúa trước khi trời mưa, theo tin số {n} của đài {station}.",
@@ -94,6 +94,9 @@ def run(count: int, stations: int, programs: int, kill: bool) -> Run:
         while len(board.finished()) < len(jobs):
             if time.monotonic() - start > HANG_GUARD_S:
                 raise SystemExit(f"stuck: {board.status()}")
+            failed = {s: c["failed"] for s, c in board.status().items() if c.get("failed")}
+            if failed:  # a failed job never finishes: say so now (worker logs in the folder)
+                raise SystemExit(f"failed jobs {failed}; see {root}/w*.log")
             if kill and not killed and len(board.finished()) >= len(jobs) // 4:
                 os.killpg(procs[0].pid, signal.SIGKILL)
                 killed = True

@@ -59,12 +59,13 @@ class ClipCache:
     def get(self, key: str) -> Clip | None:
         """The cached clip, or None when there is none or it failed its check (then it is
         removed, and said in one log line)."""
-        wav_path, meta_path = self._paths(key)
+        _, meta_path = self._paths(key)
         try:
             text = meta_path.read_text("utf-8")
         except FileNotFoundError:
-            if wav_path.exists():
-                self._drop(key, "its record is missing")
+            # A WAV without its record is not dropped: another process sharing the cache may
+            # be between writing the two (put writes the record last); the next put of this
+            # clip replaces the WAV.
             return None
         except OSError as exc:
             self._drop(key, f"its record cannot be read ({exc.strerror})")
@@ -132,13 +133,16 @@ class ClipCache:
     def put(self, key: str, raw: RawClip) -> Clip:
         wav_path, meta_path = self._paths(key)
         wav_path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(wav_path) as tmp_wav, wave.open(str(tmp_wav), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(raw.sample_rate_hz)
-            out.writeframes(raw.pcm)
-        size = wav_path.stat().st_size  # the same bytes whichever process renamed last
-        digest = sha256_of(wav_path)
+        with atomic_path(wav_path) as tmp_wav:
+            with wave.open(str(tmp_wav), "wb") as out:
+                out.setnchannels(1)
+                out.setsampwidth(2)
+                out.setframerate(raw.sample_rate_hz)
+                out.writeframes(raw.pcm)
+            # measured before the rename: the path may be renamed over or dropped by another
+            # process sharing the cache once it is visible
+            size = tmp_wav.stat().st_size
+            digest = sha256_of(tmp_wav)
         meta = {
             "sample_rate_hz": raw.sample_rate_hz,
             "duration_ms": raw.duration_ms,
