@@ -282,13 +282,16 @@ def test_online_voice_calls_keep_the_shared_rate_across_two_workers(
     broker: str, tmp_path: Path
 ) -> None:
     """Two worker processes read programs with the real edge-tts client against the local
-    protocol server; the server counts the calls it sees: in no window do they exceed what
-    the one bucket in Redis allows (burst + rate x window, plus one call of jitter between a
-    token and its handshake), however fast or slow the machine builds."""
+    protocol server at the same time; the server stamps the calls it sees. The one bucket in
+    Redis lets `burst` calls through at once and `rate` a second after that, so the k-th call
+    cannot reach the server before (k - burst) / rate seconds after the submit (one call of
+    jitter allowed between a token and its handshake). A busy machine only makes calls later,
+    so this cannot fail for slowness; without the bucket the 26 calls (4 in flight per
+    worker) arrive within a second or two, far ahead of that line."""
     from tests.edge_server import EdgeServer
 
     rate, burst = 2.0, 2
-    words = ("một", "hai", "ba", "bốn", "năm", "sáu")
+    words = ("một", "hai")  # one program per station, built side by side
     with EdgeServer() as server:
         registry = province(tmp_path, ("tanlap", "binhan"))
         for name in ("tanlap", "binhan"):
@@ -298,8 +301,8 @@ def test_online_voice_calls_keep_the_shared_rate_across_two_workers(
         jobs = []
         for i, word in enumerate(words):  # every sentence new: no clip comes from the cache
             article = tmp_path / f"edge{i}.txt"
-            article.write_text(f"Tin số {word}\n\nXã họp bàn việc số {word}. Dân đồng ý việc "
-                               f"số {word}.\n", "utf-8")  # fmt: skip
+            body = " ".join(f"Xã họp bàn việc {word} số {n + 1}." for n in range(12))
+            article.write_text(f"Tin số {word}\n\n{body}\n", "utf-8")
             station = ("tanlap", "binhan")[i % 2]
             jobs.append(
                 f'[[jobs]]\nstation = "{station}"\narticles = ["{article.name}"]\n'
@@ -319,6 +322,7 @@ def test_online_voice_calls_keep_the_shared_rate_across_two_workers(
             logs = [tmp_path / f"voice{i}.log" for i in range(2)]
             wait_for(lambda: all("ready." in p.read_text("utf-8", "replace") for p in logs),
                      "both workers ready")  # fmt: skip
+            start = time.monotonic()  # the server's stamps are on this clock too
             cli("submit", "--plan", str(plan), "--registry", str(registry), "--broker", broker,
                 cwd=tmp_path)  # fmt: skip
             wait_for(lambda: all_done(board, len(words)), "every job done")
@@ -331,8 +335,6 @@ def test_online_voice_calls_keep_the_shared_rate_across_two_workers(
             assert json.loads(record.read_text("utf-8"))["engine"] == "edge-tts"  # no fallback
     for log in logs:  # both processes built programs, so both took tokens
         assert "succeeded" in log.read_text("utf-8", "replace"), log
-    assert len(stamps) >= 3 * len(words)  # title + two sentences per program, at least
-    for i in range(len(stamps)):
-        for j in range(i + 1, len(stamps)):
-            calls, window = j - i + 1, stamps[j] - stamps[i]
-            assert calls <= burst + rate * window + 1, (calls, window)
+    assert len(stamps) >= 13 * len(words)  # the title and twelve sentences per program
+    for k, stamp in enumerate(stamps, start=1):
+        assert stamp - start >= (k - burst - 1) / rate, (k, stamp - start)
