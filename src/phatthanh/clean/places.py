@@ -42,8 +42,16 @@ AREA_DOTTED_PHONE = re.compile(
 AREA_CODE_PHONE = re.compile(r"\((0\d{2,3})\)\s?(\d{3,4})[ .]?(\d{3,4})(?![\w]|[.,]\d)")
 HOTLINE = re.compile(r"(?<![\w.,])(1[89]00)([ .]?)(\d{3,4})(?:\2(\d{2,4}))?(?![\w]|[.,]\d)")
 _HOTLINE_DIGITS = re.compile(r"\s1\d\d")  # what SHORT_HOTLINE needs: a quick first look
+# A hotline label reads every short number after it (`113, 114 và 115`), not only the first.
 SHORT_HOTLINE = re.compile(
-    r"(?i)(đường dây nóng|hotline|số máy|điện thoại|tổng đài)(:?\s+)(1\d{2,3})\b"
+    r"(?i)(đường dây nóng|hotline|số máy|điện thoại|tổng đài)(:?\s+)"
+    r"(1\d{2,3}(?:(?:\s*[,;/]\s*|\s+(?:và|hoặc)\s+)1\d{2,3}(?!\d))*)\b"
+)
+# `gọi 114`, `gọi ngay 115 khi …`: an emergency number (111 to 115) is dialled digit by digit
+# when nothing counted follows it (`gọi 112 thanh niên nhập ngũ` is a call-up of 112 people).
+EMERGENCY = re.compile(
+    r"(?<!kêu )((?i:gọi)(?: ngay| khẩn cấp)?(?: đến| tới| số)?\s+)(11[1-5])"
+    r"(?=\s*(?:[,.;:!?)(]|$|(?:khi|để|hoặc|và|ngay|nếu|báo|trong|cấp cứu)(?!\w)))"
 )
 
 
@@ -105,4 +113,10 @@ def phones(text: str) -> str:
         text = HOTLINE.sub(lambda m: grouped(m.group(1), m.group(3), m.group(4)), text)
     if not _HOTLINE_DIGITS.search(text):
         return text
-    return SHORT_HOTLINE.sub(lambda m: m.group(1) + m.group(2) + digit_words(m.group(3)), text)
+    text = SHORT_HOTLINE.sub(
+        lambda m: m.group(1) + m.group(2) + re.sub(r"\d+", lambda d: digit_words(d[0]), m[3]),
+        text,
+    )
+    if "ọi" not in text:
+        return text
+    return EMERGENCY.sub(lambda m: m.group(1) + digit_words(m.group(2)), text)
