@@ -8,6 +8,8 @@ pages, ../shared/specs/vietnamese-speech.md).
 - `P.`/`Q.`/`X.`/`H.` in an address (after a comma, before a name or a number) are
   phường, quận, xã, huyện; `TT.` before a name is thị trấn. Elsewhere (and at the start of
   a line) a capital and a dot is a person's initial and is left alone.
+- Vehicle plates `75A-123.45`, `29LD-12345`, `47B1-678.90`: the province number, the series
+  letters by name, then the serial digit by digit (`bảy mươi lăm A, một hai ba, bốn năm`).
 - Phones and hotlines are read digit by digit in their written groups, a pause per group:
   `0912.345.678`, `(0254) 3732.318`, `1900 1234`.
 """
@@ -16,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-from phatthanh.clean.numbers import digit_words
+from phatthanh.clean.lexicon import spell
+from phatthanh.clean.numbers import digit_words, number_words
 
 _UP = "A-ZĐÂĂÊÔƠƯ"
 ROAD = re.compile(
@@ -29,6 +32,12 @@ CHAINAGE = re.compile(r"(?<!\w)(?:[Kk]m\s?(\d+)\s?\+\s?(\d+)|Km\s?(\d+))(?![\w+]
 ADDRESS_PART = re.compile(rf"([,;(]\s*|\s[-–]\s)([PQXH])\.\s?(?=\d|[{_UP}])")
 _PARTS = {"P": "phường", "Q": "quận", "X": "xã", "H": "huyện"}
 _ROAD_LETTERS = re.compile(r"QL|ĐT|ĐH|TL|HL")
+# (`tidy` has already put a space between the province number and the letters: `29 LD`.)
+PLATE = re.compile(
+    r"(\d(?<![\w.,/-]\d)\d)\s?([A-Z]{1,2})(\d?)\s?[-–]\s?(?:(\d{3})\.(\d{2})|(\d{4,5}))"
+    r"(?![\w]|[.,]\d)"
+)
+_PLATE_HINT = re.compile(r"\d\s?[A-Z]{1,2}\d?\s?[-–]\s?\d")
 _ADDRESS_LETTER = re.compile(r"[PQXH]\.")
 TOWN = re.compile(rf"(?<![\w.])TT\.\s?(?=[{_UP}])")
 # `02363 821 234`: a four-digit area code may carry the subscriber's first digit.
@@ -73,6 +82,17 @@ def roads(text: str) -> str:
             return f"ki-lô-mét {m.group(3)}"
         return f"ki-lô-mét {m.group(1)} cộng {m.group(2)}"
 
+    def plate(m: re.Match[str]) -> str:
+        series = spell(m.group(2)) + (f" {digit_words(m.group(3))}" if m.group(3) else "")
+        serial = (
+            [digit_words(m.group(4)), digit_words(m.group(5))]
+            if m.group(4)
+            else [digit_words(m.group(6))]
+        )
+        return ", ".join([f"{number_words(int(m.group(1)))} {series}", *serial])
+
+    if ("-" in text or "–" in text) and _PLATE_HINT.search(text):
+        text = PLATE.sub(plate, text)
     if _ROAD_LETTERS.search(text):
         text = ROAD.sub(road, text)
     if "km" in text or "Km" in text:
