@@ -8,6 +8,8 @@ with stray spaces or a trailing slash, a second date in a list.
   a total (`đạt 9/10 tiêu chí`, `46/50 hộ`) stays `chín trên mười`.
 - `ngày 15 /3/2024`, `ngày 15/ 3/ 2024`, `ngày 8/7/` (the year lost): after `ngày` these are
   still dates; the spaces and the trailing slash are typing slips.
+- `đợt 2/2024`, `học kỳ 1/2025`: a round of a year is `đợt hai năm hai nghìn …`, not a
+  fraction over the year.
 - `ngày 1/6, 3/5 lớp`: a pair after a date is not a date for that alone; it is often a count.
 """
 
@@ -27,6 +29,10 @@ SCORE = re.compile(
     r"(\d{1,2})\s*[-–:]\s*(\d{1,2})"
     r"(?![\d/]|[.,]\d|\s*(?:trận|ván|hiệp|bàn|điểm|lần|người|đội|giờ|phút|năm|tháng|ngày)(?!\w))"
 )
+ROUND_OF_YEAR = re.compile(
+    r"((?<!\w)(?i:đợt|lần|học kỳ|học kì|kỳ|kì|giai đoạn)\s+)(\d{1,2})/((?:19|20)\d\d)"
+    r"(?:\s?[-–]\s?((?:19|20)\d\d))?(?![\w/-]|[.,]\d)"
+)  # `học kỳ 1/2024-2025`: the school year after the term
 _SCORE_WORDS = ("ỷ số", "ỉ số", "hắng", "hua", "òa", "oà", "chung cuộc", "cách biệt")
 
 # A fraction of a quantity: before one of these nouns, or after a word that takes a share.
@@ -52,6 +58,18 @@ def scores(text: str, say: Say) -> str:
     return SCORE.sub(
         lambda m: f"{m.group(1)}{say.num(int(m.group(2)))} {say.num(int(m.group(3)))}", text
     )
+
+
+def rounds(text: str, say: Say) -> str:
+    """`đợt 2/2024` -> `đợt hai năm hai nghìn không trăm hai mươi tư`."""
+    if "/19" not in text and "/20" not in text:
+        return text
+
+    def sub(m: re.Match[str]) -> str:
+        said = f"{m.group(1)}{say.num(int(m.group(2)))} năm {say.num(int(m.group(3)))}"
+        return said + (f" đến {say.num(int(m.group(4)))}" if m.group(4) else "")
+
+    return ROUND_OF_YEAR.sub(sub, text)
 
 
 def date_slips(text: str) -> str:

@@ -191,7 +191,7 @@ class Rules:
         return f"{m.group(1)} phần {'tư' if den == 4 else m.group(2)}"  # `ba phần tư`
 
     def scores(self, text: str) -> str:
-        return quantities.scores(text, self.say)
+        return quantities.rounds(quantities.scores(text, self.say), self.say)
 
     def _number(self, m: re.Match[str]) -> str:
         integer = m.group(1).replace(".", "")
