@@ -10,6 +10,8 @@ with stray spaces or a trailing slash, a second date in a list.
   still dates; the spaces and the trailing slash are typing slips.
 - `đợt 2/2024`, `học kỳ 1/2025`: a round of a year is `đợt hai năm hai nghìn …`, not a
   fraction over the year.
+- `từ 9/2024 đến 12/2024`, `tháng 9/2024 và 10/2024`: a month over a year after `từ`, `đến`,
+  `và`, `trong`, `cuối`… is that month (`tháng mười hai năm …`); after `số` it is a number.
 - `ngày 1/6, 3/5 lớp`: a pair after a date is not a date for that alone; it is often a count.
 """
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from phatthanh.clean.numbers import Say
+from phatthanh.clean.numbers import MONTHS, Say
 
 # The words before a score; `tỷ số` in any case, the verbs in lower case or opening a sentence
 # (elsewhere `Hòa` may be a place name). The score ends the phrase: `thắng 2-3 trận` is a
@@ -33,6 +35,10 @@ ROUND_OF_YEAR = re.compile(
     r"((?<!\w)(?i:đợt|lần|học kỳ|học kì|kỳ|kì|giai đoạn)\s+)(\d{1,2})/((?:19|20)\d\d)"
     r"(?:\s?[-–]\s?((?:19|20)\d\d))?(?![\w/-]|[.,]\d)"
 )  # `học kỳ 1/2024-2025`: the school year after the term
+MONTH_OF_YEAR = re.compile(
+    r"((?<!\w)(?i:và|đến|tới|từ|trong|cuối|đầu|giữa|hết|sang|hoặc)\s+)"
+    r"(\d{1,2})/((?:19|20)\d\d)(?![\w/-]|[.,]\d)"
+)
 _SCORE_WORDS = ("ỷ số", "ỉ số", "hắng", "hua", "òa", "oà", "chung cuộc", "cách biệt")
 
 # A fraction of a quantity: before one of these nouns, or after a word that takes a share.
@@ -61,7 +67,7 @@ def scores(text: str, say: Say) -> str:
 
 
 def rounds(text: str, say: Say) -> str:
-    """`đợt 2/2024` -> `đợt hai năm hai nghìn không trăm hai mươi tư`."""
+    """`đợt 2/2024` -> `đợt hai năm hai nghìn …`; `đến 12/2024` -> `đến tháng mười hai năm …`."""
     if "/19" not in text and "/20" not in text:
         return text
 
@@ -69,7 +75,19 @@ def rounds(text: str, say: Say) -> str:
         said = f"{m.group(1)}{say.num(int(m.group(2)))} năm {say.num(int(m.group(3)))}"
         return said + (f" đến {say.num(int(m.group(4)))}" if m.group(4) else "")
 
-    return ROUND_OF_YEAR.sub(sub, text)
+    def month(m: re.Match[str]) -> str:
+        mo = int(m.group(2))
+        before = m.string[max(0, m.start() - 80) : m.start()].lower()
+        listed = m.group(1)[:1].lower() in "vh"  # `và`, `hoặc`: only in a list of months
+        if listed and before.rfind("tháng") <= before.rfind("số "):  # nearer: `số 14/2023 và …`
+            if "số " not in before:
+                return m.group(0)
+            return f"{m.group(1)}{say.num(mo)} năm {say.num(int(m.group(3)))}"
+        if not 1 <= mo <= 12:
+            return m.group(0)
+        return f"{m.group(1)}tháng {MONTHS[mo]} năm {say.num(int(m.group(3)))}"
+
+    return MONTH_OF_YEAR.sub(month, ROUND_OF_YEAR.sub(sub, text))
 
 
 def date_slips(text: str) -> str:
