@@ -50,6 +50,7 @@ AREA_DOTTED_PHONE = re.compile(
 )
 AREA_CODE_PHONE = re.compile(r"\((0\d{2,3})\)\s?(\d{3,4})[ .]?(\d{3,4})(?![\w]|[.,]\d)")
 HOTLINE = re.compile(r"(?<![\w.,])(1[89]00)([ .]?)(\d{3,4})(?:\2(\d{2,4}))?(?![\w]|[.,]\d)")
+_HOTLINE_LABEL = re.compile(r"(?i)đường dây nóng|hotline|điện thoại|tổng đài|gọi")
 _HOTLINE_DIGITS = re.compile(r"\s1\d\d")  # what SHORT_HOTLINE needs: a quick first look
 # A hotline label reads every short number after it (`113, 114 và 115`), not only the first.
 SHORT_HOTLINE = re.compile(
@@ -57,9 +58,10 @@ SHORT_HOTLINE = re.compile(
     r"(1\d{2,3}(?:(?:\s*[,;/]\s*|\s+(?:và|hoặc)\s+)1\d{2,3}(?!\d))*)\b"
 )
 # `gọi 114`, `gọi ngay 115 khi …`: an emergency number (111 to 115) is dialled digit by digit
-# when nothing counted follows it (`gọi 112 thanh niên nhập ngũ` is a call-up of 112 people).
+# when nothing counted follows it (`gọi 112 thanh niên nhập ngũ` is a call-up of 112 people);
+# after `hoặc`/`và` only behind a hotline label (`đường dây nóng: 0987… hoặc 114`).
 EMERGENCY = re.compile(
-    r"(?<!kêu )((?i:gọi)(?: ngay| khẩn cấp)?(?: đến| tới| số)?\s+)(11[1-5])"
+    r"(?<!kêu )((?i:gọi|hoặc|và)(?: ngay| khẩn cấp)?(?: đến| tới| số)?\s+)(11[1-5])"
     r"(?=\s*(?:[,.;:!?)(]|$|(?:khi|để|hoặc|và|ngay|nếu|báo|trong|cấp cứu)(?!\w)))"
 )
 
@@ -137,6 +139,14 @@ def phones(text: str) -> str:
         lambda m: m.group(1) + m.group(2) + re.sub(r"\d+", lambda d: digit_words(d[0]), m[3]),
         text,
     )
-    if "ọi" not in text:
+    if not any(w in text for w in ("ọi", "nóng", "oại", "otline", "ổng đài")):
         return text
-    return EMERGENCY.sub(lambda m: m.group(1) + digit_words(m.group(2)), text)
+
+    def emergency(m: re.Match[str]) -> str:
+        if m.group(1)[:1].lower() != "g":  # `hoặc 114`, `và 115`: only in a list of numbers
+            before = m.string[max(0, m.start() - 80) : m.start()]
+            if not _HOTLINE_LABEL.search(before):
+                return m.group(0)
+        return m.group(1) + digit_words(m.group(2))
+
+    return EMERGENCY.sub(emergency, text)
