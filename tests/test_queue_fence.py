@@ -121,3 +121,22 @@ def lapse_and_race(broker: str, registry: Path, tmp_path: Path, caplog: Any) -> 
     assert f"{folder.name}.html" in pages, pages
     assert len([p for p in pages if p.startswith("2026-")]) == 1, pages
     return job
+
+
+def test_a_worker_killed_after_the_fence_leaves_the_job_to_be_built_again(
+    broker: str, tmp_path: Path
+) -> None:
+    """The fence marked the job done and its publish in flight, then the worker died (its
+    locks expire): the redelivered job is not skipped as done, it is built and published."""
+    registry = province(tmp_path, ("tanlap",))
+    job = Job("tanlap", "", (str(tmp_path / "article1.txt"),), "Tin chiều", "2026-11-24",
+              "17:00", registry=str(registry))  # fmt: skip
+    key = job_key(job)
+    dead = Board.at(broker)
+    with dead.hold(f"job:{key}", TTL_S) as mine, dead.hold("station:tanlap", TTL_S) as ours:
+        assert dead.fence(key, [mine, ours], TTL_S) == "ok"
+        dead.client.set(f"phatthanh:started:{key}", "1")
+    assert dead.is_done(key) and dead.interrupted(key)
+    assert run_job(Board.at(broker), job, TTL_S) == BUILT
+    assert dead.finished() == [key] and not dead.interrupted(key)
+    assert len(published(tmp_path / "tanlap")) == 1
