@@ -42,7 +42,9 @@ def test_the_fence_checks_the_tokens_and_marks_done_in_one_step(broker: str) -> 
         assert 0 < a.client.pttl(station.name) <= TTL_S * 1000
         assert a.is_done("k") and a.interrupted("k")  # done, its publish in flight
         assert b.fence("k", [job, station], TTL_S) == "done"  # nobody passes it twice
-        a.unfence("k")  # the publish failed: the done mark is taken back
+        b.unfence("k", owner="another worker's token")  # not its publish: left alone
+        assert a.is_done("k") and a.interrupted("k")
+        a.unfence("k", owner=job.local.token)  # the publish failed: the mark is taken back
         assert not a.is_done("k") and not a.interrupted("k")
 
 

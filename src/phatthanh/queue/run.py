@@ -14,9 +14,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import redis
 
 from phatthanh.errors import PhatthanhError
 from phatthanh.queue import Job, job_key
@@ -64,13 +67,13 @@ def run_job(shared: Board, job: Job, ttl_s: float) -> str:
             # A job started before and killed may have published already: it replaces
             # its own episode rather than refusing the slot.
             again = not shared.client.set(f"phatthanh:started:{key}", "1", nx=True)
-            passed: list[bool] = []
+            fenced: list[bool] = []
 
             def fence() -> None:
+                fenced.append(True)  # called: it may pass even if its reply is lost
                 verdict = shared.fence(key, [job_lock, station_lock], ttl_s)
                 if verdict != "ok":
                     raise LockLost(verdict)
-                passed.append(True)
 
             try:
                 run_build(dataclasses.replace(job, replace=job.replace or again), fence)
@@ -79,8 +82,9 @@ def run_job(shared: Board, job: Job, ttl_s: float) -> str:
                 shared.mark(job.station, key, "queued" if exc.verdict == "lost" else "done")
                 return LOST if exc.verdict == "lost" else DUPLICATE
             except Exception as exc:
-                if passed:  # the done mark was ours, the publish did not complete
-                    shared.unfence(key)
+                if fenced:  # a done mark of ours is taken back: the publish did not complete
+                    with suppress(redis.RedisError):  # else: left as a publish in flight
+                        shared.unfence(key, owner=job_lock.local.token)
                 reason = (str(exc).splitlines() or [type(exc).__name__])[0]
                 when = f"{job.air_date} {job.slot}" if job.slot else job.air_date
                 shared.mark(job.station, key, "failed", f"{job.title} ({when}): {reason}")

@@ -46,6 +46,9 @@ redis.call('SET', KEYS[1], '1')
 redis.call('SET', KEYS[2], ARGV[2])
 return 'ok'
 """
+_UNFENCE = """
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
+"""
 
 
 @dataclass(frozen=True)
@@ -98,9 +101,15 @@ class Board:
         """A publish was in flight when its worker died: the done mark is not to be trusted."""
         return bool(self.client.exists(f"phatthanh:committing:{key}"))
 
-    def unfence(self, key: str) -> None:
-        """Take back the done mark of a publish that failed or was interrupted."""
-        self.client.delete(f"phatthanh:done:{key}", f"phatthanh:committing:{key}")
+    def unfence(self, key: str, owner: Any = None) -> None:
+        """Take back the done mark of a publish that failed or was interrupted; with `owner`
+        (the token the fence was called with), only if that publish was this one's (a fence
+        whose reply was lost may or may not have passed)."""
+        keys = (f"phatthanh:done:{key}", f"phatthanh:committing:{key}")
+        if owner is None:
+            self.client.delete(*keys)
+        else:
+            self.client.eval(_UNFENCE, 2, *keys, owner)
 
     def finish(self, station: str, key: str) -> None:
         """The publish that passed the fence has completed: record the job done."""
