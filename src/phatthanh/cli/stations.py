@@ -103,8 +103,10 @@ def station_lock(station: str | None) -> Iterator[Fence | None]:
         from phatthanh.queue.state import Board
     except ImportError:
         raise ConfigError(
-            f"{BROKER_ENV} is set but the scale extra is missing: pip install 'phatthanh[scale]'"
-            f", or unset {BROKER_ENV}"
+            _(
+                "{env} is set but the scale extra is missing: pip install 'phatthanh[scale]', "
+                "or unset {env}"
+            ).format(env=BROKER_ENV)
         ) from None
     ttl = float(os.environ.get("PHATTHANH_LOCK_TTL_S", "120"))
     with ExitStack() as stack:
@@ -112,13 +114,17 @@ def station_lock(station: str | None) -> Iterator[Fence | None]:
             lock = stack.enter_context(Board.at(url).hold(f"station:{station}", ttl))
         except RedisError as exc:
             raise ConfigError(
-                f"{BROKER_ENV} {url}: cannot reach the broker ({exc}); start it, or unset "
-                f"{BROKER_ENV} to build without the station lock"
+                _(
+                    "{env} {url}: cannot reach the broker ({exc}); start it, or unset {env} to "
+                    "build without the station lock"
+                ).format(env=BROKER_ENV, url=url, exc=exc)
             ) from None
         if lock is None:
             raise ConfigError(
-                f"station {station}: a queue worker is building it now (its lock in "
-                f"{BROKER_ENV}); run this again when that build is done"
+                _(
+                    "station {station}: a queue worker is building it now (its lock in {env}); "
+                    "run this again when that build is done"
+                ).format(station=station, env=BROKER_ENV)
             )
 
         def fence() -> None:
@@ -126,8 +132,10 @@ def station_lock(station: str | None) -> Iterator[Fence | None]:
                 lock.reacquire()  # atomic: only while the lock still carries our token
             except LockError:
                 raise PublishError(
-                    f"station {station}: its lock in the broker expired and was taken during "
-                    "this build; nothing was published, run it again"
+                    _(
+                        "station {station}: its lock in the broker expired and was taken "
+                        "during this build; nothing was published, run it again"
+                    ).format(station=station)
                 ) from None
 
         yield fence

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from phatthanh.errors import ConfigError, PhatthanhError
+from phatthanh.i18n import _
 from phatthanh.queue import Job
 from phatthanh.queue.registry import Registry
 
@@ -21,9 +22,15 @@ def read_plan(path: Path) -> list[dict[str, Any]]:
     try:
         jobs = tomllib.loads(path.read_text("utf-8")).get("jobs", [])
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the plan ({exc})") from None
+        raise ConfigError(
+            _("{path}: cannot read the plan ({exc})").format(path=path, exc=exc)
+        ) from None
     if not isinstance(jobs, list) or not jobs:
-        raise ConfigError(f"{path}: no [[jobs]] in the plan; add station, articles, title, date")
+        raise ConfigError(
+            _("{path}: no [[jobs]] in the plan; add station, articles, title, date").format(
+                path=path
+            )
+        )
     return jobs
 
 
@@ -41,17 +48,17 @@ def check_job(reg: Registry, entry: dict[str, Any], base: Path, where: str | Non
 
     unknown = sorted(set(entry) - set(KEYS))
     if unknown:
-        raise bad(unknown[0], f"unknown key; a job has {', '.join(KEYS)}")
+        raise bad(unknown[0], _("unknown key; a job has {keys}").format(keys=", ".join(KEYS)))
     name, title, articles = entry.get("station"), entry.get("title"), entry.get("articles")
     if not isinstance(name, str) or not name:
-        raise bad("station", "missing; name a station of the registry")
+        raise bad("station", _("missing; name a station of the registry"))
     config = reg.config(name)  # a known station whose config loads
     if not isinstance(title, str) or not title.strip():
-        raise bad("title", 'missing; give the program title, e.g. "Bản tin sáng"')
+        raise bad("title", _('missing; give the program title, e.g. "Bản tin sáng"'))
     if not isinstance(articles, list | tuple) or not articles:
-        raise bad("articles", 'missing; list the article files or URLs, e.g. ["tin1.txt"]')
+        raise bad("articles", _('missing; list the article files or URLs, e.g. ["tin1.txt"]'))
     if not all(isinstance(a, str) and a for a in articles):
-        raise bad("articles", 'must be file paths or URLs (text), e.g. ["tin1.txt"]')
+        raise bad("articles", _('must be file paths or URLs (text), e.g. ["tin1.txt"]'))
     paths = [a if "://" in a else str((base / a).resolve()) for a in articles]
     _check_articles(paths, bad)
     day = _day(entry.get("date"), bad) or _today(config)
@@ -63,7 +70,7 @@ def check_job(reg: Registry, entry: dict[str, Any], base: Path, where: str | Non
             raise bad("slot", str(exc)) from None
     bulletin = entry.get("bulletin", False)
     if not isinstance(bulletin, bool):
-        raise bad("bulletin", "must be true or false")
+        raise bad("bulletin", _("must be true or false"))
     return Job(
         station=name, config=str(reg.stations[name]), articles=tuple(paths), title=title,
         air_date=day.isoformat(), slot=slot, bulletin=bulletin,
@@ -77,12 +84,12 @@ def _check_articles(paths: list[str], bad: Any) -> None:
 
     lineups = [p for p in paths if p.endswith(".toml")]
     if lineups and len(paths) > 1:
-        raise bad("articles", "a lineup .toml file must be the only article")
+        raise bad("articles", _("a lineup .toml file must be the only article"))
     for path in paths:
         if "://" in path:
             continue
         if not Path(path).is_file():
-            raise bad("articles", f"{path}: no such file; check the path")
+            raise bad("articles", _("{path}: no such file; check the path").format(path=path))
         if lineups:
             try:
                 load_lineup(Path(path))
@@ -99,7 +106,9 @@ def _day(value: object, bad: Any) -> date | None:
     if isinstance(value, str):
         with suppress(ValueError):
             return date.fromisoformat(value)
-    raise bad("date", f"{value!r}: use the form YYYY-MM-DD, e.g. 2026-11-24")
+    raise bad(
+        "date", _("{value}: use the form YYYY-MM-DD, e.g. 2026-11-24").format(value=repr(value))
+    )
 
 
 def _today(config: Any) -> date:
