@@ -99,3 +99,21 @@ def test_real_page_lines_read_the_same_when_read_again() -> None:
             if NORMALIZER.normalize(once).text != once:
                 unstable.append(f"{page.name}: {once[:80]}")
     assert unstable == []
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [("Tổ T6 dọn vệ sinh", "Tổ tê sáu dọn vệ sinh"),
+     ("xã gọi 113 thanh niên nhập ngũ", "xã gọi một trăm mười ba thanh niên nhập ngũ"),
+     ("họ thắng 3-4 trận liền", "họ thắng ba đến bốn trận liền"),
+     ("ấp Tân Hòa 1-2", "ấp Tân Hòa một đến hai"),
+     ("ngày 1/6, 3/5 lớp đi học", "ngày mồng một tháng sáu, ba trên năm lớp đi học"),
+     ("đạt 17/19 tiêu chí", "đạt mười bảy trên mười chín tiêu chí"),
+     ("có 7/12 số xã", "có bảy trên mười hai số xã")],
+)  # fmt: skip
+def test_context_rules_do_not_read_a_name_or_a_count_as_something_else(
+    written: str, spoken: str
+) -> None:
+    """Weekday, score, hotline, fraction rules need their context: a hamlet `T6`, a call-up of
+    113 people, a range of matches, a count out of a total stay what they are."""
+    assert NORMALIZER.normalize(written).text == spoken

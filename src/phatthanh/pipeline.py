@@ -6,6 +6,7 @@ station files -> articles -> speech text and segments -> running order -> voice 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,8 @@ class BuildOptions:
     slot: str | None = None  # HH:MM; None: the lineup's first air slot, else see air_moment
     replace: bool = False  # rebuild an episode already published for this date, slot, title
     publish: bool = True  # False: keep it unpublished for publish_built (publish/built.py)
+    # Called at the commit point; raises to refuse the publish (the queue's lock check).
+    fence: Callable[[], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ def build_episode(
     cache = open_clip_cache(config)  # local, or shared through the bucket
     voiced = synthesize(program.segments(), voice, cache, progress)
     timeline = lay_out(program, voiced.clips, config.program)
-    with stage_episode(program, config.site, config.publish, not options.publish) as stage:
+    hold = not options.publish
+    with stage_episode(program, config.site, config.publish, hold, options.fence) as stage:
         renditions = render(
             timeline, options.profiles, stage.path, config.master, progress, stage.slug
         )

@@ -13,6 +13,7 @@ import re
 from itertools import pairwise
 
 from phatthanh.clean.numbers import MONTHS, Say, ordinal_words, roman_value
+from phatthanh.clean.quantities import FRACTION_NOUN, date_slips
 
 _END = r"(?![\w/]|[.,]\d)"  # the number is not followed by more of a number
 _DATE_WORDS = r"ngày|sáng|trưa|chiều|tối|đêm|hôm|từ|đến|đợt|dịp|nay|vào|trước|sau"
@@ -65,6 +66,7 @@ BARE_DAY_MONTH = re.compile(r"(\d(?<![\w/.,-]\d)\d?)/(\d{1,2})" + _END)
 # `hẻm 12/3`), and words after a date.
 _COUNT_BEFORE = re.compile(
     r"(?i:thứ|hạng|đạt|có|được|gồm|với|là|chiếm|còn|trên|tỷ số|tỉ số|thắng|thua|hòa"
+    r"|lên|xuống|tăng|giảm|hơn|gần|bằng|chỉ"
     r"|lớp|phòng|số|nhà|lô|thửa|hẻm|kiệt|ngõ)\s*$"
 )
 _DATE_AFTER = re.compile(
@@ -179,7 +181,7 @@ def dates(text: str, say: Say) -> str:
     def bare(m: re.Match[str]) -> str:
         d, mo = int(m.group(1)), int(m.group(2))
         before = m.string[max(0, m.start() - 12) : m.start()]
-        if _COUNT_BEFORE.search(before):
+        if _COUNT_BEFORE.search(before) or FRACTION_NOUN.match(m.string, m.end()):
             return m.group(0)
         if d > mo or _DATE_AFTER.match(m.string, m.end()):
             return say.date(d, mo) or m.group(0)
@@ -209,6 +211,8 @@ def dates(text: str, say: Say) -> str:
     # put no digits in, so what is absent here stays absent.
     if not _DIGIT.search(text):
         return text
+    if "/" in text:
+        text = date_slips(text)
     slash = "/" in text and _SLASH_PAIR.search(text) is not None
     dot = "." in text and _DOT_PAIR.search(text) is not None
     dash = "-" in text or "–" in text

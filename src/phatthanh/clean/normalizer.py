@@ -68,6 +68,7 @@ class Normalizer:
         text = r.addresses(text)
         text = r.roads(text)
         text = r.document_codes(text)
+        text = r.scores(text)
         text = r.dates(text)
         text = r.times(text)
         text = r.roman(text)

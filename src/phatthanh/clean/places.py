@@ -8,6 +8,8 @@ pages, ../shared/specs/vietnamese-speech.md).
 - `P.`/`Q.`/`X.`/`H.` in an address (after a comma, before a name or a number) are
   phường, quận, xã, huyện; `TT.` before a name is thị trấn. Elsewhere (and at the start of
   a line) a capital and a dot is a person's initial and is left alone.
+- Vehicle plates `75A-123.45`, `29LD-12345`, `47B1-678.90`: the province number, the series
+  letters by name, then the serial digit by digit (`bảy mươi lăm A, một hai ba, bốn năm`).
 - Phones and hotlines are read digit by digit in their written groups, a pause per group:
   `0912.345.678`, `(0254) 3732.318`, `1900 1234`.
 """
@@ -16,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-from phatthanh.clean.numbers import digit_words
+from phatthanh.clean.lexicon import spell
+from phatthanh.clean.numbers import digit_words, number_words
 
 _UP = "A-ZĐÂĂÊÔƠƯ"
 ROAD = re.compile(
@@ -29,6 +32,12 @@ CHAINAGE = re.compile(r"(?<!\w)(?:[Kk]m\s?(\d+)\s?\+\s?(\d+)|Km\s?(\d+))(?![\w+]
 ADDRESS_PART = re.compile(rf"([,;(]\s*|\s[-–]\s)([PQXH])\.\s?(?=\d|[{_UP}])")
 _PARTS = {"P": "phường", "Q": "quận", "X": "xã", "H": "huyện"}
 _ROAD_LETTERS = re.compile(r"QL|ĐT|ĐH|TL|HL")
+# (`tidy` has already put a space between the province number and the letters: `29 LD`.)
+PLATE = re.compile(
+    r"(\d(?<![\w.,/-]\d)\d)\s?([A-Z]{1,2})(\d?)\s?[-–]\s?(?:(\d{3})\.(\d{2})|(\d{4,5}))"
+    r"(?![\w]|[.,]\d)"
+)
+_PLATE_HINT = re.compile(r"\d\s?[A-Z]{1,2}\d?\s?[-–]\s?\d")
 _ADDRESS_LETTER = re.compile(r"[PQXH]\.")
 TOWN = re.compile(rf"(?<![\w.])TT\.\s?(?=[{_UP}])")
 # `02363 821 234`: a four-digit area code may carry the subscriber's first digit.
@@ -41,9 +50,19 @@ AREA_DOTTED_PHONE = re.compile(
 )
 AREA_CODE_PHONE = re.compile(r"\((0\d{2,3})\)\s?(\d{3,4})[ .]?(\d{3,4})(?![\w]|[.,]\d)")
 HOTLINE = re.compile(r"(?<![\w.,])(1[89]00)([ .]?)(\d{3,4})(?:\2(\d{2,4}))?(?![\w]|[.,]\d)")
+_HOTLINE_LABEL = re.compile(r"(?i)đường dây nóng|hotline|điện thoại|tổng đài|gọi")
 _HOTLINE_DIGITS = re.compile(r"\s1\d\d")  # what SHORT_HOTLINE needs: a quick first look
+# A hotline label reads every short number after it (`113, 114 và 115`), not only the first.
 SHORT_HOTLINE = re.compile(
-    r"(?i)(đường dây nóng|hotline|số máy|điện thoại|tổng đài)(:?\s+)(1\d{2,3})\b"
+    r"(?i)(đường dây nóng|hotline|số máy|điện thoại|tổng đài)(:?\s+)"
+    r"(1\d{2,3}(?:(?:\s*[,;/]\s*|\s+(?:và|hoặc)\s+)1\d{2,3}(?!\d))*)\b"
+)
+# `gọi 114`, `gọi ngay 115 khi …`: an emergency number (111 to 115) is dialled digit by digit
+# when nothing counted follows it (`gọi 112 thanh niên nhập ngũ` is a call-up of 112 people);
+# after `hoặc`/`và` only behind a hotline label (`đường dây nóng: 0987… hoặc 114`).
+EMERGENCY = re.compile(
+    r"(?<!kêu )((?i:gọi|hoặc|và)(?: ngay| khẩn cấp)?(?: đến| tới| số)?\s+)(11[1-5])"
+    r"(?=\s*(?:[,.;:!?)(]|$|(?:khi|để|hoặc|và|ngay|nếu|báo|trong|cấp cứu)(?!\w)))"
 )
 
 
@@ -65,6 +84,17 @@ def roads(text: str) -> str:
             return f"ki-lô-mét {m.group(3)}"
         return f"ki-lô-mét {m.group(1)} cộng {m.group(2)}"
 
+    def plate(m: re.Match[str]) -> str:
+        series = spell(m.group(2)) + (f" {digit_words(m.group(3))}" if m.group(3) else "")
+        serial = (
+            [digit_words(m.group(4)), digit_words(m.group(5))]
+            if m.group(4)
+            else [digit_words(m.group(6))]
+        )
+        return ", ".join([f"{number_words(int(m.group(1)))} {series}", *serial])
+
+    if ("-" in text or "–" in text) and _PLATE_HINT.search(text):
+        text = PLATE.sub(plate, text)
     if _ROAD_LETTERS.search(text):
         text = ROAD.sub(road, text)
     if "km" in text or "Km" in text:
@@ -105,4 +135,18 @@ def phones(text: str) -> str:
         text = HOTLINE.sub(lambda m: grouped(m.group(1), m.group(3), m.group(4)), text)
     if not _HOTLINE_DIGITS.search(text):
         return text
-    return SHORT_HOTLINE.sub(lambda m: m.group(1) + m.group(2) + digit_words(m.group(3)), text)
+    text = SHORT_HOTLINE.sub(
+        lambda m: m.group(1) + m.group(2) + re.sub(r"\d+", lambda d: digit_words(d[0]), m[3]),
+        text,
+    )
+    if not any(w in text for w in ("ọi", "nóng", "oại", "otline", "ổng đài")):
+        return text
+
+    def emergency(m: re.Match[str]) -> str:
+        if m.group(1)[:1].lower() != "g":  # `hoặc 114`, `và 115`: only in a list of numbers
+            before = m.string[max(0, m.start() - 80) : m.start()]
+            if not _HOTLINE_LABEL.search(before):
+                return m.group(0)
+        return m.group(1) + digit_words(m.group(2))
+
+    return EMERGENCY.sub(emergency, text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from phatthanh.clean import dates, places
+from phatthanh.clean import dates, places, quantities
 from phatthanh.clean.lexicon import spell
 from phatthanh.clean.numbers import Say, decimal_words, digit_words, ordinal_words
 from phatthanh.clean.settings import SpeechSettings
@@ -166,7 +166,7 @@ class Rules:
 
     def numbers(self, text: str) -> str:
         if "/" in text:
-            text = RATIO.sub(lambda m: f"{m.group(1)} trên {m.group(2)}", text)
+            text = RATIO.sub(self._ratio, text)
         if "hứ" in text or "ạng" in text:
             text = ORDINAL.sub(lambda m: f"{m.group(1)} {ordinal_words(int(m.group(2)))}", text)
         if "-" in text or "–" in text:
@@ -181,6 +181,17 @@ class Rules:
         if "." in text:
             text = DOTTED.sub(lambda m: f"{m.group(1)} chấm {m.group(2)}", text)
         return NUMBER.sub(self._number, text)
+
+    @staticmethod
+    def _ratio(m: re.Match[str]) -> str:
+        num, den = int(m.group(1)), int(m.group(2))
+        share = quantities.is_fraction_of_quantity(m.string, m.start(), m.end(), num, den)
+        if not share:
+            return f"{m.group(1)} trên {m.group(2)}"
+        return f"{m.group(1)} phần {'tư' if den == 4 else m.group(2)}"  # `ba phần tư`
+
+    def scores(self, text: str) -> str:
+        return quantities.rounds(quantities.scores(text, self.say), self.say)
 
     def _number(self, m: re.Match[str]) -> str:
         integer = m.group(1).replace(".", "")

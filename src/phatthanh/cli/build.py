@@ -7,12 +7,17 @@ import sys
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 import click
 
 from phatthanh.cli.progress import RichProgress
-from phatthanh.cli.stations import publish_to_bucket, station_config, station_options
+from phatthanh.cli.stations import (
+    publish_to_bucket,
+    station_config,
+    station_lock,
+    station_options,
+)
 from phatthanh.config import (
     CONFIG_NAME,
     Config,
@@ -25,6 +30,9 @@ from phatthanh.i18n import _, _l
 from phatthanh.settings import ProfileName, StationSettings
 from phatthanh.settings.site import stored_guid
 from phatthanh.settings.station import station_identity
+
+if TYPE_CHECKING:
+    from phatthanh.pipeline import BuildResult
 
 CONFIG_HELP = _l("Config file; outputs go next to it. [default: ./phatthanh.toml if present]")
 
@@ -198,8 +206,15 @@ def build_episode(
     if title and len(lineup.entries) == 1:  # the only article may take --title as its own
         only = dataclasses.replace(lineup.entries[0], fallback_title=title)
         lineup = dataclasses.replace(lineup, entries=(only,))
-    with RichProgress() as progress:
-        result = build_episode(lineup, config, options, progress)
+    with station_lock(station) as fence:  # the workers' lock, when a broker is configured
+        options = dataclasses.replace(options, fence=fence)
+        with RichProgress() as progress:
+            result = build_episode(lineup, config, options, progress)
+        _report(result, config)
+
+
+def _report(result: BuildResult, config: Config) -> None:
+    """What the build wrote, then the upload to the station's bucket."""
     record = result.record
     click.echo(
         _("Episode: {title} ({published}), {items} items").format(

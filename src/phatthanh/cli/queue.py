@@ -4,13 +4,11 @@ queue (Celery on a Redis-protocol broker; needs the `scale` extra)."""
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import click
 
-from phatthanh.cli.build import parse_date
 from phatthanh.cli.scale import need_scale
 from phatthanh.errors import ConfigError
 from phatthanh.i18n import _, _l
@@ -86,65 +84,32 @@ def submit(
     plan: Path | None,
     broker: str | None,
 ) -> None:
+    from phatthanh.queue.plan import check_job, read_plan
     from phatthanh.queue.registry import load_registry
 
     reg = load_registry(registry)
-    entries = _plan(plan) if plan else [dict(station=station, articles=list(articles),
-        title=title, date=air_date, slot=slot, bulletin=bulletin)]  # fmt: skip
+    entries: list[tuple[Any, str | None]]
+    if plan:
+        base = plan.parent
+        entries = [(entry, f"{plan}: jobs[{i}]") for i, entry in enumerate(read_plan(plan))]
+    else:
+        base = Path.cwd()
+        entry = dict(station=station, articles=list(articles), title=title, date=air_date,
+                     slot=slot, bulletin=bulletin)  # fmt: skip
+        entries = [({k: v for k, v in entry.items() if v is not None}, None)]
+    for entry, where in entries:
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: each job is a [[jobs]] table")
+    jobs = [check_job(reg, entry, base, where) for entry, where in entries]
     app = _app(broker)
     from phatthanh.queue.submit import submit_job
 
-    for entry in entries:
-        job = _job(reg, entry, registry.parent)
+    for job in jobs:
         queued = submit_job(app, job)
         line = (
             _("queued: {station} {title}") if queued else _("already submitted: {station} {title}")
         )
         click.echo(line.format(station=job.station, title=job.title))
-
-
-def _plan(path: Path) -> list[dict[str, Any]]:
-    try:
-        jobs = tomllib.loads(path.read_text("utf-8")).get("jobs", [])
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(
-            _("{path}: cannot read the plan ({exc})").format(path=path, exc=exc)
-        ) from None
-    if not jobs:
-        raise ConfigError(
-            _("{path}: no [[jobs]] in the plan; add station, articles, title, date").format(
-                path=path
-            )
-        )
-    return list(jobs)
-
-
-def _job(reg: Any, entry: dict[str, Any], base: Path) -> Any:
-    from phatthanh.queue import Job
-
-    name, title = entry.get("station"), entry.get("title")
-    if not name or not title or not entry.get("articles"):
-        raise ConfigError(
-            _(
-                "a job needs --station, --title and articles (or station, title, articles in "
-                "the plan)"
-            )
-        )
-    reg.config(name)  # the station exists and its config loads
-    day = parse_date(entry.get("date")) or _today(reg, name)
-    paths = [a if "://" in a else str((base / a).resolve()) for a in entry["articles"]]
-    return Job(
-        station=name, config=str(reg.stations[name]), articles=tuple(paths), title=title,
-        air_date=day.isoformat(), slot=entry.get("slot"), bulletin=bool(entry.get("bulletin")),
-        clip_cache=str(reg.clip_cache) if reg.clip_cache else None,
-        registry=str(reg.path.resolve()),
-    )  # fmt: skip
-
-
-def _today(reg: Any, name: str) -> Any:
-    from phatthanh.settings.station import now_at
-
-    return now_at(reg.config(name).site.tz).date()
 
 
 @click.group(help=_l("The province job queue."))
@@ -158,7 +123,8 @@ def status(broker: str | None) -> None:
     app = _app(broker)
     from phatthanh.queue.state import STATES, Board
 
-    table = Board.at(str(app.conf.broker_url)).status()
+    board = Board.at(str(app.conf.broker_url))
+    table = board.status()
     if not table:
         click.echo(_("no jobs"))
         return
@@ -166,3 +132,6 @@ def status(broker: str | None) -> None:
     click.echo(f"{'station':<{width}}  " + "  ".join(f"{s:>7}" for s in STATES))
     for station, counts in table.items():
         click.echo(f"{station:<{width}}  " + "  ".join(f"{counts[s]:>7}" for s in STATES))
+    for station, reasons in board.failures().items():
+        for reason in reasons:
+            click.echo(f"failed: {station}: {reason}")

@@ -3,18 +3,24 @@ province's registry (phatthanh.queue.registry) instead of --config or ./phatthan
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from phatthanh.config import Config, load_config
-from phatthanh.errors import ConfigError
+from phatthanh.errors import ConfigError, PublishError
 from phatthanh.i18n import _, _l
+
+if TYPE_CHECKING:
+    from phatthanh.publish.commit import Fence
 
 F = TypeVar("F", bound=Callable[..., Any])
 REGISTRY_ENV = "PHATTHANH_REGISTRY"
+BROKER_ENV = "PHATTHANH_BROKER"  # the queue's broker (phatthanh.queue.app)
 
 
 def station_options(command: F) -> F:
@@ -79,3 +85,57 @@ def publish_to_bucket(config: Config) -> None:
                 where=where, uploaded=len(report.uploaded), unchanged=len(report.unchanged)
             )
         )
+
+
+@contextmanager
+def station_lock(station: str | None) -> Iterator[Fence | None]:
+    """With --station and a broker (PHATTHANH_BROKER), hold the station's lock in the broker,
+    the one the queue's workers take, for the whole build and publish; yields the fence the
+    commit checks (the lock still ours). Refused in one line while a worker holds it.
+    Without a station or a broker, nothing is locked (one machine, as before)."""
+    url = os.environ.get(BROKER_ENV)
+    if station is None or not url:
+        yield None
+        return
+    try:
+        from redis.exceptions import LockError, RedisError
+
+        from phatthanh.queue.state import Board
+    except ImportError:
+        raise ConfigError(
+            _(
+                "{env} is set but the scale extra is missing: pip install 'phatthanh[scale]', "
+                "or unset {env}"
+            ).format(env=BROKER_ENV)
+        ) from None
+    ttl = float(os.environ.get("PHATTHANH_LOCK_TTL_S", "120"))
+    with ExitStack() as stack:
+        try:
+            lock = stack.enter_context(Board.at(url).hold(f"station:{station}", ttl))
+        except RedisError as exc:
+            raise ConfigError(
+                _(
+                    "{env} {url}: cannot reach the broker ({exc}); start it, or unset {env} to "
+                    "build without the station lock"
+                ).format(env=BROKER_ENV, url=url, exc=exc)
+            ) from None
+        if lock is None:
+            raise ConfigError(
+                _(
+                    "station {station}: a queue worker is building it now (its lock in {env}); "
+                    "run this again when that build is done"
+                ).format(station=station, env=BROKER_ENV)
+            )
+
+        def fence() -> None:
+            try:
+                lock.reacquire()  # atomic: only while the lock still carries our token
+            except LockError:
+                raise PublishError(
+                    _(
+                        "station {station}: its lock in the broker expired and was taken "
+                        "during this build; nothing was published, run it again"
+                    ).format(station=station)
+                ) from None
+
+        yield fence

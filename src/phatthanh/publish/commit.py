@@ -23,7 +23,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,9 @@ from phatthanh.publish.verify import listed_files, load_snapshot, media_of
 
 log = logging.getLogger(__name__)
 
+# Called under the feeds lock just before the swap: raises to refuse the publish (a queue
+# worker whose station lock was taken by another worker, phatthanh.queue.run).
+Fence = Callable[[], None]
 GRACE_S = 7 * 86_400  # a media file no document lists any more is kept this long
 RETIRED = ".retired.json"  # in an episode folder: {file name: when it stopped being listed}
 
@@ -157,8 +160,9 @@ def _restore(target: Path, data: bytes | None) -> None:
             os.replace(tmp, target)
 
 
-def commit(stage: Stage) -> None:
-    """Publish the staged episode and the documents that list it, as one step."""
+def commit(stage: Stage, fence: Fence | None = None) -> None:
+    """Publish the staged episode and the documents that list it, as one step; `fence`, if
+    given, may refuse it at the last moment (nothing is then published)."""
     from phatthanh.publish.documents import make_documents
     from phatthanh.publish.feed import keep_podcast_guid
     from phatthanh.site import write_site
@@ -178,8 +182,10 @@ def commit(stage: Stage) -> None:
         documents = make_documents(site, stage.publish, (record, stage.path))
         prepared = prepare(feeds, documents.files)
         try:
+            if fence is not None:
+                fence()
             swapped = swap_in(stage.path, stage.final_path)
-        except PublishError:
+        except Exception:
             discard(prepared)
             raise
         try:

@@ -25,6 +25,7 @@ from phatthanh.i18n import _
 from phatthanh.model import Program
 
 if TYPE_CHECKING:
+    from phatthanh.publish.commit import Fence
     from phatthanh.settings import PublishSettings, Site
 
 STAGING = ".staging"
@@ -64,11 +65,16 @@ def existing_guid(final_path: Path) -> str | None:
 
 @contextmanager
 def stage_episode(
-    program: Program, site: Site, publish: PublishSettings, hold: bool = False
+    program: Program,
+    site: Site,
+    publish: PublishSettings,
+    hold: bool = False,
+    fence: Fence | None = None,
 ) -> Iterator[Stage]:
     """A staging folder for the episode, locked while this build lives; on success the
     episode and the feeds that list it are published together (publish/commit.py), or, with
-    `hold`, the episode is kept unpublished for `publish_built` (publish/built.py)."""
+    `hold`, the episode is kept unpublished for `publish_built` (publish/built.py). `fence` may
+    refuse the publish at its last moment (publish/commit.py)."""
     from phatthanh.publish.built import keep_unpublished
     from phatthanh.publish.commit import commit
 
@@ -92,7 +98,7 @@ def stage_episode(
         if hold:
             keep_unpublished(stage)
         else:
-            commit(stage)
+            commit(stage, fence)
     finally:
         shutil.rmtree(path, ignore_errors=True)
         os.close(held)

@@ -5,8 +5,9 @@ machine pointed at the same broker. A job is keyed by station + episode identity
 title): a duplicate submit is refused, a redelivered job that already finished is skipped.
 Jobs are acknowledged late, so a worker killed mid-build leaves its job to another worker,
 and the staging folder leaves no half-published episode. One station's builds and feed
-updates run one at a time across all workers (a lock held in Redis); online voice calls
-share a token bucket in Redis. Bulletins go on their own queue, consumed before programs.
+updates run one at a time across all workers (a lock held in Redis), and the publish is
+fenced: it happens only if this worker still holds its locks (queue/run.py). Online voice
+calls share a token bucket in Redis. Bulletins go on their own queue, consumed before programs.
 """
 
 from __future__ import annotations

