@@ -148,7 +148,7 @@ class Verifying:
         assert self.run.proc.stdout is not None
         self.fd = self.run.proc.stdout.fileno()
         self.rate_hz = rate
-        self.loud = LoudnessMeter(rate)
+        self.loud = LoudnessMeter(rate, step_ms=100)  # 400 ms blocks, 100 ms hop: exact
         self.peak = TruePeakMeter()
         self._odd = b""  # bytes of a float split between two reads
 
