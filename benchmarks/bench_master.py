@@ -169,7 +169,7 @@ def growth(root: Path) -> None:
 
 
 _CHILD = """
-import json, sys, threading, time
+import json, os, sys, threading, time
 from pathlib import Path
 from benchmarks.programs import lineup_of, timed_build, vm_hwm_mb, write_articles
 from phatthanh.config import Config
@@ -183,7 +183,12 @@ def watch():
                 pids = (task / "children").read_text().split()
             except OSError:  # the thread ended meanwhile
                 continue
-            for pid in pids:
+            for pid in pids:  # only after exec: a child between fork and exec still
+                try:  # maps the parent's pages, which the parent's own figure counts
+                    if "ffmpeg" not in os.readlink(f"/proc/{pid}/exe"):
+                        continue
+                except OSError:  # it ended meanwhile
+                    continue
                 children["mb"] = max(children["mb"], vm_hwm_mb(pid))
         time.sleep(0.05)
 threading.Thread(target=watch, daemon=True).start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 import wave
 from datetime import date
 from pathlib import Path
@@ -308,12 +309,14 @@ def test_streamed_true_peak_equals_full_oversampling(renditions) -> None:  # typ
 class RecordingProgress:
     def __init__(self) -> None:
         self.events: list[tuple[str, int, str]] = []
+        self.threads: list[tuple[int, int]] = []  # (reporting thread, threads alive)
 
     def start(self, task: str, total: int) -> None:
         self.events.append(("start", total, task))
 
     def advance(self, n: int = 1, detail: str = "") -> None:
         self.events.append(("advance", n, detail))
+        self.threads.append((threading.get_ident(), threading.active_count()))
 
     def finish(self) -> None:
         self.events.append(("finish", 0, ""))
@@ -346,6 +349,12 @@ def test_mastering_reports_each_cue_and_each_rendition_as_it_goes(  # type: igno
         encoding = [n for n, d in mine if d.endswith(" s")]
         assert encoding and sum(encoding) == seconds
         assert mine[-1][1].endswith(" LUFS")  # verified last
+    # the encodes are read and metered by the build's own thread, with no thread started
+    # for them (each would keep its own malloc arena: tens of MB on a long program)
+    encoding = [t for t, (_, _, d) in zip(progress.threads, advances, strict=True)
+                if d.endswith(" s") and not d.startswith("master")]  # fmt: skip
+    assert encoding and {ident for ident, _ in encoding} == {threading.get_ident()}
+    assert {alive for _, alive in encoding} == {threading.active_count()}
 
 
 def test_a_jingles_highs_reach_the_podcast_and_broadcast_renditions(

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import selectors
 import time
 import wave
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ import numpy as np
 from scipy.ndimage import minimum_filter1d
 
 from phatthanh.errors import AudioError
-from phatthanh.ffmpeg import mp3_options, run_ffmpeg, stream_ffmpeg, with_loopback_decoder
+from phatthanh.ffmpeg import Piped, mp3_options, run_ffmpeg, with_loopback_decoder
 from phatthanh.i18n import gettext
 from phatthanh.master.meter import LoudnessMeter, TruePeakMeter, gated_lufs
 from phatthanh.master.render import Levels
@@ -44,6 +45,7 @@ PEAK_MARGIN_DB = 1.0  # MP3 coding adds overshoot above the limiter's ceiling
 RELEASE_MS = 20  # how long the limiter's gain stays down after a peak, in effect (80 ms release)
 LIMITER_ATTACK_MS, LIMITER_RELEASE_MS = 5, 80
 MAX_ENCODES = 3
+READ_BYTES = 1 << 20  # the pipe's width (ffmpeg.py)
 
 
 @dataclass(frozen=True)
@@ -130,32 +132,56 @@ def filtered(stream: Any, gain_db: float, ceiling_db: float, rate_hz: int, sourc
     return stream
 
 
+class Verifying:
+    """One encode in flight, measured by decoding the MP3 it writes: ffmpeg's loopback
+    decoder (`-dec`) decodes every packet of the file as it is encoded and pipes the samples
+    here (the same samples as decoding the finished file, without reading it back or waiting
+    for the encode to end); `take()` meters what has come, `result()` ends the run."""
+
+    def __init__(
+        self, source: Path, rate_hz: int, out: Path, profile: Profile, plan: tuple[float, float]
+    ) -> None:
+        gain_db, ceiling_db = plan
+        rate = profile.sample_rate_hz
+        stream = filtered(ffmpeg.input(str(source)).audio, gain_db, ceiling_db, rate, rate_hz)
+        encoder = stream.output(str(out), **mp3_options(rate, profile.bitrate_kbps))
+        self.run = Piped(with_loopback_decoder(encoder.overwrite_output().get_args()), feed=False)
+        assert self.run.proc.stdout is not None
+        self.fd = self.run.proc.stdout.fileno()
+        self.rate_hz = rate
+        self.loud = LoudnessMeter(rate, step_ms=100)  # 400 ms blocks, 100 ms hop: exact
+        self.peak = TruePeakMeter()
+        self._odd = b""  # bytes of a float split between two reads
+
+    def take(self) -> bool:
+        """Meter what ffmpeg has written so far; False once it has closed its output."""
+        data = self._odd + os.read(self.fd, READ_BYTES)
+        if len(data) == len(self._odd):
+            return False
+        whole = len(data) // 4 * 4
+        self._odd = data[whole:]
+        samples = np.frombuffer(data[:whole], dtype="<f4")
+        self.loud.add(samples)
+        self.peak.add(samples)
+        return True
+
+    def result(self) -> Measured:
+        self.run.finish()
+        return Measured(self.loud.integrated_lufs(), self.peak.dbtp())
+
+
 def encode_verified(
-    source: Path,
-    rate_hz: int,
-    out: Path,
-    profile: Profile,
-    plan: tuple[float, float],
-    encoding: Encoding | None = None,
+    source: Path, rate_hz: int, out: Path, profile: Profile, plan: tuple[float, float]
 ) -> Measured:
-    """Encode one rendition into `out` and measure it by decoding the MP3 it writes: ffmpeg's
-    loopback decoder (`-dec`) decodes every packet of the file as it is encoded and pipes
-    the samples here, 1 s at a time (the same samples as decoding the finished file, without
-    reading it back or waiting for the encode to end); `encoding` hears the seconds done."""
-    gain_db, ceiling_db = plan
-    rate = profile.sample_rate_hz
-    stream = filtered(ffmpeg.input(str(source)).audio, gain_db, ceiling_db, rate, rate_hz)
-    encoder = stream.output(str(out), **mp3_options(rate, profile.bitrate_kbps))
-    args = with_loopback_decoder(encoder.overwrite_output().get_args())
-    loud = LoudnessMeter(profile.sample_rate_hz)
-    peak = TruePeakMeter()
-    for chunk in stream_ffmpeg(args, chunk_bytes=profile.sample_rate_hz * 4):
-        samples = np.frombuffer(chunk, dtype="<f4")
-        loud.add(samples)
-        peak.add(samples)
-        if encoding is not None:
-            encoding.report(loud.frames / profile.sample_rate_hz)
-    return Measured(loud.integrated_lufs(), peak.dbtp())
+    """Encode one rendition into `out` and measure it by decoding the MP3 it writes."""
+    run = Verifying(source, rate_hz, out, profile, plan)
+    try:
+        while run.take():
+            pass
+    except BaseException:
+        run.run.kill()
+        raise
+    return run.result()
 
 
 @dataclass(frozen=True)
@@ -169,56 +195,94 @@ class Job:
     out: Path
 
 
+@dataclass
+class _Attempts:
+    """A rendition's encodes so far: the coder loss and ceiling the next one plans with."""
+
+    job: Job
+    loss_db: float
+    ceiling_db: float
+    encoding: Encoding
+    gain_db: float = 0.0
+    count: int = 0
+
+    def start(self) -> Verifying:
+        self.gain_db = plan_gain(self.job.levels, self.job.profile.target_lufs + self.loss_db,
+                                 self.ceiling_db)  # fmt: skip
+        self.count += 1
+        job = self.job
+        plan = (self.gain_db, self.ceiling_db)
+        return Verifying(job.source, job.levels.rate_hz, job.out, job.profile, plan)
+
+    def settled(self, result: Measured) -> bool:
+        """True when `result` is on target (or the last encode allowed); else re-plan with
+        the loss it showed (the prediction keeps accounting for the limiter)."""
+        profile = self.job.profile
+        off = profile.target_lufs - result.integrated_lufs
+        over = result.true_peak_dbtp - profile.true_peak_max_dbtp
+        if (abs(off) <= TOLERANCE_LU and over <= 0) or self.count >= MAX_ENCODES:
+            return True
+        log.info("%s landed at %s; re-encoding with a correction", self.job.out.name, result)
+        self.loss_db = predicted_lufs(self.job.levels, self.gain_db, self.ceiling_db) - (
+            result.integrated_lufs
+        )
+        if over > 0:
+            self.ceiling_db -= over + 0.2
+        return False
+
+
 def encode_all(
     jobs: Sequence[Job], stats: MasterStats, steps: Steps | None = None
 ) -> list[Measured]:
-    """Plan, encode and verify every rendition, the encoders side by side; `steps` advances
-    per rendition by one when its coder loss is known, by the seconds encoded as the encode
-    goes, and by one when verified (re-encodes add nothing)."""
+    """Plan, encode and verify every rendition, the encoders side by side, all read and
+    metered by this one thread (no thread per encoder: each would keep its own malloc
+    arena); `steps` advances per rendition by one when its coder loss is known, by the
+    seconds encoded as the encode goes, and by one when verified (re-encodes add nothing)."""
     steps = steps or Steps(None, 1)
     if not all(math.isfinite(j.levels.integrated_lufs) for j in jobs):
         raise AudioError(gettext("the program is silent; check the voice and the clips"))
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
-        losses = list(pool.map(lambda j: coding_loss_db(j.source, j.profile), jobs))
-        for job in jobs:
-            steps.advance(1, f"{job.out.name}: calibrated")
-        stats.add("loudness", time.perf_counter() - started)
-        started = time.perf_counter()
-        ends: list[float] = []
-        results = list(
-            pool.map(
-                lambda jl: _make(jl[0], jl[1], stats, ends, steps), zip(jobs, losses, strict=True)
-            )
-        )
-    last_encode = max(ends, default=started)
+    attempts = []
+    for job in jobs:
+        ceiling = job.profile.true_peak_max_dbtp - PEAK_MARGIN_DB
+        loss = coding_loss_db(job.source, job.profile)
+        attempts.append(_Attempts(job, loss, ceiling, steps.encoding(job.out.name)))
+        steps.advance(1, f"{job.out.name}: calibrated")
+    stats.add("loudness", time.perf_counter() - started)
+    started = last_encode = time.perf_counter()
+    results: dict[int, Measured] = {}
+    running: dict[int, Verifying] = {}
+    try:
+        with selectors.DefaultSelector() as selector:
+            for index, attempt in enumerate(attempts):
+                running[index] = attempt.start()
+                selector.register(running[index].fd, selectors.EVENT_READ, index)
+            while running:
+                for key, _ in selector.select():
+                    index, run = key.data, running[key.data]
+                    attempt = attempts[index]
+                    if run.take():
+                        attempt.encoding.report(run.loud.frames / run.rate_hz)
+                        continue
+                    selector.unregister(key.fd)
+                    del running[index]
+                    result = run.result()
+                    attempt.encoding.done()
+                    name = attempt.job.name
+                    stats.encodes[name] = stats.encodes.get(name, 0) + 1
+                    last_encode = time.perf_counter()
+                    if attempt.settled(result):
+                        results[index] = result
+                        steps.advance(
+                            1, f"{attempt.job.out.name}: {result.integrated_lufs:.1f} LUFS"
+                        )
+                    else:
+                        running[index] = attempt.start()
+                        selector.register(running[index].fd, selectors.EVENT_READ, index)
+    except BaseException:
+        for run in running.values():
+            run.run.kill()
+        raise
     stats.add("encodes", last_encode - started)
     stats.add("verification", time.perf_counter() - last_encode)
-    return results
-
-
-def _make(
-    job: Job, loss_db: float, stats: MasterStats, ends: list[float], steps: Steps
-) -> Measured:
-    """Encode one rendition, verify it, and if it missed, re-plan with the loss it showed
-    (the prediction keeps accounting for the limiter) and encode again."""
-    ceiling = job.profile.true_peak_max_dbtp - PEAK_MARGIN_DB
-    encoding = steps.encoding(job.out.name)
-    for attempt in range(MAX_ENCODES):
-        gain = plan_gain(job.levels, job.profile.target_lufs + loss_db, ceiling)
-        result = encode_verified(
-            job.source, job.levels.rate_hz, job.out, job.profile, (gain, ceiling), encoding
-        )
-        encoding.done()
-        stats.encodes[job.name] = stats.encodes.get(job.name, 0) + 1
-        ends.append(time.perf_counter())
-        off = job.profile.target_lufs - result.integrated_lufs
-        over = result.true_peak_dbtp - job.profile.true_peak_max_dbtp
-        if (abs(off) <= TOLERANCE_LU and over <= 0) or attempt == MAX_ENCODES - 1:
-            steps.advance(1, f"{job.out.name}: {result.integrated_lufs:.1f} LUFS")
-            return result
-        log.info("%s landed at %s; re-encoding with a correction", job.out.name, result)
-        loss_db = predicted_lufs(job.levels, gain, ceiling) - result.integrated_lufs
-        if over > 0:
-            ceiling -= over + 0.2
-    raise AssertionError("unreachable")  # pragma: no cover
+    return [results[i] for i in range(len(jobs))]

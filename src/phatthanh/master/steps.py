@@ -1,6 +1,6 @@
 """Progress of mastering, step by step: the master written cue by cue, the loudness
 measured, and each rendition calibrated, encoded (by seconds of audio, from ffmpeg's own
-progress report) and verified. Encodes run on two threads; reports go through one lock."""
+progress report) and verified. Reports go through one lock (any thread may report)."""
 
 from __future__ import annotations
 
