@@ -22,11 +22,14 @@ def register(group: click.Group) -> None:
         group.add_command(command)
 
 
-def _app(broker: str | None) -> Any:
+def _app(broker: str | None, export: bool = False) -> Any:
+    """The queue's Celery app on `broker`. `export` (the worker, a process of its own) also
+    puts it in the environment for what the worker starts; submit and status leave the
+    environment alone (a command run in-process must not change it for what follows)."""
     need_scale("celery")
     from phatthanh.queue.app import BROKER_ENV
 
-    if broker:
+    if broker and export:
         os.environ[BROKER_ENV] = broker
     from phatthanh.queue.app import app
 
@@ -46,7 +49,7 @@ def _app(broker: str | None) -> Any:
 )
 @click.option("--name", help=_l("Worker name. [default: phatthanh-<pid>@<host>]"))
 def worker(broker: str | None, concurrency: int, name: str | None) -> None:
-    app = _app(broker)
+    app = _app(broker, export=True)
     from phatthanh.queue import BULLETINS, PROGRAMS
 
     app.worker_main([
