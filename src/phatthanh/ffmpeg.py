@@ -20,7 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import IO
 
@@ -133,21 +133,6 @@ def run_ffmpeg(
         stderr = proc.stderr.decode("utf-8", "replace")
         raise FFmpegError(_("ffmpeg failed: {stderr}").format(stderr=last_error_line(stderr)))
     return proc
-
-
-def stream_ffmpeg(
-    args: Sequence[str], *, chunk_bytes: int = 1 << 20, configured: str = ""
-) -> Iterator[bytes]:
-    """Run ffmpeg with `args` (output to "-") and yield its stdout in chunks of about
-    `chunk_bytes` as it comes, so a long decode never sits in memory; raise on failure."""
-    run = Piped(args, feed=False, configured=configured)
-    try:
-        while chunk := run.read(chunk_bytes):
-            yield chunk
-    except BaseException:  # the reader stopped early: ffmpeg is not needed any more
-        run.kill()
-        raise
-    run.finish()
 
 
 def mp3_options(sample_rate_hz: int, bitrate_kbps: int) -> dict[str, str | int]:

@@ -27,7 +27,7 @@ def _app(broker: str | None, export: bool = False) -> Any:
     puts it in the environment for what the worker starts; submit and status leave the
     environment alone (a command run in-process must not change it for what follows)."""
     need_scale("celery")
-    from phatthanh.queue.app import BROKER_ENV
+    from phatthanh.queue import BROKER_ENV
 
     if broker and export:
         os.environ[BROKER_ENV] = broker

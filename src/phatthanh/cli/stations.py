@@ -14,13 +14,13 @@ import click
 from phatthanh.config import Config, load_config
 from phatthanh.errors import ConfigError, PublishError
 from phatthanh.i18n import _, _l
+from phatthanh.queue import BROKER_ENV, lock_ttl_s
 
 if TYPE_CHECKING:
     from phatthanh.publish.commit import Fence
 
 F = TypeVar("F", bound=Callable[..., Any])
 REGISTRY_ENV = "PHATTHANH_REGISTRY"
-BROKER_ENV = "PHATTHANH_BROKER"  # the queue's broker (phatthanh.queue.app)
 
 
 def station_options(command: F) -> F:
@@ -108,7 +108,7 @@ def station_lock(station: str | None) -> Iterator[Fence | None]:
                 "or unset {env}"
             ).format(env=BROKER_ENV)
         ) from None
-    ttl = float(os.environ.get("PHATTHANH_LOCK_TTL_S", "120"))
+    ttl = lock_ttl_s()
     with ExitStack() as stack:
         try:
             lock = stack.enter_context(Board.at(url).hold(f"station:{station}", ttl))

@@ -170,20 +170,6 @@ class Verifying:
         return Measured(self.loud.integrated_lufs(), self.peak.dbtp())
 
 
-def encode_verified(
-    source: Path, rate_hz: int, out: Path, profile: Profile, plan: tuple[float, float]
-) -> Measured:
-    """Encode one rendition into `out` and measure it by decoding the MP3 it writes."""
-    run = Verifying(source, rate_hz, out, profile, plan)
-    try:
-        while run.take():
-            pass
-    except BaseException:
-        run.run.kill()
-        raise
-    return run.result()
-
-
 @dataclass(frozen=True)
 class Job:
     """One rendition to make: its profile, the stream it is cut from, and where it goes."""

@@ -100,10 +100,6 @@ class LoudnessMeter:
             return np.zeros(0), np.zeros(0)
         return np.concatenate(self._energy), np.concatenate(self._peak).astype(np.float64)
 
-    @property
-    def sample_peak(self) -> float:
-        return max((float(np.max(p)) for p in self._peak), default=0.0)
-
     def integrated_lufs(self) -> float:
         """Integrated loudness so far; -inf when nothing passes the gates."""
         return gated_lufs(self.steps()[0], self.step, self.per_tenth)

@@ -14,12 +14,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass
 
-__all__ = ["BULLETINS", "PROGRAMS", "Job", "job_key"]
+__all__ = ["BROKER_ENV", "BULLETINS", "PROGRAMS", "Job", "job_key", "lock_ttl_s"]
 
 BULLETINS = "phatthanh.bulletins"  # emergency bulletins: always taken first
 PROGRAMS = "phatthanh.programs"  # daily programs
+BROKER_ENV = "PHATTHANH_BROKER"  # e.g. redis://queue.province.vn:6379/0
+
+
+def lock_ttl_s() -> float:
+    """How long a job's or a station's lock in the broker lives without its holder renewing
+    it (PHATTHANH_LOCK_TTL_S, 120 s): the workers' and a hand-run build's."""
+    return float(os.environ.get("PHATTHANH_LOCK_TTL_S", "120"))
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,8 @@ import os
 from celery import Celery
 from kombu.entity import Queue
 
-from phatthanh.queue import BULLETINS, PROGRAMS
+from phatthanh.queue import BROKER_ENV, BULLETINS, PROGRAMS
 
-BROKER_ENV = "PHATTHANH_BROKER"  # e.g. redis://queue.province.vn:6379/0
 # An unacknowledged job (its worker died) is given to another worker after this long; a
 # redelivery of a job still running elsewhere finds its lock held and waits its turn.
 VISIBILITY_ENV = "PHATTHANH_VISIBILITY_S"

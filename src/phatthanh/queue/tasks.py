@@ -8,14 +8,14 @@ from typing import Any
 
 from celery.signals import worker_init, worker_process_init
 
-from phatthanh.queue import Job
+from phatthanh.queue import Job, lock_ttl_s
 from phatthanh.queue.app import app
 from phatthanh.queue.run import BUSY, LOST, run_job
 from phatthanh.queue.state import Board
 
 log = logging.getLogger(__name__)
 # A dead holder's lock frees after this many seconds; a live holder renews it.
-LOCK_TTL_S = float(os.environ.get("PHATTHANH_LOCK_TTL_S", "120"))
+LOCK_TTL_S = lock_ttl_s()
 RETRY_S = 2  # a job whose station (or itself) is busy elsewhere comes back after this
 VOICE_RATE_ENV = "PHATTHANH_VOICE_RATE"  # online voice calls per second, all workers together
 VOICE_BURST_ENV = "PHATTHANH_VOICE_BURST"  # calls the bucket saves up while idle
