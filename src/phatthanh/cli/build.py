@@ -13,6 +13,7 @@ import click
 
 from phatthanh.cli.progress import RichProgress
 from phatthanh.cli.stations import (
+    feed_options,
     publish_to_bucket,
     station_config,
     station_lock,
@@ -172,8 +173,7 @@ def _warn_example(config: Config) -> None:
         "NAME'."
     ),
 )
-@click.option("--since", help=_l("Portal feeds: only articles published on or after YYYY-MM-DD."))
-@click.option("--latest", type=int, help=_l("Portal feeds: only the newest N articles."))
+@feed_options
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @station_options
 def build_episode(

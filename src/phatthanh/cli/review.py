@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from phatthanh.cli.build import CONFIG_HELP
-from phatthanh.cli.stations import station_config, station_options
+from phatthanh.cli.stations import feed_options, station_config, station_options
 from phatthanh.cli.text import load_scripts
 from phatthanh.i18n import N_, _, _l
 from phatthanh.review import PageReview, Risk, review_script, split_marked
@@ -31,8 +31,7 @@ def register(group: click.Group) -> None:
     )
 )
 @click.argument("pages", nargs=-1, required=True)
-@click.option("--since", help=_l("Portal feeds: only articles published on or after YYYY-MM-DD."))
-@click.option("--latest", type=int, help=_l("Portal feeds: only the newest N articles."))
+@feed_options
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @station_options
 def review(

@@ -37,6 +37,17 @@ def station_options(command: F) -> F:
     )(command)
 
 
+def feed_options(command: F) -> F:
+    """Add --since and --latest to a command reading articles (its function takes `since`,
+    `latest`): which entries of a portal feed are read."""
+    command = click.option(
+        "--latest", type=int, help=_l("Portal feeds: only the newest N articles.")
+    )(command)
+    return click.option(
+        "--since", help=_l("Portal feeds: only articles published on or after YYYY-MM-DD.")
+    )(command)
+
+
 def station_config(config_path: Path | None, station: str | None, registry: Path) -> Config:
     """The config of `station` from the registry, else of --config (or ./phatthanh.toml)."""
     if station is None:

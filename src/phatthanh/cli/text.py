@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from phatthanh.cli.build import CONFIG_HELP, parse_date
-from phatthanh.cli.stations import station_config, station_options
+from phatthanh.cli.stations import feed_options, station_config, station_options
 from phatthanh.config import Config
 from phatthanh.i18n import N_, _, _l
 from phatthanh.model import Script
@@ -101,8 +101,7 @@ def load_scripts(
     help=_l("List every input line as kept or dropped, and why, and every typing repair."),
 )
 @click.option("--residue", is_flag=True, help=_l("Only list what a voice would still misread."))
-@click.option("--since", help=_l("Portal feeds: only articles published on or after YYYY-MM-DD."))
-@click.option("--latest", type=int, help=_l("Portal feeds: only the newest N articles."))
+@feed_options
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help=CONFIG_HELP)
 @station_options
 def script(
