@@ -21,6 +21,7 @@ from phatthanh.master.meter import LoudnessMeter
 
 LOW_HZ, HIGH_HZ = 120, 8000
 HEADROOM_DB = -6.0
+FRAME_SAMPLES = 16384  # regrouped on input: fewer, larger frames between ffmpeg's threads
 COMPRESSOR = {"threshold": 0.125, "ratio": 2.5, "attack": 15, "release": 250, "knee": 4}
 
 
@@ -37,6 +38,7 @@ def band_rate(master_rate_hz: int) -> int:
 def band_args(band_path: Path, master_rate_hz: int) -> list[str]:
     """The command: s16le master on stdin -> band WAV at `band_path` and f32le on stdout."""
     stream = ffmpeg.input("pipe:", format="s16le", ar=master_rate_hz, ac=1).audio
+    stream = stream.filter("asetnsamples", n=FRAME_SAMPLES, p=0)  # same samples, 4x fewer frames
     rate_hz = band_rate(master_rate_hz)
     if rate_hz != master_rate_hz:
         stream = stream.filter("aresample", rate_hz)
@@ -56,8 +58,9 @@ class SpeechBand:
     """One ffmpeg making the band from the master PCM given to `feed`; `close` waits for it
     and returns the band's meter."""
 
-    def __init__(self, band_path: Path, rate_hz: int) -> None:
-        self.meter = LoudnessMeter(band_rate(rate_hz))
+    def __init__(self, band_path: Path, rate_hz: int, frames_hint: int = 0) -> None:
+        rate = band_rate(rate_hz)
+        self.meter = LoudnessMeter(rate, frames_hint=frames_hint * rate // rate_hz)
         self._chunk = self.meter.rate_hz * 4  # one second of float32
         self._ffmpeg = Piped(band_args(band_path, rate_hz), feed=True)
         self._failure: BaseException | None = None

@@ -40,7 +40,8 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
         ) from None
     if width != 2:
         raise AudioError(_("{path}: expected 16-bit audio").format(path=path))
-    samples = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
+    samples = np.frombuffer(frames, dtype="<i2").astype(np.float32)
+    samples /= 32768.0
     if channels > 1:
         samples = samples.reshape(-1, channels).mean(axis=1)
     return samples, rate

@@ -53,7 +53,9 @@ def step_ms_for(rate_hz: int) -> int | None:
 class LoudnessMeter:
     """Gated integrated loudness, per-step energies and peaks, of audio fed in chunks."""
 
-    def __init__(self, rate_hz: int, step_ms: int | None = None) -> None:
+    def __init__(self, rate_hz: int, step_ms: int | None = None, frames_hint: int = 0) -> None:
+        """`frames_hint`: the length expected, if known, so the steps are stored in one array
+        allocated once (no per-chunk pieces left scattered over the heap)."""
         step_ms = step_ms or step_ms_for(rate_hz)
         if step_ms is None or (rate_hz * step_ms) % 1000 or 100 % step_ms:
             raise ValueError(f"no whole {step_ms} ms steps at {rate_hz} Hz")
@@ -65,8 +67,10 @@ class LoudnessMeter:
         self._state = np.zeros((2, 2), dtype=np.float32)
         self._pending = np.zeros(0, dtype=np.float32)
         self._pending_peak = 0.0
-        self._energy: list[np.ndarray] = []
-        self._peak: list[np.ndarray] = []
+        steps = frames_hint // self.step + 100 if frames_hint > 0 else 0  # 100 spare
+        self._energy = np.zeros(steps)  # sum of K-weighted squares per step, float64
+        self._peak = np.zeros(steps, dtype=np.float32)  # the samples' own precision: exact
+        self._count = 0
         self.frames = 0
 
     def add(self, samples: np.ndarray) -> None:
@@ -84,25 +88,37 @@ class LoudnessMeter:
             self._pending_peak = max(self._pending_peak, float(np.max(magnitude[:head], initial=0)))
             if len(self._pending) < self.step:
                 return
-            self._energy.append(np.array([self._pending.sum(dtype=np.float64)]))
-            self._peak.append(np.array([self._pending_peak]))
+            self._store(np.array([self._pending.sum(dtype=np.float64)]), self._pending_peak)
         whole = head + (len(squares) - head) // self.step * self.step
         if whole > head:
             steps = squares[head:whole].reshape(-1, self.step)
-            self._energy.append(steps.sum(axis=1, dtype=np.float64))
-            self._peak.append(magnitude[head:whole].reshape(-1, self.step).max(axis=1))
+            peaks = magnitude[head:whole].reshape(-1, self.step).max(axis=1)
+            self._store(steps.sum(axis=1, dtype=np.float64), peaks)
         self._pending = squares[whole:]
         self._pending_peak = float(np.max(magnitude[whole:], initial=0.0))
 
+    def _store(self, energy: np.ndarray, peak: np.ndarray | float) -> None:
+        end = self._count + len(energy)
+        if end > len(self._energy):  # no hint, or a longer stream than hinted: double
+            size = max(end, 2 * len(self._energy), 4096)
+            self._energy = np.concatenate(
+                [self._energy[: self._count], np.zeros(size - self._count)]
+            )
+            self._peak = np.concatenate(
+                [self._peak[: self._count], np.zeros(size - self._count, dtype=np.float32)]
+            )
+        self._energy[self._count : end] = energy
+        self._peak[self._count : end] = peak
+        self._count = end
+
     def steps(self) -> tuple[np.ndarray, np.ndarray]:
-        """(sum of K-weighted squares, sample peak) of every complete step."""
-        if not self._energy:
-            return np.zeros(0), np.zeros(0)
-        return np.concatenate(self._energy), np.concatenate(self._peak).astype(np.float64)
+        """(sum of K-weighted squares, sample peak) of every complete step; the energies are
+        a view that later chunks do not change."""
+        return self._energy[: self._count], self._peak[: self._count].astype(np.float64)
 
     def integrated_lufs(self) -> float:
         """Integrated loudness so far; -inf when nothing passes the gates."""
-        return gated_lufs(self.steps()[0], self.step, self.per_tenth)
+        return gated_lufs(self._energy[: self._count], self.step, self.per_tenth)
 
 
 def gated_lufs(step_energy: np.ndarray, step_frames: int, per_tenth: int = 10) -> float:

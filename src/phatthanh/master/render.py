@@ -64,8 +64,9 @@ def write_master(
     same PCM to the ffmpeg that writes the speech band into `band_path` (when given);
     `steps` advances by one per cue written."""
     rate = MASTER_RATE_HZ
-    meter = LoudnessMeter(rate)
-    band = SpeechBand(band_path, rate) if band_path is not None else None
+    frames = round(timeline.duration_ms * rate / 1000)
+    meter = LoudnessMeter(rate, frames_hint=frames)
+    band = SpeechBand(band_path, rate, frames) if band_path is not None else None
     metering = 0.0
     try:
         with wave.open(str(path), "wb") as out:
@@ -73,7 +74,7 @@ def write_master(
             out.setsampwidth(2)
             out.setframerate(rate)
             for samples in _program(timeline, rate, steps):
-                pcm = np.clip(samples * 32767.0, -32768, 32767).astype("<i2").tobytes()
+                pcm = (samples * 32767.0).astype("<i2").tobytes()  # within -1..1: no clip
                 out.writeframes(pcm)
                 if band is not None:
                     band.feed(pcm)
@@ -120,7 +121,7 @@ def _program(timeline: Timeline, rate: int, steps: Steps | None) -> Iterator[np.
                 samples[: ramp.size] *= ramp
                 samples[-ramp.size :] *= ramp[::-1]
             samples = bed.mix(samples, written, speaking=cue.kind == "speech")
-        yield np.clip(samples, -1.0, 1.0)
+        yield np.clip(samples, -1.0, 1.0, out=samples)
         written += frames
 
 
@@ -144,7 +145,7 @@ def _cue_samples(
     piece = samples[start : start + frames]
     if len(piece) < frames:
         piece = np.concatenate([piece, np.zeros(frames - len(piece), dtype=np.float32)])
-    return np.array(piece, dtype=np.float32)
+    return piece  # a view of samples read (or resampled) for this cue alone: no copy
 
 
 def _speech_loudness(timeline: Timeline) -> float | None:
