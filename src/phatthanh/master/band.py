@@ -21,7 +21,7 @@ from phatthanh.master.meter import LoudnessMeter
 
 LOW_HZ, HIGH_HZ = 120, 8000
 HEADROOM_DB = -6.0
-FRAME_SAMPLES = 16384  # regrouped on input: fewer, larger frames between ffmpeg's threads
+FRAME_SAMPLES = 16384  # input regrouped: fewer, larger frames between ffmpeg's threads
 COMPRESSOR = {"threshold": 0.125, "ratio": 2.5, "attack": 15, "release": 250, "knee": 4}
 
 
@@ -35,10 +35,15 @@ def band_rate(master_rate_hz: int) -> int:
     )
 
 
-def band_args(band_path: Path, master_rate_hz: int) -> list[str]:
-    """The command: s16le master on stdin -> band WAV at `band_path` and f32le on stdout."""
+def band_args(
+    band_path: Path, master_rate_hz: int, frame_samples: int = FRAME_SAMPLES
+) -> list[str]:
+    """The command: s16le master on stdin -> band WAV at `band_path` and f32le on stdout.
+    The input is regrouped into frames of `frame_samples` (0: as read, 4096), which changes
+    no sample and saves ffmpeg's threads handing over small frames."""
     stream = ffmpeg.input("pipe:", format="s16le", ar=master_rate_hz, ac=1).audio
-    stream = stream.filter("asetnsamples", n=FRAME_SAMPLES, p=0)  # same samples, 4x fewer frames
+    if frame_samples:
+        stream = stream.filter("asetnsamples", n=frame_samples, p=0)
     rate_hz = band_rate(master_rate_hz)
     if rate_hz != master_rate_hz:
         stream = stream.filter("aresample", rate_hz)

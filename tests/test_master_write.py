@@ -1,0 +1,60 @@
+"""The master write's cheaper paths change nothing: the meter's step store and the speech
+band's regrouped input give the same numbers and bytes as the plain ways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from phatthanh.ffmpeg import run_ffmpeg
+from phatthanh.master.band import band_args
+from phatthanh.master.meter import LoudnessMeter
+
+
+def _speechlike(seconds: float, rate: int) -> np.ndarray:
+    """Noise in bursts with pauses between them, within -1..1."""
+    rng = np.random.default_rng(7)
+    t = np.arange(int(seconds * rate)) / rate
+    bursts = (np.sin(2 * np.pi * 0.7 * t) > -0.2) * (0.3 + 0.2 * np.sin(2 * np.pi * 3 * t))
+    return np.clip(rng.standard_normal(len(t)) * bursts * 0.4, -1, 1).astype(np.float32)
+
+
+def test_meter_steps_do_not_depend_on_the_length_hint() -> None:
+    rate = 44100
+    signal = _speechlike(7.3, rate)
+    meters = [
+        LoudnessMeter(rate),  # no hint: grows as it goes
+        LoudnessMeter(rate, frames_hint=len(signal)),  # sized once
+        LoudnessMeter(rate, frames_hint=rate),  # hint too short: grows past it
+    ]
+    for meter in meters:
+        for start in range(0, len(signal), 12345):  # chunks that split steps
+            meter.add(signal[start : start + 12345])
+    energy, peak = meters[0].steps()
+    step = meters[0].step
+    assert len(energy) == len(signal) // step == len(peak)
+    whole = signal[: len(energy) * step].reshape(-1, step)
+    assert np.array_equal(peak, np.abs(whole).max(axis=1))  # exact: the samples' own values
+    reference = LoudnessMeter(rate)
+    reference.add(signal)  # fed whole
+    assert np.allclose(energy, reference.steps()[0], rtol=1e-6, atol=0)
+    assert energy.max() > 0
+    for other in meters[1:]:
+        other_energy, other_peak = other.steps()
+        assert np.array_equal(other_energy, energy) and np.array_equal(other_peak, peak)
+        assert other.integrated_lufs() == meters[0].integrated_lufs()
+    assert -40 < meters[0].integrated_lufs() < 0
+
+
+def test_the_bands_regrouped_input_changes_no_sample(tmp_path: Path) -> None:
+    rate = 44100
+    pcm = (_speechlike(6.0, rate) * 32767).astype("<i2").tobytes()  # 16 input frames of 16384
+    outputs = []
+    for frames in (16384, 0):
+        wav = tmp_path / f"band-{frames}.wav"
+        metered = run_ffmpeg(band_args(wav, rate, frames), input_bytes=pcm).stdout
+        outputs.append((wav.read_bytes(), metered))
+    (wav_grouped, floats_grouped), (wav_plain, floats_plain) = outputs
+    assert len(floats_plain) == 4 * 3 * rate  # 6 s at 22.05 kHz, float32
+    assert wav_grouped == wav_plain and floats_grouped == floats_plain
