@@ -62,7 +62,7 @@ def loudness(samples: np.ndarray, rate: int) -> float | None:
     """BS.1770 integrated loudness of a clip, None if too short or silent."""
     if len(samples) < 0.5 * rate:
         return None
-    meter = LoudnessMeter(rate, step_ms=100)
+    meter = LoudnessMeter(rate, step_ms=100, frames_hint=len(samples))
     meter.add(samples)
     value = meter.integrated_lufs()
     return value if math.isfinite(value) else None
