@@ -66,7 +66,7 @@ class SpeechBand:
     def __init__(self, band_path: Path, rate_hz: int, frames_hint: int = 0) -> None:
         rate = band_rate(rate_hz)
         self.meter = LoudnessMeter(rate, frames_hint=frames_hint * rate // rate_hz)
-        self._chunk = self.meter.rate_hz * 4  # one second of float32
+        self._chunk = self.meter.rate_hz * 4 * 4  # four seconds of float32, whole steps
         self._ffmpeg = Piped(band_args(band_path, rate_hz), feed=True)
         self._failure: BaseException | None = None
         self._reader = threading.Thread(target=self._read, name="speech-band", daemon=True)
