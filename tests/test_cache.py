@@ -143,11 +143,14 @@ def test_clips_cached_before_hashes_are_kept_if_whole(tmp_path: Path) -> None:
 
 
 def test_pruned_or_dropped_clips_take_their_resampled_copies_along(tmp_path: Path) -> None:
-    from phatthanh.master.clips import at_rate
+    from phatthanh.master.clips import at_rate, clip_loudness
 
     voice = choose_voice(VoiceSettings(engine="espeak"), None, False, tmp_path)
     clips = synthesize(SEGMENTS[:2], voice, ClipCache(tmp_path / "c"), None).clips
     copies = [at_rate(clip.path, 44100) for clip in clips]
+    for clip in clips:  # and the loudness noted beside each copy
+        clip_loudness(clip.path, 44100)
+    assert len(list((tmp_path / "c").glob("*/44100/*.lufs"))) == 2
     pairs = zip(copies, clips, strict=True)
     assert all(c is not None and c.is_file() and c != clip.path for c, clip in pairs)
     cache = ClipCache(tmp_path / "c")
@@ -158,6 +161,7 @@ def test_pruned_or_dropped_clips_take_their_resampled_copies_along(tmp_path: Pat
     assert cache.prune(older_than_days=-1) == 1  # everything counts as old
     assert copies[1] is not None and not copies[1].exists()
     assert not list((tmp_path / "c").glob("*/*.wav")) + list((tmp_path / "c").glob("*/*/*.wav"))
+    assert not list((tmp_path / "c").glob("*/*/*.lufs"))
 
 
 def test_a_reader_leaves_a_clip_another_process_is_still_writing(

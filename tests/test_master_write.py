@@ -1,14 +1,19 @@
-"""The master write's cheaper paths change nothing: the meter's step store and the speech
-band's regrouped input give the same numbers and bytes as the plain ways."""
+"""The master write's cheaper paths change nothing: the meter's step store, the speech
+band's regrouped input and the clips' kept loudness give the same numbers and bytes as the
+plain ways."""
 
 from __future__ import annotations
 
+import os
+import wave
 from pathlib import Path
 
 import numpy as np
 
 from phatthanh.ffmpeg import run_ffmpeg
 from phatthanh.master.band import band_args
+from phatthanh.master.clips import clip_loudness
+from phatthanh.master.layout import loudness, read_wav
 from phatthanh.master.meter import LoudnessMeter
 
 
@@ -58,3 +63,31 @@ def test_the_bands_regrouped_input_changes_no_sample(tmp_path: Path) -> None:
     (wav_grouped, floats_grouped), (wav_plain, floats_plain) = outputs
     assert len(floats_plain) == 4 * 3 * rate  # 6 s at 22.05 kHz, float32
     assert wav_grouped == wav_plain and floats_grouped == floats_plain
+
+
+def _clip(path: Path, samples: np.ndarray, rate: int) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((samples * 32767).astype("<i2").tobytes())
+    return path
+
+
+def test_a_clips_loudness_is_kept_beside_its_copy_until_the_clip_changes(tmp_path: Path) -> None:
+    rate = 22050
+    clip = _clip(tmp_path / "ab" / "key.wav", _speechlike(2.5, rate), rate)
+    measured = loudness(*read_wav(clip))
+    assert measured is not None and clip_loudness(clip, 44100) == measured  # exactly
+    note = tmp_path / "ab" / "44100" / "key.lufs"
+    assert note.is_file()
+    note.write_text("-12.5", "ascii")  # what a warm build reads, not measures again
+    assert clip_loudness(clip, 44100) == -12.5
+    later = note.stat().st_mtime_ns + 1_000_000_000
+    os.utime(clip, ns=(later, later))  # the clip made again: its old note is stale
+    assert clip_loudness(clip, 44100) == measured
+    short = _clip(tmp_path / "ab" / "short.wav", _speechlike(0.3, rate), rate)
+    assert clip_loudness(short, 44100) is None  # too short to measure, noted as such
+    assert (tmp_path / "ab" / "44100" / "short.lufs").read_text("ascii") == "none"
+    assert clip_loudness(short, 44100) is None

@@ -5,7 +5,10 @@ the voices speak at 16-24 kHz. Each speech clip is resampled once, with scipy's 
 resampler (C), and the result is written beside it as `<rate>/<name>.wav`: a warm build
 reads that copy and resamples nothing. A copy is used only if it is not older than its clip
 and has the length the clip gives at that rate (a damaged or stale copy is made again); if
-the clip's folder cannot be written, the clip is resampled in memory for this build.
+the clip's folder cannot be written, the clip is resampled in memory for this build. A speech
+clip's own loudness (BS.1770, at its own rate), which the master needs before its first cue,
+is kept the same way beside the copy (`<rate>/<name>.lufs`), so a warm build reads it instead
+of reading and metering every clip once more.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from scipy.signal import resample_poly
 
-from phatthanh.master.layout import read_wav
+from phatthanh.master.layout import loudness, read_wav
 
 log = logging.getLogger(__name__)
 
@@ -73,3 +76,24 @@ def at_rate(source: Path, rate_hz: int) -> Path | None:
         log.debug("cannot keep %s (%s); resampling it in memory", copy, exc.strerror)
         return None
     return copy
+
+
+def clip_loudness(source: Path, rate_hz: int) -> float | None:
+    """`loudness` of the clip at its own rate (None: too short or silent), read from the
+    note kept beside its copy at `rate_hz` when that is not older than the clip, else
+    measured and noted (if the folder can be written)."""
+    note = copy_path(source, rate_hz).with_suffix(".lufs")
+    with contextlib.suppress(OSError, ValueError):
+        if note.stat().st_mtime_ns >= source.stat().st_mtime_ns:
+            text = note.read_text("ascii").strip()
+            return None if text == "none" else float(text)
+    value = loudness(*read_wav(source))
+    try:  # atomic, like the copies; the repr of a float reads back as the same float
+        note.parent.mkdir(exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=note.parent, prefix=".tmp-", suffix=".lufs")
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write("none" if value is None else repr(value))
+        os.replace(name, note)
+    except OSError as exc:
+        log.debug("cannot keep %s (%s)", note, exc.strerror)
+    return value

@@ -24,7 +24,7 @@ import numpy as np
 
 from phatthanh.master.band import SpeechBand
 from phatthanh.master.bed import Bed
-from phatthanh.master.clips import at_rate, resampled
+from phatthanh.master.clips import at_rate, clip_loudness, resampled
 from phatthanh.master.layout import loudness, read_wav
 from phatthanh.master.meter import LoudnessMeter
 from phatthanh.master.steps import Steps, counted
@@ -156,8 +156,7 @@ def _speech_loudness(timeline: Timeline) -> float | None:
         if cue.kind != "speech" or cue.source is None:
             continue
         if cue.source not in measured:
-            samples, rate = read_wav(cue.source)
-            measured[cue.source] = loudness(samples, rate)
+            measured[cue.source] = clip_loudness(cue.source, MASTER_RATE_HZ)
         value = measured[cue.source]
         if value is not None:
             energy += cue.duration_ms * 10 ** (value / 10)

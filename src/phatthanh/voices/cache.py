@@ -175,9 +175,11 @@ class ClipCache:
 
 
 def _drop_copies(wav_path: Path) -> None:
-    """Remove the copies mastering resampled from this clip (<rate>/<key>.wav beside it)."""
-    for copy in wav_path.parent.glob(f"*/{wav_path.name}"):
-        copy.unlink(missing_ok=True)
+    """Remove the copies mastering resampled from this clip (<rate>/<key>.wav beside it) and
+    the loudness it noted there (<rate>/<key>.lufs)."""
+    for name in (wav_path.name, wav_path.with_suffix(".lufs").name):
+        for copy in wav_path.parent.glob(f"*/{name}"):
+            copy.unlink(missing_ok=True)
 
 
 def _read(path: Path) -> str | None:
