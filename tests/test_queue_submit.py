@@ -96,7 +96,7 @@ def test_build_episode_by_hand_takes_the_workers_station_lock(
     board = Board.at(broker)
     with board.hold("station:tanlap", 30.0) as worker:  # a worker is building tanlap
         assert worker is not None
-        assert "a queue worker is building it now" in refused(capsys, *build)
+        assert "a queue worker or another command is building" in refused(capsys, *build)
     assert not (tmp_path / "tanlap" / "episodes").exists()
     held = []  # who holds the lock at the moment the episode is swapped into place
     real = commit.swap_in

@@ -32,6 +32,7 @@ from phatthanh.model import Article, Lineup, Part, Priority, Program, Progress, 
 from phatthanh.pipeline import BuildResult
 from phatthanh.program import _announcement, _environment
 from phatthanh.publish import stage_episode, write_episode
+from phatthanh.publish.commit import Fence
 from phatthanh.publish.record import RECORD, record_to_dict, write_text_atomic
 from phatthanh.segment import script_article
 from phatthanh.storage.clips import open_clip_cache
@@ -52,6 +53,7 @@ class BulletinOptions:
     strict_engine: bool = False
     profiles: tuple[ProfileName, ...] = ()  # empty: podcast and loudspeaker (of the config's)
     now: datetime | None = None
+    fence: Fence | None = None  # checked at the commit point (the station's lock still held)
 
 
 def read_notice(text_or_file: str) -> str:
@@ -98,7 +100,7 @@ def build_bulletin(
     lineup = Lineup(entries=(), title=title, air_date=now.date(), priority=options.priority)
     choice = voiced.choice or voice.choice
     profiles = options.profiles or _published_profiles(config)
-    with stage_episode(program, config.site, config.publish) as stage:
+    with stage_episode(program, config.site, config.publish, fence=options.fence) as stage:
         renditions = render(timeline, profiles, stage.path, config.master, progress,
                             stage.slug)  # fmt: skip
         write_tags(stage, renditions, program, timeline, choice)
