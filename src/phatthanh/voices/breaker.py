@@ -32,7 +32,8 @@ def arm(voice: Voice, rest: Sequence[str], settings: VoiceSettings, root: Path,
         strict: bool, timeout_s: float | None = None) -> Voice:  # fmt: skip
     """`voice` with an offline fallback behind it, when it is an online voice, the chain
     has an offline engine after it and falling back is allowed; otherwise `voice` as is.
-    `timeout_s` caps the online voice's per-request timeout (bulletins cannot wait)."""
+    `timeout_s` caps the online voice's per-request timeout and its wait for a turn in the
+    shared rate limit (bulletins cannot wait)."""
     from phatthanh.voices import Voice, make_engine
 
     kind = voice.choice.engine
@@ -47,13 +48,14 @@ def arm(voice: Voice, rest: Sequence[str], settings: VoiceSettings, root: Path,
     except PhatthanhError as exc:
         log.info("no offline voice behind the online one (%s)", exc)
         return voice
+    from phatthanh.voices.edge import EdgeEngine
+
     edge = settings.edge
     armed = dataclasses.replace(
-        edge, retries=0, timeout_s=min(edge.timeout_s, timeout_s or edge.timeout_s)
-    )
-    online = make_engine(
-        f"edge:{voice.engine.voice}", dataclasses.replace(settings, edge=armed), root
-    )
+        edge, voice=voice.engine.voice, retries=0,
+        timeout_s=min(edge.timeout_s, timeout_s or edge.timeout_s),
+    )  # fmt: skip
+    online = EdgeEngine(armed, turn_wait_s=timeout_s)  # nor may it queue long for a turn
     fallback = Voice(backup, VoiceChoice(backup.name, backup.voice))
     return Voice(online, voice.choice, fallback=fallback)
 
