@@ -66,9 +66,10 @@ def trip(voice: Voice, error: PhatthanhError) -> Voice:
         raise error
     why = str(error).split("; rerun")[0]  # the build goes on: no rerun needed
     why = why.removesuffix(_("; rerun to continue from the cache"))  # the message translated
-    reason = f"online voice failed ({why}); circuit breaker switched to " + (
-        f"{voice.fallback.engine.name} for the rest of this build"
-    )
+    reason = _(
+        "online voice failed ({why}); circuit breaker switched to {engine} for the rest of "
+        "this build"
+    ).format(why=why, engine=voice.fallback.engine.name)
     log.warning("%s", reason)
     choice = dataclasses.replace(voice.fallback.choice, fallback_reason=_join(voice, reason))
     return dataclasses.replace(voice.fallback, choice=choice)
