@@ -31,7 +31,7 @@ from phatthanh.master import lay_out, render
 from phatthanh.master.settings import ProfileName
 from phatthanh.model import Article, Lineup, Part, Priority, Program, Progress, Script
 from phatthanh.pipeline import BuildResult
-from phatthanh.program import _announcement, _environment
+from phatthanh.program import announcement, template_environment
 from phatthanh.publish import stage_episode, write_episode
 from phatthanh.publish.commit import Fence
 from phatthanh.publish.record import RECORD, record_to_dict, write_text_atomic
@@ -159,12 +159,14 @@ def arrange_bulletin(script: Script, title: str, subject: str, urgent: bool, rep
     """The running order of a bulletin (see the module docstring); `subject` (the title the
     user gave, or empty) is read out, the default title with its clock time is not."""
     settings = config.program
-    templates = _environment(config.resolve(settings.templates) if settings.templates else None)
+    templates = template_environment(
+        config.resolve(settings.templates) if settings.templates else None
+    )
     values = {"station": config.station.name, "subject": subject, "urgent": urgent}
 
     def say(name: str, chapter: int, pause_ms: int) -> Part:
         text = templates.get_template(f"{name}.j2").render(**values)
-        return Part("speech", chapter, _announcement(text, normalizer), pause_after_ms=pause_ms)
+        return Part("speech", chapter, announcement(text, normalizer), pause_after_ms=pause_ms)
 
     signal = attention_signal(config.resolve(".cache/assets"))
     body = tuple(s for s in script.segments if s.kind == "body")
