@@ -143,3 +143,37 @@ def test_studio_publish_actions_take_the_station_lock(
     monkeypatch.setattr(routes_build, "rebuild_feeds", spy(board, routes_build.rebuild_feeds, seen))
     assert client.post("/phat-hanh", follow_redirects=False).status_code == 303
     assert seen and None not in seen
+
+
+def test_serve_checks_air_times_under_the_station_lock(
+    broker: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import phatthanh.publish as publish
+    import phatthanh.publish.serve as publish_serve
+    from phatthanh.publish.airtime import check_due
+    from tests.scale_servers import free_port
+
+    build = ["build-episode", "--station", "tanlap", "--date", "2026-11-24", "--slot", "06:00"]
+    assert main([*build, "article0.txt"]) == 0, capsys.readouterr().err
+    feed = tmp_path / "tanlap" / "feeds" / "podcast.xml"
+    feed.unlink()  # the server's next check has a feed to write
+    given: list[Any] = []
+    monkeypatch.setattr(publish_serve, "serve", lambda *args: given.append(args))
+    assert main(["serve", "--station", "tanlap", "--port", str(free_port())]) == 0
+    ((config, _host, _port, guard),) = given  # what the server's minute loop runs under
+    board = Board.at(broker)
+    capsys.readouterr()
+    with board.hold("station:tanlap", 30.0) as worker:
+        assert worker is not None
+        check_due(config, guard)  # one check of the loop: refused, said, retried later
+    said = capsys.readouterr().err + caplog.text  # the CLI's log handler, else pytest's
+    assert f"publish --due: {BUSY}" in said
+    assert not feed.exists()
+    seen: list[str | None] = []
+    monkeypatch.setattr(publish, "rebuild_feeds", spy(board, publish.rebuild_feeds, seen))
+    check_due(config, guard)
+    assert feed.is_file() and len(seen) == 1 and seen[0] is not None
