@@ -5,7 +5,7 @@ own pubDate; the circuit breaker moves a failing online voice to the offline one
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -103,6 +103,43 @@ def test_bulletin_command(first_build: BuildResult, tmp_path: Path,
     assert main(["bulletin", "x", "--repeat", "0", "--config", str(toml)]) == 2
     assert "--repeat 0: read the notice 1 to 5 times" in capsys.readouterr().err
     assert main(["bulletin", "   ", "--config", str(toml)]) == 3
+
+
+def test_two_bulletins_in_one_minute_are_two_episodes(
+    first_build: BuildResult,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import phatthanh.bulletin
+
+    class Frozen(datetime):  # both bulletins are issued at 14:05 (NOW)
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Frozen:
+            return cls.fromisoformat(NOW.astimezone(tz).isoformat())
+
+    monkeypatch.setattr(phatthanh.bulletin, "datetime", Frozen)
+    config = copy_station(first_build, tmp_path)
+    toml = config.root / "phatthanh.toml"
+    toml.write_text('[voices]\nengine = "espeak"\n[master]\nrenditions = ["podcast"]\n')
+    notices = ("Mất điện xã Tân Lập từ 15 giờ.", "Cắt nước khu chợ huyện đến tối nay.")
+    for notice in notices:
+        assert main(["bulletin", notice, "--repeat", "1", "--config", str(toml)]) == 0
+    capsys.readouterr()
+    folders = sorted(p.name for p in config.episodes_dir.glob("*thong-bao-khan-luc-14-gio-05*"))
+    scripts = [(config.episodes_dir / f / "script.txt").read_text("utf-8") for f in folders]
+    assert len(folders) == 2, folders  # the second did not replace the first
+    for script, notice in zip(scripts, notices, strict=True):
+        assert f"[body] {notice}" in script
+    base = "2026-11-26-1405-thong-bao-khan-luc-14-gio-05"  # its minute, then -2
+    assert folders == [base, f"{base}-2"]
+    items = etree.parse(str(config.feeds_dir / "podcast.xml")).findall("channel/item")
+    urgent = [i for i in items if i.findtext("title") == "Thông báo khẩn lúc 14 giờ 05"]
+    assert len(urgent) == 2  # each its own feed item: own guid, own file
+    assert len({i.findtext("guid") for i in urgent}) == 2
+    assert len({i.find("enclosure").get("url") for i in urgent}) == 2
+    manifest = json.loads((config.feeds_dir / "loudspeaker.json").read_text("utf-8"))
+    assert sum(e["priority"] == "khẩn cấp" for e in manifest["episodes"]) == 2
 
 
 def _edge_config(config: Config, server: EdgeServer, engine: str) -> Config:

@@ -181,3 +181,44 @@ def test_a_reader_leaves_a_clip_another_process_is_still_writing(
     meta.write_text(record, "utf-8")  # the writer finishes
     clip = ClipCache(tmp_path / "c").get(meta.stem)
     assert clip is not None and clip.path == meta.with_suffix(".wav")
+
+
+def test_damage_reasons_are_given_in_vietnamese_under_a_vi_locale(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from phatthanh.i18n import use_language
+    from phatthanh.voices.engine import RawClip
+
+    cache = ClipCache(tmp_path / "c")
+    keys = [ClipCache.key("espeak-ng", "1", "vi", "", text) for text in TEXTS[:5]]
+    pcm = bytes(range(256)) * 25  # 200 ms at 16 kHz
+    for key in keys:
+        cache.put(key, RawClip(pcm, 16000))
+    wavs = [tmp_path / "c" / key[:2] / f"{key}.wav" for key in keys]
+    size = wavs[0].stat().st_size
+    wavs[0].write_bytes(wavs[0].read_bytes()[:-2])  # shorter than its record says
+    data = wavs[1].read_bytes()
+    wavs[1].write_bytes(data[:100] + bytes(len(data) - 100))  # same length, other samples
+    wavs[2].unlink()
+    wavs[3].with_suffix(".json").write_text("{", "utf-8")
+    record = json.loads(wavs[4].with_suffix(".json").read_text("utf-8"))
+    record["duration_ms"] = 900
+    wavs[4].with_suffix(".json").write_text(json.dumps(record), "utf-8")
+    use_language("vi")
+    try:
+        with caplog.at_level(logging.WARNING, logger="phatthanh"):
+            reader = ClipCache(tmp_path / "c")  # another build: it hashes each clip it uses
+            assert [reader.get(key) for key in keys] == [None] * 5
+    finally:
+        use_language(None)
+    reasons = [
+        f"tệp WAV dài {size - 2} byte, tệp thông tin kèm theo ghi là {size}",
+        "mã sha256 của tệp WAV không khớp với tệp thông tin kèm theo",
+        "thiếu tệp WAV",
+        "tệp thông tin kèm theo không hợp lệ (JSONDecodeError)",
+        "độ dài và thời lượng ghi trong tệp thông tin kèm theo không khớp nhau",
+    ]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"bộ nhớ đệm đoạn âm thanh: {wav.name}: {reason}; sẽ đọc lại đoạn này"
+        for wav, reason in zip(wavs, reasons, strict=True)
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -227,3 +228,83 @@ def test_an_unreachable_service_is_named_without_python_object_reprs() -> None:
     assert message.startswith(f"edge-tts is unreachable at wss://127.0.0.1:{port}/x (")
     assert f"127.0.0.1:{port}" in message.split("(", 1)[1]
     assert "ssl:" not in message and "object at 0x" not in message, message
+
+
+@pytest.fixture
+def limiter() -> Iterator[list[object]]:
+    """A shared rate limit installed as a worker installs it; the test sets what it answers
+    (seconds to the turn, or a threading.Event it blocks on) in `answers[0]`."""
+    import threading
+
+    from phatthanh.voices import throttle
+
+    answers: list[object] = []
+
+    def turn(engine: str) -> float:
+        answer = answers[0]
+        if isinstance(answer, threading.Event):
+            answer.wait()  # a broker that does not answer
+            return 0.0
+        return float(answer)  # type: ignore[arg-type]
+
+    throttle.install(turn)
+    try:
+        yield answers
+    finally:
+        throttle.install(None)
+        for answer in answers:
+            if isinstance(answer, threading.Event):
+                answer.set()
+
+
+def test_the_request_timeout_starts_once_the_rate_limit_grants_the_turn(
+    server: EdgeServer, limiter: list[object]
+) -> None:
+    server.audio_for(TEXTS[0])  # made beforehand: a busy machine must not time the call out
+    limiter.append(6.0)  # the turn comes after the 5 s request timeout would have run out
+    (clip,) = engine(server, timeout_s=5.0, retries=0).synthesize_many(TEXTS[:1])
+    assert clip.duration_ms > 1500 and [w.text for w in clip.words] == TEXTS[0].split()
+    assert server.requests == 1  # one turn, one request, no timeout and no retry
+
+
+def test_a_turn_further_away_than_its_bound_fails_at_once_in_its_own_words(
+    server: EdgeServer, limiter: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phatthanh.voices.throttle import TurnWaitTooLong
+
+    monkeypatch.setenv("PHATTHANH_VOICE_MAX_WAIT_S", "30")
+    limiter.append(45.0)
+    with pytest.raises(TurnWaitTooLong) as caught:
+        engine(server, retries=3).synthesize_many(TEXTS[:1])
+    assert str(caught.value) == (
+        "edge: its turn in the shared rate limit is 45 s away, over 30 s; the province's "
+        "workers make more online voice calls than PHATTHANH_VOICE_RATE allows: raise it, run "
+        "fewer workers, or set PHATTHANH_VOICE_MAX_WAIT_S higher"
+    )
+    assert server.requests == 0 and server.handshakes == 0  # not retried, nothing was sent
+
+
+def test_a_rate_limit_that_does_not_answer_is_cut_at_the_bound(
+    server: EdgeServer, limiter: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from phatthanh.voices.throttle import TurnWaitTooLong
+
+    monkeypatch.setenv("PHATTHANH_VOICE_MAX_WAIT_S", "0.5")
+    limiter.append(threading.Event())  # never set while the call waits
+    wanted = "edge: the shared rate limit did not answer in 0.5 s; "
+    with pytest.raises(TurnWaitTooLong, match=re.escape(wanted)):
+        engine(server, retries=3).synthesize_many(TEXTS[:1])
+    assert server.requests == 0
+
+
+def test_the_breaker_bounds_the_turn_wait_as_it_bounds_the_request(
+    server: EdgeServer, tmp_path: Path
+) -> None:
+    settings = VoiceSettings(engine="auto", chain=("edge:vi-VN-HoaiMyNeural", "espeak"),
+                             edge=EdgeSettings(endpoint=server.endpoint))  # fmt: skip
+    voice = choose_voice(settings, None, False, tmp_path, online_timeout_s=8.0)
+    assert isinstance(voice.engine, EdgeEngine) and voice.fallback is not None
+    assert voice.engine.turn_wait_s == 8.0 and voice.engine.settings.timeout_s == 8.0
+    assert voice.engine.voice == "vi-VN-HoaiMyNeural" and voice.engine.settings.retries == 0

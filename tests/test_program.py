@@ -64,3 +64,33 @@ def test_station_templates_and_weekday_variants(tmp_path: Path) -> None:
     )
     wednesday = arrange_on(date(2026, 11, 25))
     assert wednesday.parts[1].segments[0].display.startswith("Đây là Đài Truyền thanh")
+
+
+def test_no_module_reaches_into_another_packages_private_names() -> None:
+    """A name with a leading underscore is imported only inside its own package, unless its
+    module lists it in __all__ (i18n's `_l`): bulletin.py uses program's public
+    `template_environment` and `announcement`, not `_environment` and `_announcement`."""
+    import ast
+    import importlib
+
+    def private(name: str, source: str) -> bool:
+        public = getattr(importlib.import_module(source), "__all__", ())
+        return name.startswith("_") and not name.startswith("__") and name not in public
+
+    src = Path(__file__).resolve().parents[1] / "src"
+    reached = []
+    for path in sorted((src / "phatthanh").rglob("*.py")):
+        module = ".".join(path.relative_to(src).with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            source = getattr(node, "module", None) or ""
+            if not isinstance(node, ast.ImportFrom) or not source.startswith("phatthanh."):
+                continue
+            home = source if source.count(".") == 1 else source.rsplit(".", 1)[0]
+            inside = module == home or module.startswith(home + ".")
+            reached += [f"{module}: from {source} import {alias.name}" for alias in node.names
+                        if private(alias.name, source) and not inside]  # fmt: skip
+    assert reached == []
+    from phatthanh import program
+
+    for name in ("template_environment", "announcement"):
+        assert getattr(program, name).__doc__, name

@@ -80,6 +80,26 @@ def test_queue_status_shows_why_a_job_failed(
     assert "empty.txt" in failed, failed
 
 
+def test_queue_status_speaks_vietnamese_under_a_vi_locale(
+    broker: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n", "utf-8")
+    job = Job("tanlap", "", (str(empty),), "Tin trống", "2026-11-24", "06:00",
+              registry=str(tmp_path / "stations.toml"))  # fmt: skip
+    assert run_job(Board.at(broker), job, 30.0) == FAILED
+    monkeypatch.setenv("LANGUAGE", "vi")
+    assert main(["queue", "status", "--broker", broker]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "đài     đang chờ  đang dựng     xong      lỗi"
+    assert lines[1] == "tanlap         0          0        0        1"  # under their heads
+    (failed,) = lines[2:]
+    assert failed.startswith("lỗi: tanlap: Tin trống (2026-11-24 06:00): ")
+
+
 def test_build_episode_by_hand_takes_the_workers_station_lock(
     broker: str,
     tmp_path: Path,
@@ -96,7 +116,7 @@ def test_build_episode_by_hand_takes_the_workers_station_lock(
     board = Board.at(broker)
     with board.hold("station:tanlap", 30.0) as worker:  # a worker is building tanlap
         assert worker is not None
-        assert "a queue worker is building it now" in refused(capsys, *build)
+        assert "a queue worker or another command is building" in refused(capsys, *build)
     assert not (tmp_path / "tanlap" / "episodes").exists()
     held = []  # who holds the lock at the moment the episode is swapped into place
     real = commit.swap_in

@@ -249,3 +249,30 @@ def test_the_progress_line_without_a_terminal(capsys: pytest.CaptureFixture[str]
         progress.advance(2, "1 from cache")
     err = capsys.readouterr().err
     assert re.search(r"Reading with espeak-ng \(vi\): 3/3 in \d+\.\d s \(1 from cache\)", err)
+
+
+def test_the_breakers_switch_is_recorded_in_vietnamese_under_a_vi_locale() -> None:
+    from phatthanh.errors import VoiceError
+    from phatthanh.i18n import _, use_language
+    from phatthanh.model import VoiceChoice
+    from phatthanh.voices import Voice
+    from phatthanh.voices.breaker import trip
+
+    espeak = EspeakEngine(EspeakSettings())
+    offline = Voice(espeak, VoiceChoice(espeak.name, espeak.voice))
+    online = Voice(espeak, VoiceChoice("edge-tts", "vi-VN-HoaiMyNeural"), fallback=offline)
+    use_language("vi")
+    try:  # the online engine's own failure, as it raises it in Vietnamese
+        failed = _(
+            "edge-tts failed on segment {text!r}: {exc} (after {attempt} attempts); rerun to "
+            "continue from the cache"
+        ).format(text="Tin sáng", exc=_("no answer in time"), attempt=1)
+        switched = trip(online, VoiceError(failed))
+    finally:
+        use_language(None)
+    assert switched.engine is espeak
+    assert switched.choice.fallback_reason == (
+        "giọng đọc trực tuyến bị lỗi (edge-tts lỗi ở đoạn 'Tin sáng': không có phản hồi kịp "
+        "thời (sau 1 lần thử)); cơ chế ngắt tự động đã chuyển sang "
+        f"{espeak.name} cho phần còn lại của lần dựng này"
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import tempfile
 import wave
 from dataclasses import dataclass
@@ -30,10 +31,13 @@ from phatthanh.master import lay_out, render
 from phatthanh.master.settings import ProfileName
 from phatthanh.model import Article, Lineup, Part, Priority, Program, Progress, Script
 from phatthanh.pipeline import BuildResult
-from phatthanh.program import _announcement, _environment
+from phatthanh.program import announcement, template_environment
 from phatthanh.publish import stage_episode, write_episode
+from phatthanh.publish.commit import Fence
 from phatthanh.publish.record import RECORD, record_to_dict, write_text_atomic
+from phatthanh.publish.staging import STAGING, episode_slug
 from phatthanh.segment import script_article
+from phatthanh.settings.site import Site
 from phatthanh.storage.clips import open_clip_cache
 from phatthanh.tags import write_tags
 from phatthanh.voices import choose_voice, synthesize
@@ -52,6 +56,7 @@ class BulletinOptions:
     strict_engine: bool = False
     profiles: tuple[ProfileName, ...] = ()  # empty: podcast and loudspeaker (of the config's)
     now: datetime | None = None
+    fence: Fence | None = None  # checked at the commit point (the station's lock still held)
 
 
 def read_notice(text_or_file: str) -> str:
@@ -98,7 +103,9 @@ def build_bulletin(
     lineup = Lineup(entries=(), title=title, air_date=now.date(), priority=options.priority)
     choice = voiced.choice or voice.choice
     profiles = options.profiles or _published_profiles(config)
-    with stage_episode(program, config.site, config.publish) as stage:
+    slug = bulletin_slug(program, config.site)
+    with stage_episode(program, config.site, config.publish, fence=options.fence,
+                       slug=slug) as stage:  # fmt: skip
         renditions = render(timeline, profiles, stage.path, config.master, progress,
                             stage.slug)  # fmt: skip
         write_tags(stage, renditions, program, timeline, choice)
@@ -108,6 +115,25 @@ def build_bulletin(
         write_text_atomic(stage.path / RECORD, text)  # its own pubDate: the moment it was made
     feed = config.feeds_dir / "podcast.xml"  # published with the episode, in one step
     return BuildResult(record, stage.final_path, feed, voiced.synthesized, voiced.cache_hits)
+
+
+def bulletin_slug(program: Program, site: Site) -> str:
+    """The bulletin's episode slug (<date>-<HHMM>-<title>, its minute), with -2, -3 ... when
+    that slug is taken by another bulletin, published or still being built: two bulletins of
+    one minute are two episodes, the first never replaced by the second."""
+    staging = site.episodes_dir / STAGING
+    building = [p.name for p in staging.iterdir()] if staging.is_dir() else []
+
+    def taken(slug: str) -> bool:
+        live = re.compile(re.escape(slug) + r"-[a-z0-9_]{8}")  # its staging folder (mkdtemp)
+        return (site.episodes_dir / slug).exists() or any(map(live.fullmatch, building))
+
+    base = slug = episode_slug(program)
+    number = 1
+    while taken(slug):
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 def _published_profiles(config: Config) -> tuple[ProfileName, ...]:
@@ -133,12 +159,14 @@ def arrange_bulletin(script: Script, title: str, subject: str, urgent: bool, rep
     """The running order of a bulletin (see the module docstring); `subject` (the title the
     user gave, or empty) is read out, the default title with its clock time is not."""
     settings = config.program
-    templates = _environment(config.resolve(settings.templates) if settings.templates else None)
+    templates = template_environment(
+        config.resolve(settings.templates) if settings.templates else None
+    )
     values = {"station": config.station.name, "subject": subject, "urgent": urgent}
 
     def say(name: str, chapter: int, pause_ms: int) -> Part:
         text = templates.get_template(f"{name}.j2").render(**values)
-        return Part("speech", chapter, _announcement(text, normalizer), pause_after_ms=pause_ms)
+        return Part("speech", chapter, announcement(text, normalizer), pause_after_ms=pause_ms)
 
     signal = attention_signal(config.resolve(".cache/assets"))
     body = tuple(s for s in script.segments if s.kind == "body")
@@ -164,7 +192,8 @@ def arrange_bulletin(script: Script, title: str, subject: str, urgent: bool, rep
         *(f"Nhắc lại lần {n}" for n in range(1, repeat)),
         "Kết thúc",
     )
-    return Program(title=title, air_date=now.date(), chapter_titles=titles,
+    return Program(title=title, air_date=now.date(), air_slot=f"{now:%H:%M}",
+                   chapter_titles=titles,
                    chapter_urls=(None,) * len(titles), item_chapters=(1,),
                    parts=tuple(parts))  # fmt: skip
 

@@ -284,6 +284,7 @@ def feed(config_path: Path | None, station: str | None, registry: Path) -> None:
 
     config = station_config(config_path, station, registry)
     _warn_example(config)
-    path = rebuild_feeds(config.site, config.publish)
-    click.echo(_("Feed: {path}").format(path=_show(path)))
-    publish_to_bucket(config)
+    with station_lock(station):  # not while a worker or a build writes the same feeds
+        path = rebuild_feeds(config.site, config.publish)
+        click.echo(_("Feed: {path}").format(path=_show(path)))
+        publish_to_bucket(config)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 from typing import cast, get_args
 
 import click
 
-from phatthanh.cli.stations import publish_to_bucket, station_config, station_options
+from phatthanh.cli.stations import (
+    publish_to_bucket,
+    station_config,
+    station_lock,
+    station_options,
+)
 from phatthanh.i18n import _, _l
 from phatthanh.master.settings import ProfileName
 from phatthanh.model import Priority
@@ -74,27 +80,28 @@ def bulletin(
     notice = read_notice(text_or_file)
     chosen = cast(Priority, priority)
     options = BulletinOptions(title, chosen, repeat, engine, strict_engine, profiles)
-    result = build_bulletin(notice, config, options)
-    record = result.record
-    click.echo(
-        _("Bulletin: {title} ({published}), priority {priority}").format(
-            title=record.title, published=record.published, priority=record.priority
-        )
-    )
-    voice = f"{record.engine} {record.voice}"
-    if record.voice_fallback:
-        voice = _("{voice} (fallback: {fallback})").format(
-            voice=voice, fallback=record.voice_fallback
-        )
-    click.echo(_("Voice:    {voice}").format(voice=voice))
-    for rendition in record.renditions or (record.audio,):
+    with station_lock(station) as fence:  # the workers' lock, as for build-episode, upload too
+        result = build_bulletin(notice, config, dataclasses.replace(options, fence=fence))
+        record = result.record
         click.echo(
-            _("MP3:      {path}  [{profile}, {duration_s:.1f} s]").format(
-                path=result.episode_dir / rendition.file,
-                profile=rendition.profile,
-                duration_s=rendition.duration_s,
+            _("Bulletin: {title} ({published}), priority {priority}").format(
+                title=record.title, published=record.published, priority=record.priority
             )
         )
-    click.echo(_("Feed:     {feed}").format(feed=result.feed))
-    publish_to_bucket(config)
+        voice = f"{record.engine} {record.voice}"
+        if record.voice_fallback:
+            voice = _("{voice} (fallback: {fallback})").format(
+                voice=voice, fallback=record.voice_fallback
+            )
+        click.echo(_("Voice:    {voice}").format(voice=voice))
+        for rendition in record.renditions or (record.audio,):
+            click.echo(
+                _("MP3:      {path}  [{profile}, {duration_s:.1f} s]").format(
+                    path=result.episode_dir / rendition.file,
+                    profile=rendition.profile,
+                    duration_s=rendition.duration_s,
+                )
+            )
+        click.echo(_("Feed:     {feed}").format(feed=result.feed))
+        publish_to_bucket(config)
     click.echo(_("Published in {seconds:.1f} s").format(seconds=time.monotonic() - started))

@@ -8,8 +8,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from phatthanh.cli.stations import publish_to_bucket, station_config, station_options
-from phatthanh.errors import ConfigError
+from phatthanh.cli.stations import (
+    publish_to_bucket,
+    station_config,
+    station_lock,
+    station_options,
+)
+from phatthanh.errors import ConfigError, PhatthanhError
 from phatthanh.i18n import _, _l
 
 if TYPE_CHECKING:
@@ -72,10 +77,9 @@ def publish(
 ) -> None:
     """Apply air times (--due: held episodes enter the feeds at publish_at, expired ones
     leave), or publish an episode built with --no-publish (--built NAME)."""
-    from phatthanh.publish.airtime import publish_due
-
     if built is not None or list_built:
-        _built(built, list_built, discard, replace, station_config(config_path, station, registry))
+        config = station_config(config_path, station, registry)
+        _built(built, list_built, discard, replace, config, station)
         return
     if not due:
         raise ConfigError(_("publish: say --due, --built NAME or --list-built"))
@@ -85,20 +89,40 @@ def publish(
         )
     config = station_config(config_path, station, registry)
     while True:
-        result = publish_due(config, force=force)
-        for slug in result.published:
-            click.echo(_("published: {slug}").format(slug=slug))
-        for slug in result.expired:
-            click.echo(_("expired:   {slug}").format(slug=slug))
-        click.echo(_("feeds rebuilt") if result.rebuilt else _("nothing due"))
-        if result.rebuilt:
-            publish_to_bucket(config)
+        try:
+            with station_lock(station):  # as build-episode: not while a worker publishes
+                _due(config, force)
+        except PhatthanhError as exc:
+            if every_s is None:
+                raise
+            click.echo(_("error: {exc}").format(exc=exc), err=True)  # try again at the next check
         if every_s is None:
             return
         time.sleep(every_s)
 
 
-def _built(name: str | None, listing: bool, discard: bool, replace: bool, config: Config) -> None:
+def _due(config: Config, force: bool) -> None:
+    """One check of the air times, and the upload of what it rewrote."""
+    from phatthanh.publish.airtime import publish_due
+
+    result = publish_due(config, force=force)
+    for slug in result.published:
+        click.echo(_("published: {slug}").format(slug=slug))
+    for slug in result.expired:
+        click.echo(_("expired:   {slug}").format(slug=slug))
+    click.echo(_("feeds rebuilt") if result.rebuilt else _("nothing due"))
+    if result.rebuilt:
+        publish_to_bucket(config)
+
+
+def _built(
+    name: str | None,
+    listing: bool,
+    discard: bool,
+    replace: bool,
+    config: Config,
+    station: str | None,
+) -> None:
     from phatthanh.publish.built import discard_built, find_built, list_built, publish_built
 
     if listing:
@@ -111,6 +135,7 @@ def _built(name: str | None, listing: bool, discard: bool, replace: bool, config
         discard_built(folder)
         click.echo(_("discarded: {name}").format(name=name))
         return
-    record = publish_built(folder, config.site, config.publish, replace)
-    click.echo(_("published: {slug}").format(slug=record.slug))
-    publish_to_bucket(config)
+    with station_lock(station):  # publishing writes the feeds a worker may be writing
+        record = publish_built(folder, config.site, config.publish, replace)
+        click.echo(_("published: {slug}").format(slug=record.slug))
+        publish_to_bucket(config)

@@ -11,7 +11,11 @@ import click
 
 from phatthanh.cli.scale import need_scale
 from phatthanh.errors import ConfigError
-from phatthanh.i18n import _, _l
+from phatthanh.i18n import N_, _, _l
+
+# `queue status` column heads, by job state (phatthanh.queue.state.STATES)
+STATE_HEADS = {"queued": N_("queued"), "running": N_("running"), "done": N_("done"),
+               "failed": N_("failed")}  # fmt: skip
 
 BROKER_HELP = _l("Broker URL, e.g. redis://127.0.0.1:6379/0. [default: $PHATTHANH_BROKER]")
 
@@ -131,10 +135,12 @@ def status(broker: str | None) -> None:
     if not table:
         click.echo(_("no jobs"))
         return
-    width = max(len(s) for s in table)
-    click.echo(f"{'station':<{width}}  " + "  ".join(f"{s:>7}" for s in STATES))
+    heads = {s: _(STATE_HEADS[s]) for s in STATES}
+    wide = {s: max(7, len(heads[s])) for s in STATES}
+    width = max(len(s) for s in (*table, _("station")))
+    click.echo(f"{_('station'):<{width}}  " + "  ".join(f"{heads[s]:>{wide[s]}}" for s in STATES))
     for station, counts in table.items():
-        click.echo(f"{station:<{width}}  " + "  ".join(f"{counts[s]:>7}" for s in STATES))
+        click.echo(f"{station:<{width}}  " + "  ".join(f"{counts[s]:>{wide[s]}}" for s in STATES))
     for station, reasons in board.failures().items():
         for reason in reasons:
-            click.echo(f"failed: {station}: {reason}")
+            click.echo(_("failed: {station}: {reason}").format(station=station, reason=reason))

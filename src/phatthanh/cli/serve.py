@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import errno
 import socket
+from functools import partial
 from pathlib import Path
 
 import click
 
-from phatthanh.cli.stations import station_config, station_options
+from phatthanh.cli.stations import station_config, station_lock, station_options
 from phatthanh.errors import ConfigError, PhatthanhError
 from phatthanh.i18n import _, _l
 
@@ -74,7 +75,7 @@ def serve(
         )
     )
     try:
-        run(config, host, chosen)
+        run(config, host, chosen, partial(station_lock, station))  # its publish --due checks
     except SystemExit as exc:  # uvicorn exits 3 when it cannot start (3 is our article code)
         if exc.code not in (0, None):
             raise PhatthanhError(

@@ -102,8 +102,11 @@ def publish_to_bucket(config: Config) -> None:
 def station_lock(station: str | None) -> Iterator[Fence | None]:
     """With --station and a broker (PHATTHANH_BROKER), hold the station's lock in the broker,
     the one the queue's workers take, for the whole build and publish; yields the fence the
-    commit checks (the lock still ours). Refused in one line while a worker holds it.
-    Without a station or a broker, nothing is locked (one machine, as before)."""
+    commit checks (the lock still ours). Refused in one line while a worker (or another
+    command) holds it. Every command writing the station's feeds, manifest or section page
+    takes it: build-episode, feed, publish, bulletin and the studio's build actions.
+    Without a station or a broker, nothing is locked here (one machine: the feeds lock,
+    publish/commit.py, orders the writers, as before)."""
     url = os.environ.get(BROKER_ENV)
     if station is None or not url:
         yield None
@@ -133,8 +136,8 @@ def station_lock(station: str | None) -> Iterator[Fence | None]:
         if lock is None:
             raise ConfigError(
                 _(
-                    "station {station}: a queue worker is building it now (its lock in {env}); "
-                    "run this again when that build is done"
+                    "station {station}: a queue worker or another command is building or "
+                    "publishing it now (its lock in {env}); run this again when that is done"
                 ).format(station=station, env=BROKER_ENV)
             )
 

@@ -62,6 +62,6 @@ def studio(
         )
     if not configured_language(path):  # the pages are Vietnamese: so are the errors they show
         use_language("vi")
-    app = make_app(path, password if not is_loopback(host) else "")
+    app = make_app(path, password if not is_loopback(host) else "", station)
     click.echo(_("Studio: http://{host}:{port}/  (Ctrl+C to stop)").format(host=host, port=port))
     uvicorn.run(app, host=host, port=port, log_level="warning")

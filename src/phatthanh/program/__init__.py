@@ -48,7 +48,7 @@ def arrange(
     program_title = " ".join(cleanup_unicode(title or lineup.title or station.program).split())
     if not program_title:
         raise ConfigError(_("the program title is empty; give --title or a lineup title"))
-    templates = _environment(kit.templates)
+    templates = template_environment(kit.templates)
     values = {
         "station": station.name,
         "program": program_title,
@@ -63,7 +63,7 @@ def arrange(
 
     def speech(name: str, chapter: int, pause_ms: int, **extra: object) -> Part | None:
         text = _render(templates, name, day, {**values, **extra})
-        segments = _announcement(text, normalizer)
+        segments = announcement(text, normalizer)
         if not segments:
             return None
         return Part("speech", chapter, segments, pause_after_ms=pause_ms, bed=bed)
@@ -81,7 +81,7 @@ def arrange(
                 Part("stinger", number, audio=stinger, pause_after_ms=settings.item_pause_ms)
             )
         lead = _render(templates, "item", day, {**values, "number": number})
-        body = _announcement(lead, normalizer) + tuple(
+        body = announcement(lead, normalizer) + tuple(
             s for s in script.segments if settings.read_byline or s.kind != "byline"
         )
         parts.append(Part("speech", number, body, pause_after_ms=settings.item_pause_ms))
@@ -99,7 +99,10 @@ def arrange(
     )
 
 
-def _environment(station_folder: Path | None) -> jinja2.Environment:
+def template_environment(station_folder: Path | None) -> jinja2.Environment:
+    """The Jinja2 environment of the spoken templates: the station's folder first (its own
+    `opening.j2`, `closing.cn.j2`, `bulletin_open.j2` ...), then the package's templates.
+    Plain text, never HTML; an undefined value is an error, not an empty string."""
     loaders: list[jinja2.BaseLoader] = []
     if station_folder is not None:
         loaders.append(jinja2.FileSystemLoader(str(station_folder)))
@@ -119,7 +122,10 @@ def _render(env: jinja2.Environment, name: str, day: date, values: dict[str, obj
     return template.render(**values)
 
 
-def _announcement(text: str, normalizer: Normalizer) -> tuple[Segment, ...]:
+def announcement(text: str, normalizer: Normalizer) -> tuple[Segment, ...]:
+    """A rendered template's text as spoken segments of kind "announcement": one per
+    sentence of each non-blank line, normalized for speech; sentences with nothing to say
+    (punctuation only) are left out."""
     segments = []
     for number, line in enumerate(ln.strip() for ln in text.splitlines() if ln.strip()):
         for sentence in split_sentences(line):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -100,13 +100,19 @@ def _between(moment: str, last: datetime | None, now: datetime) -> bool:
     return at <= now and (last is None or at > last)
 
 
-def due_lifespan(config: Config, every_s: float = DUE_EVERY_S) -> Callable[[Any], Any]:
-    """A Starlette lifespan running `publish_due` every `every_s` seconds beside the server."""
+Guard = Callable[[], AbstractContextManager[object]]  # held around each check (a lock)
+
+
+def due_lifespan(
+    config: Config, every_s: float = DUE_EVERY_S, guard: Guard | None = None
+) -> Callable[[Any], Any]:
+    """A Starlette lifespan running `publish_due` every `every_s` seconds beside the server,
+    each check inside `guard()` if given (the station's lock: cli/stations.station_lock)."""
 
     @asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
         stop = threading.Event()
-        thread = threading.Thread(target=_loop, args=(config, every_s, stop), daemon=True)
+        thread = threading.Thread(target=_loop, args=(config, every_s, stop, guard), daemon=True)
         thread.start()
         try:
             yield
@@ -117,13 +123,20 @@ def due_lifespan(config: Config, every_s: float = DUE_EVERY_S) -> Callable[[Any]
     return lifespan
 
 
-def _loop(config: Config, every_s: float, stop: threading.Event) -> None:
+def _loop(config: Config, every_s: float, stop: threading.Event, guard: Guard | None) -> None:
     while not stop.is_set():
-        try:
-            result = publish_due(config)
-            if result.published or result.expired:
-                log.warning("published %s, expired %s", list(result.published),
-                            list(result.expired))  # fmt: skip
-        except PhatthanhError as exc:
-            log.warning("publish --due: %s", exc)
+        check_due(config, guard)
         stop.wait(every_s)
+
+
+def check_due(config: Config, guard: Guard | None = None) -> None:
+    """One check of the server's loop: `publish_due` inside `guard()`; a failure (or a
+    guard that refuses) is logged, and the next check tries again."""
+    try:
+        with guard() if guard is not None else nullcontext():
+            result = publish_due(config)
+        if result.published or result.expired:
+            log.warning("published %s, expired %s", list(result.published),
+                        list(result.expired))  # fmt: skip
+    except PhatthanhError as exc:
+        log.warning("publish --due: %s", exc)

@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from phatthanh.errors import ConfigError
 from phatthanh.i18n import _
-from phatthanh.publish.airtime import due_lifespan, held_path
+from phatthanh.publish.airtime import Guard, due_lifespan, held_path
 from phatthanh.site.serve import site_routes
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def _not_modified(request: Request, etag: str, mtime: float) -> bool:
     return False
 
 
-def make_app(config: Config) -> Starlette:
+def make_app(config: Config, guard: Guard | None = None) -> Starlette:
     folders = {"episodes": config.episodes_dir, "feeds": config.feeds_dir}
 
     async def serve_file(request: Request) -> Response:
@@ -137,11 +137,12 @@ def make_app(config: Config) -> Starlette:
         *site_routes(config.site),  # the section page at /site/ (phatthanh.site.serve)
         Route("/{path:path}", not_found, methods=["GET", "HEAD"]),
     ]
-    return Starlette(routes=routes, lifespan=due_lifespan(config))  # publish --due each minute
+    # publish --due each minute, under `guard` (the station's lock) if given
+    return Starlette(routes=routes, lifespan=due_lifespan(config, guard=guard))
 
 
-def serve(config: Config, host: str, port: int) -> None:
-    """Run the server until interrupted."""
+def serve(config: Config, host: str, port: int, guard: Guard | None = None) -> None:
+    """Run the server until interrupted; its publish --due checks run under `guard()`."""
     import uvicorn
 
     if not 0 < port < 65536:
@@ -151,4 +152,5 @@ def serve(config: Config, host: str, port: int) -> None:
             )
         )
 
-    uvicorn.run(make_app(config), host=host, port=port, log_level="warning", server_header=False)
+    app = make_app(config, guard)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)

@@ -70,15 +70,17 @@ def stage_episode(
     publish: PublishSettings,
     hold: bool = False,
     fence: Fence | None = None,
+    slug: str | None = None,
 ) -> Iterator[Stage]:
     """A staging folder for the episode, locked while this build lives; on success the
     episode and the feeds that list it are published together (publish/commit.py), or, with
     `hold`, the episode is kept unpublished for `publish_built` (publish/built.py). `fence` may
-    refuse the publish at its last moment (publish/commit.py)."""
+    refuse the publish at its last moment (publish/commit.py). `slug` replaces
+    `episode_slug(program)` (a bulletin's, made unique in its minute)."""
     from phatthanh.publish.built import keep_unpublished
     from phatthanh.publish.commit import commit
 
-    slug = episode_slug(program)
+    slug = slug or episode_slug(program)
     episodes = site.episodes_dir
     final_path = episodes / slug
     guid = existing_guid(final_path) or str(

@@ -39,6 +39,7 @@ class Studio:
     """What every route needs: where the config is, the builds, the templates."""
 
     config_path: Path
+    station: str | None = None  # its registry name (--station): publishing takes its lock
     builds: Builds = field(default_factory=Builds)
     env: jinja2.Environment = field(
         default_factory=lambda: jinja2.Environment(
@@ -95,14 +96,18 @@ class PasswordGate(BaseHTTPMiddleware):
         )
 
 
-def make_app(config_path: Path | None = None, password: str = "") -> Starlette:
+def make_app(
+    config_path: Path | None = None, password: str = "", station: str | None = None
+) -> Starlette:
     """The studio for the project whose config is `config_path` (default: ./phatthanh.toml,
-    which need not exist yet). A non-empty `password` puts every page behind it."""
+    which need not exist yet). A non-empty `password` puts every page behind it. `station`
+    (the registry name, `studio --station`) makes every publish take the station's lock in
+    the broker, as the CLI's commands do (cli/stations.station_lock)."""
     from phatthanh.publish.serve import make_app as serve_app
     from phatthanh.studio import routes
 
     path = config_path or find_config() or Path.cwd() / CONFIG_NAME
-    studio = Studio(path)
+    studio = Studio(path, station)
     config = studio.config()  # a broken config stops the studio before it listens
     static = StaticFiles(packages=[("phatthanh.studio", "static")])
     route_list: list[BaseRoute] = [

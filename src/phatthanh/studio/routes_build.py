@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -15,6 +15,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response, Strea
 from starlette.routing import BaseRoute, Route
 
 from phatthanh.articles.text import parse_offset
+from phatthanh.cli.stations import station_lock
 from phatthanh.errors import PublishError
 from phatthanh.model import EpisodeRecord
 from phatthanh.pipeline import BuildOptions, build_episode
@@ -38,6 +39,7 @@ STATES = {
     "discarded": "Đã bỏ bản dựng này",
 }
 POLL_S = 0.25
+T = TypeVar("T")
 TASKS = (  # the library's progress labels (English, as the CLI shows them) for the staff
     ("Reading with ", "Đọc bằng giọng "),
     ("Mastering", "Xử lý âm thanh (độ lớn, mã hóa MP3)"),
@@ -76,6 +78,13 @@ def _feed_status(record: EpisodeRecord, in_feed: bool, now: datetime) -> str:
     if record.expires and datetime.fromisoformat(record.expires) <= now:
         return "đã hết hạn, đã rút khỏi nguồn tin"
     return "không có trong nguồn tin (quá số chương trình được giữ)"
+
+
+def _locked(studio: Studio, work: Callable[..., T], *args: Any) -> T:
+    """`work(*args)` under the station's lock (`studio --station` with a broker), the one
+    build-episode and the queue's workers take; refused in one line while it is held."""
+    with station_lock(studio.station):
+        return work(*args)
 
 
 def build_routes(studio: Studio) -> list[BaseRoute]:
@@ -117,7 +126,8 @@ def build_routes(studio: Studio) -> list[BaseRoute]:
         config = studio.config()
         folder = find_built(config.site, request.path_params["name"])
         replace = "thay" in form
-        await run_in_threadpool(publish_built, folder, config.site, config.publish, replace)
+        await run_in_threadpool(_locked, studio, publish_built, folder, config.site,
+                                config.publish, replace)  # fmt: skip
         studio.builds.published(folder)
         back = text(form, "lan")
         return see(f"/dung/{back}" if back.isdigit() else "/da-phat")
@@ -158,7 +168,7 @@ def build_routes(studio: Studio) -> list[BaseRoute]:
 
     async def publish(request: Request) -> Response:
         config = studio.config()
-        await run_in_threadpool(rebuild_feeds, config.site, config.publish)  # under the lock
+        await run_in_threadpool(_locked, studio, rebuild_feeds, config.site, config.publish)
         return see("/da-phat")
 
     def published(request: Request) -> Response:

@@ -3,7 +3,7 @@ function `phatthanh bulletin` calls, in a studio build (live progress, cancel, r
 
 from __future__ import annotations
 
-from functools import partial
+from dataclasses import replace
 from typing import TYPE_CHECKING, get_args
 
 from starlette.requests import Request
@@ -12,8 +12,10 @@ from starlette.routing import BaseRoute, Route
 
 from phatthanh.bulletin import BulletinOptions, build_bulletin
 from phatthanh.clean import cleanup_unicode
+from phatthanh.cli.stations import station_lock
 from phatthanh.errors import ArticleError
-from phatthanh.model import Priority
+from phatthanh.model import Priority, Progress
+from phatthanh.pipeline import BuildResult
 from phatthanh.studio.routes import see, text
 
 if TYPE_CHECKING:
@@ -53,7 +55,12 @@ def bulletin_routes(studio: Studio) -> list[BaseRoute]:
             priority=priority,  # type: ignore[arg-type]
             repeat=int(repeat),
         )
-        work = partial(build_bulletin, notice, studio.config(), options)
+        config = studio.config()
+
+        def work(progress: Progress) -> BuildResult:
+            with station_lock(studio.station) as fence:  # as `phatthanh bulletin --station`
+                return build_bulletin(notice, config, replace(options, fence=fence), progress)
+
         job = studio.builds.start(work, label="Bản tin khẩn")
         return see(f"/dung/{job.number}")
 

@@ -32,7 +32,8 @@ def arm(voice: Voice, rest: Sequence[str], settings: VoiceSettings, root: Path,
         strict: bool, timeout_s: float | None = None) -> Voice:  # fmt: skip
     """`voice` with an offline fallback behind it, when it is an online voice, the chain
     has an offline engine after it and falling back is allowed; otherwise `voice` as is.
-    `timeout_s` caps the online voice's per-request timeout (bulletins cannot wait)."""
+    `timeout_s` caps the online voice's per-request timeout and its wait for a turn in the
+    shared rate limit (bulletins cannot wait)."""
     from phatthanh.voices import Voice, make_engine
 
     kind = voice.choice.engine
@@ -47,13 +48,14 @@ def arm(voice: Voice, rest: Sequence[str], settings: VoiceSettings, root: Path,
     except PhatthanhError as exc:
         log.info("no offline voice behind the online one (%s)", exc)
         return voice
+    from phatthanh.voices.edge import EdgeEngine
+
     edge = settings.edge
     armed = dataclasses.replace(
-        edge, retries=0, timeout_s=min(edge.timeout_s, timeout_s or edge.timeout_s)
-    )
-    online = make_engine(
-        f"edge:{voice.engine.voice}", dataclasses.replace(settings, edge=armed), root
-    )
+        edge, voice=voice.engine.voice, retries=0,
+        timeout_s=min(edge.timeout_s, timeout_s or edge.timeout_s),
+    )  # fmt: skip
+    online = EdgeEngine(armed, turn_wait_s=timeout_s)  # nor may it queue long for a turn
     fallback = Voice(backup, VoiceChoice(backup.name, backup.voice))
     return Voice(online, voice.choice, fallback=fallback)
 
@@ -64,9 +66,10 @@ def trip(voice: Voice, error: PhatthanhError) -> Voice:
         raise error
     why = str(error).split("; rerun")[0]  # the build goes on: no rerun needed
     why = why.removesuffix(_("; rerun to continue from the cache"))  # the message translated
-    reason = f"online voice failed ({why}); circuit breaker switched to " + (
-        f"{voice.fallback.engine.name} for the rest of this build"
-    )
+    reason = _(
+        "online voice failed ({why}); circuit breaker switched to {engine} for the rest of "
+        "this build"
+    ).format(why=why, engine=voice.fallback.engine.name)
     log.warning("%s", reason)
     choice = dataclasses.replace(voice.fallback.choice, fallback_reason=_join(voice, reason))
     return dataclasses.replace(voice.fallback, choice=choice)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from phatthanh.atomic import atomic_path, sha256_of, write_atomic
+from phatthanh.i18n import gettext
 from phatthanh.model import Clip, WordBoundary
 from phatthanh.voices.engine import RawClip
 
@@ -68,7 +69,9 @@ class ClipCache:
             # clip replaces the WAV.
             return None
         except OSError as exc:
-            self._drop(key, f"its record cannot be read ({exc.strerror})")
+            self._drop(
+                key, gettext("its record cannot be read ({strerror})").format(strerror=exc.strerror)
+            )
             return None
         try:
             clip = self._check(key, text)
@@ -91,18 +94,24 @@ class ClipCache:
             rate, duration = int(meta["sample_rate_hz"]), int(meta["duration_ms"])
             words = tuple(WordBoundary(int(a), int(b), str(c)) for a, b, c in meta["words"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise _Damaged(f"its record is not valid ({type(exc).__name__})") from None
+            raise _Damaged(
+                gettext("its record is not valid ({error})").format(error=type(exc).__name__)
+            ) from None
         try:
             actual = wav_path.stat().st_size
         except OSError:
-            raise _Damaged("its WAV is missing") from None
+            raise _Damaged(gettext("its WAV is missing")) from None
         if actual != size:
-            raise _Damaged(f"its WAV is {actual} bytes, its record says {size}")
+            raise _Damaged(
+                gettext("its WAV is {actual} bytes, its record says {size}").format(
+                    actual=actual, size=size
+                )
+            )
         if rate <= 0 or abs((size - _WAV_HEADER) // 2 * 1000 // rate - duration) > 1:
-            raise _Damaged("its record's length and duration disagree")
+            raise _Damaged(gettext("its record's length and duration disagree"))
         if key not in self._hashed:
             if sha256_of(wav_path) != digest:
-                raise _Damaged("its WAV's sha256 is not the one recorded")
+                raise _Damaged(gettext("its WAV's sha256 is not the one recorded"))
             self._hashed.add(key)
         return Clip(wav_path, rate, duration, words)
 
@@ -124,7 +133,11 @@ class ClipCache:
 
     def _drop(self, key: str, reason: str) -> None:
         wav_path, meta_path = self._paths(key)
-        log.warning("clip cache: %s: %s; synthesizing it again", wav_path.name, reason)
+        log.warning(
+            gettext("clip cache: {name}: {reason}; synthesizing it again").format(
+                name=wav_path.name, reason=reason
+            )
+        )
         meta_path.unlink(missing_ok=True)
         wav_path.unlink(missing_ok=True)
         _drop_copies(wav_path)

@@ -23,6 +23,7 @@ from phatthanh.i18n import _
 from phatthanh.model import WordBoundary
 from phatthanh.voices.engine import RawClip
 from phatthanh.voices.settings import EdgeSettings
+from phatthanh.voices.throttle import TurnWaitTooLong, wait_turn
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +80,16 @@ class EdgeEngine:
 
     name = "edge-tts"
 
-    def __init__(self, settings: EdgeSettings, sleep: Callable[[float], object] | None = None):
+    def __init__(
+        self,
+        settings: EdgeSettings,
+        sleep: Callable[[float], object] | None = None,
+        turn_wait_s: float | None = None,
+    ):
         import edge_tts
 
         self.settings = settings
+        self.turn_wait_s = turn_wait_s  # bound on the wait for a rate-limit turn (throttle.py)
         self.voice = settings.voice
         self.version = str(edge_tts.__version__)
         if not hasattr(edge_tts.Communicate, _TURN_END_HOOK):
@@ -131,6 +138,9 @@ class EdgeEngine:
         for attempt in range(1, attempts + 1):
             try:
                 async with gate:
+                    # A province's workers share one rate limit: the wait for a turn has its
+                    # own bound, and the request's timeout starts once the turn is granted.
+                    await wait_turn("edge", self.turn_wait_s)
                     mp3, words, ended = await asyncio.wait_for(
                         self._request(text), timeout=self.settings.timeout_s
                     )
@@ -138,6 +148,8 @@ class EdgeEngine:
                 raw = await loop.run_in_executor(None, decode_mp3, mp3, words)
                 check_complete(text, raw.duration_ms, raw.words, ended)
                 return raw
+            except TurnWaitTooLong:
+                raise  # waiting again would not be sooner: the bound said how long is too long
             except Exception as exc:
                 if not _retryable(exc) or attempt == attempts:
                     raise VoiceError(
@@ -156,9 +168,6 @@ class EdgeEngine:
         service sent was `turn.end` (the client stops silently when a stream is cut)."""
         import edge_tts
 
-        from phatthanh.voices.throttle import wait_turn
-
-        await wait_turn("edge")  # a province's workers share one rate limit
         s = self.settings
         communicate = edge_tts.Communicate(
             text, s.voice, rate=s.rate, pitch=s.pitch, volume=s.volume,
