@@ -6,6 +6,7 @@ float rounding apart, and the same loudness and true peak."""
 from __future__ import annotations
 
 import wave
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,10 @@ import soundfile
 from scipy.signal import resample_poly
 
 from phatthanh.errors import AudioError
-from phatthanh.master.encode import Encoder, Verifying
+from phatthanh.master import verify
+from phatthanh.master.encode import Encoder
 from phatthanh.master.settings import MasterSettings
+from phatthanh.master.verify import Measured, Verification, open_mp3
 from tests.conftest import decode
 
 RATE = 44100
@@ -53,6 +56,11 @@ def encoded(tmp_path: Path, profile_name: str, samples: np.ndarray) -> tuple[Pat
     return out, seen
 
 
+def verified(path: Path, rate: int, pieces: int = 1) -> Measured:
+    with ThreadPoolExecutor(2) as pool:
+        return Verification(pool, path, rate, pieces).result()
+
+
 @pytest.mark.parametrize("profile_name", ["podcast", "loudspeaker", "broadcast"])
 def test_the_verifying_decoder_agrees_with_ffmpegs_decode_of_the_file(
     tmp_path: Path, profile_name: str
@@ -69,10 +77,7 @@ def test_the_verifying_decoder_agrees_with_ffmpegs_decode_of_the_file(
     expected = len(samples) * rate // RATE
     assert expected <= len(by_mpg123) <= expected + 64
     assert np.max(np.abs(by_mpg123 - by_ffmpeg)) < 1e-4  # two float decoders, no offset
-    check = Verifying(out, rate)
-    while check.step():
-        pass
-    measured = check.result()
+    measured = verified(out, rate)
     reference = pyloudnorm.Meter(rate).integrated_loudness(by_ffmpeg)
     assert abs(measured.integrated_lufs - reference) <= 0.02
     true_peak = 20 * np.log10(np.max(np.abs(resample_poly(by_ffmpeg, 4, 1))))
@@ -89,7 +94,29 @@ def test_a_file_the_decoder_cannot_read_is_an_audio_error_naming_it(tmp_path: Pa
     broken = tmp_path / "hong.mp3"
     broken.write_bytes(b"not an mp3 at all" * 100)
     with pytest.raises(AudioError, match=r"hong\.mp3: cannot read"):
-        Verifying(broken, 44100)
+        open_mp3(broken, 44100)
     out, _ = encoded(tmp_path, "broadcast", speech_like(1.0))  # 48 kHz
     with pytest.raises(AudioError, match=r"broadcast\.mp3: cannot read .*48000 Hz"):
-        Verifying(out, 44100)
+        verified(out, 44100)
+
+
+def test_a_file_measured_in_pieces_measures_as_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pieces of 2 s for a 9 s file: each piece decodes from a second before its start
+    monkeypatch.setattr(verify, "MIN_PIECE_S", 2)
+    samples = speech_like(9.0)
+    samples[: 6 * RATE] *= 0.5  # the true peak is in the last piece
+    out, _ = encoded(tmp_path, "broadcast", samples)
+    whole = verified(out, 48000)
+    with ThreadPoolExecutor(2) as pool:
+        check = Verification(pool, out, 48000, pieces=3)
+        assert len(check.futures) == 3
+        pieces = check.result()
+    # 1e-7 apart measured; without the pre-roll 9e-5 (the filter starts from rest)
+    assert abs(pieces.integrated_lufs - whole.integrated_lufs) < 1e-5
+    assert pieces.true_peak_dbtp == whole.true_peak_dbtp
+    by_ffmpeg = decode(out, 48000)
+    assert (
+        abs(pieces.integrated_lufs - pyloudnorm.Meter(48000).integrated_loudness(by_ffmpeg)) < 0.02
+    )

@@ -23,22 +23,23 @@ import selectors
 import time
 import wave
 from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import ffmpeg
 import numpy as np
-import soundfile  # type: ignore[import-untyped]  # libmpg123, the verifying decoder
 from scipy.ndimage import minimum_filter1d
 
 from phatthanh.errors import AudioError
 from phatthanh.ffmpeg import Piped, mp3_options, progress_seconds, run_ffmpeg
 from phatthanh.i18n import gettext
-from phatthanh.master.meter import LoudnessMeter, TruePeakMeter, gated_lufs
+from phatthanh.master.meter import LoudnessMeter, gated_lufs
 from phatthanh.master.render import Levels
 from phatthanh.master.settings import Profile
 from phatthanh.master.steps import Encoding, Steps
+from phatthanh.master.verify import THREADS, Measured, Verification
 
 log = logging.getLogger(__name__)
 TOLERANCE_LU = 0.4  # the promise is 0.5 on an independent meter
@@ -47,13 +48,7 @@ RELEASE_MS = 20  # how long the limiter's gain stays down after a peak, in effec
 LIMITER_ATTACK_MS, LIMITER_RELEASE_MS = 5, 80
 MAX_ENCODES = 3
 PROGRESS_BYTES = 4096  # a read of ffmpeg's progress report (a few lines)
-DECODE_FRAMES = 1 << 16  # samples decoded and metered per step (1.4-3 s of audio)
-
-
-@dataclass(frozen=True)
-class Measured:
-    integrated_lufs: float
-    true_peak_dbtp: float
+POLL_S = 0.05  # how often the build looks at the verifications while encoders run
 
 
 @dataclass
@@ -165,45 +160,6 @@ class Encoder:
         return True
 
 
-class Verifying:
-    """A finished MP3 decoded by libmpg123 in process (through soundfile: a second decoder,
-    independent of the encoding ffmpeg) and metered, `DECODE_FRAMES` samples per `step()`,
-    so the build's thread can go on reading the encoders still running between steps. The
-    LAME header's encoder delay and padding are trimmed, as ffmpeg's decoder trims them."""
-
-    def __init__(self, out: Path, rate_hz: int) -> None:
-        try:
-            self.file = soundfile.SoundFile(out)
-        except soundfile.LibsndfileError as exc:
-            raise AudioError(
-                gettext("{path}: cannot read ({strerror})").format(
-                    path=out, strerror=exc.error_string
-                )
-            ) from None
-        found = (self.file.samplerate, self.file.channels)
-        if found != (rate_hz, 1):  # ffmpeg was told both: a broken encoder or decoder
-            self.file.close()
-            strerror = f"decoded as {found[0]} Hz, {found[1]} channels, not {rate_hz} Hz mono"
-            raise AudioError(gettext("{path}: cannot read ({strerror})").format(
-                path=out, strerror=strerror))  # fmt: skip
-        self.loud = LoudnessMeter(rate_hz, step_ms=100)  # 400 ms blocks, 100 ms hop: exact
-        self.peak = TruePeakMeter()
-        self._block = np.empty(DECODE_FRAMES, dtype=np.float32)
-
-    def step(self) -> bool:
-        """Decode and meter the next block; False (and the file closed) at its end."""
-        samples = self.file.read(dtype="float32", out=self._block)
-        if not len(samples):
-            self.file.close()
-            return False
-        self.loud.add(samples)
-        self.peak.add(samples)
-        return True
-
-    def result(self) -> Measured:
-        return Measured(self.loud.integrated_lufs(), self.peak.dbtp())
-
-
 @dataclass(frozen=True)
 class Job:
     """One rendition to make: its profile, the stream it is cut from, and where it goes."""
@@ -254,12 +210,12 @@ class _Attempts:
 def encode_all(
     jobs: Sequence[Job], stats: MasterStats, steps: Steps | None = None
 ) -> list[Measured]:
-    """Plan, encode and verify every rendition: the encoders run side by side, and this one
-    thread (no thread per encoder: each would keep its own malloc arena) reads their
-    progress and, as each one ends, decodes and meters its MP3 block by block while the
-    others still encode. `steps` advances per rendition by one when its coder loss is known,
-    by the seconds encoded as the encode goes, and by one when verified (re-encodes add
-    nothing)."""
+    """Plan, encode and verify every rendition: the encoders run side by side and this
+    thread reads their progress (no thread per encoder: each would keep its own malloc
+    arena); as each one ends, its MP3 is decoded and measured on `THREADS` threads
+    (verify.py) while the others still encode. `steps` advances per rendition by one when
+    its coder loss is known, by the seconds encoded as the encode goes, and by one when
+    verified (re-encodes add nothing)."""
     steps = steps or Steps(None, 1)
     if not all(math.isfinite(j.levels.integrated_lufs) for j in jobs):
         raise AudioError(gettext("the program is silent; check the voice and the clips"))
@@ -274,7 +230,8 @@ def encode_all(
     started = last_encode = time.perf_counter()
     results: dict[int, Measured] = {}
     running: dict[int, Encoder] = {}
-    verifying: list[tuple[int, Verifying]] = []  # finished encodes, oldest first
+    verifying: dict[int, Verification] = {}
+    pool = ThreadPoolExecutor(THREADS, thread_name_prefix="verify")
     try:
         with selectors.DefaultSelector() as selector:
 
@@ -285,8 +242,13 @@ def encode_all(
             for index in range(len(attempts)):
                 start(index)
             while running or verifying:
-                # while a file waits to be verified, only look at the encoders in passing
-                for key, _ in selector.select(timeout=0 if verifying else None):
+                events = []
+                if running:  # a verification ends unannounced: look every POLL_S
+                    events = selector.select(timeout=POLL_S if verifying else None)
+                else:  # only verifications left: wait for one to end
+                    wait([f for v in verifying.values() for f in v.futures],
+                         return_when=FIRST_COMPLETED)  # fmt: skip
+                for key, _ in events:
                     index, run = key.data, running[key.data]
                     if run.take():
                         attempts[index].encoding.report(run.seconds)
@@ -299,22 +261,23 @@ def encode_all(
                     stats.encodes[name] = stats.encodes.get(name, 0) + 1
                     last_encode = time.perf_counter()
                     job = attempts[index].job
-                    verifying.append((index, Verifying(job.out, job.profile.sample_rate_hz)))
-                if not verifying or verifying[0][1].step():
-                    continue
-                index, check = verifying.pop(0)
-                result, attempt = check.result(), attempts[index]
-                if attempt.settled(result):
-                    results[index] = result
-                    steps.advance(1, f"{attempt.job.out.name}: {result.integrated_lufs:.1f} LUFS")
-                else:
-                    start(index)
+                    verifying[index] = Verification(pool, job.out, job.profile.sample_rate_hz)
+                for index in [i for i, v in verifying.items() if v.done()]:
+                    result, attempt = verifying.pop(index).result(), attempts[index]
+                    if attempt.settled(result):
+                        results[index] = result
+                        lufs = f"{result.integrated_lufs:.1f} LUFS"
+                        steps.advance(1, f"{attempt.job.out.name}: {lufs}")
+                    else:
+                        start(index)
     except BaseException:
         for run in running.values():
             run.run.kill()
-        for _, check in verifying:
-            check.file.close()
+        for check in verifying.values():
+            check.cancel()
         raise
+    finally:
+        pool.shutdown()
     stats.add("encodes", last_encode - started)
     stats.add("verification", time.perf_counter() - last_encode)
     return [results[i] for i in range(len(jobs))]
