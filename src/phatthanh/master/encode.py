@@ -245,8 +245,8 @@ def encode_all(
                 events = []
                 if running:  # a verification ends unannounced: look every POLL_S
                     events = selector.select(timeout=POLL_S if verifying else None)
-                else:  # only verifications left: wait for one to end
-                    wait([f for v in verifying.values() for f in v.futures],
+                else:  # only verifications left: wait for a piece still running to end
+                    wait([f for v in verifying.values() for f in v.futures if not f.done()],
                          return_when=FIRST_COMPLETED)  # fmt: skip
                 for key, _ in events:
                     index, run = key.data, running[key.data]
