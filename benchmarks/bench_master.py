@@ -143,7 +143,9 @@ def speed(root: Path) -> None:
         print(
             f"  {r.profile:12s} independent {lufs:6.2f} LUFS (target {r.target_lufs}), "
             f"true peak {tp:5.2f} dBTP (max {r.true_peak_max_dbtp}); build said "
-            f"{r.integrated_lufs:.2f} / {r.true_peak_dbtp:.2f} {verdict}"
+            f"{r.integrated_lufs:.2f} / {r.true_peak_dbtp:.2f} (its libmpg123 decode against "
+            f"ffmpeg's: {r.integrated_lufs - lufs:+.2f} LU, {r.true_peak_dbtp - tp:+.2f} dB) "
+            f"{verdict}"
         )
 
 

@@ -18,10 +18,8 @@ from phatthanh.ffmpeg import (
     command_line,
     ffmpeg_binary,
     last_error_line,
-    mp3_options,
     progress_seconds,
     run_ffmpeg,
-    with_loopback_decoder,
 )
 
 # A real ffmpeg failure's stderr: the reason, then the summary noise ffmpeg prints after it.
@@ -145,15 +143,3 @@ def test_piped_failure_is_ffmpegs_last_line() -> None:
     run = Piped(args.output("pipe:", format="f32le").get_args(), feed=True)
     with pytest.raises(FFmpegError, match="Filter not found"):
         run.finish()
-
-
-def test_loopback_decoder_streams_the_samples_of_the_written_file(tmp_path: Path) -> None:
-    source = tmp_path / "tone.wav"
-    run_ffmpeg(["-f", "s16le", "-ar", "44100", "-ac", "1", "-i", "-", str(source)],
-               input_bytes=_tone().tobytes())  # fmt: skip
-    out = tmp_path / "tone.mp3"
-    encoder = ffmpeg.input(str(source)).output(str(out), **mp3_options(44100, 96))
-    streamed = run_ffmpeg(with_loopback_decoder(encoder.get_args())).stdout
-    decoded = run_ffmpeg(["-i", str(out), "-f", "f32le", "-"]).stdout
-    assert len(streamed) > 44100 * 4 * 0.9  # about the whole second came through the pipe
-    assert streamed == decoded  # the very samples a decoder of the finished file gives

@@ -144,21 +144,6 @@ def mp3_options(sample_rate_hz: int, bitrate_kbps: int) -> dict[str, str | int]:
             "write_id3v1": 0, "map_metadata": -1, "format": "mp3"}  # fmt: skip
 
 
-def with_loopback_decoder(
-    args: Sequence[str], output: int = 0, frame_samples: int = 32768
-) -> list[str]:
-    """`args` (a command compiled by ffmpeg-python) plus ffmpeg's loopback decoder (7.1+):
-    the first stream of output `output` is decoded from the very packets written to it and
-    sent to stdout as float32 PCM, gathered into frames of `frame_samples` (the decoder gives
-    1152; each frame is a hand-over between ffmpeg's threads and a pipe write, and batching
-    them saved about 0.5 s of CPU per 10 minutes encoded, measured). ffmpeg-python has no way
-    to say `-dec` or `[dec:N]`, so these options are added here, after the outputs they
-    refer to."""
-    batch = f"asetnsamples=n={frame_samples}:p=0"  # p=0: the last frame is not padded
-    return [*args, "-dec", f"{output}:0", "-filter_complex", f"[dec:{output}]{batch}[decoded]",
-            "-map", "[decoded]", "-f", "f32le", "pipe:"]  # fmt: skip
-
-
 _PIPE_BYTES = 1 << 20
 _F_SETPIPE_SZ = 1031  # Linux fcntl
 

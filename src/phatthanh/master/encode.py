@@ -7,9 +7,9 @@ resamples to 192 kHz, G6) keeps peaks under the ceiling, and what it takes away 
 from the step energies and peaks (a step whose peak the gain pushes over the ceiling
 loses the square of the excess, held for `RELEASE_MS`); what the MP3 coder takes away is
 measured on a dozen seconds of the program encoded and decoded through pipes.
-Every MP3 is decoded and measured in process while it is encoded (ffmpeg's loopback
-decoder: the packets written to the file, decoded; loudness and 4x true peak); a file
-more than `TOLERANCE_LU` off or over its ceiling is re-planned with the loss it showed and
+Every finished MP3 is decoded in process by a second decoder, libmpg123 (soundfile), and
+measured (loudness and 4x true peak) while the other renditions still encode; a file more
+than `TOLERANCE_LU` off or over its ceiling is re-planned with the loss it showed and
 re-encoded, and every encode is counted. MP3 per §8: MPEG-1 layer III, mono, CBR, Info
 header (written to a real file, never a pipe, G7), no ID3 from ffmpeg (tags.py writes ID3v2.3).
 """
@@ -23,6 +23,7 @@ import selectors
 import time
 import wave
 from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,12 +33,13 @@ import numpy as np
 from scipy.ndimage import minimum_filter1d
 
 from phatthanh.errors import AudioError
-from phatthanh.ffmpeg import Piped, mp3_options, run_ffmpeg, with_loopback_decoder
+from phatthanh.ffmpeg import Piped, mp3_options, progress_seconds, run_ffmpeg
 from phatthanh.i18n import gettext
-from phatthanh.master.meter import LoudnessMeter, TruePeakMeter, gated_lufs
+from phatthanh.master.meter import LoudnessMeter, gated_lufs
 from phatthanh.master.render import Levels
 from phatthanh.master.settings import Profile
 from phatthanh.master.steps import Encoding, Steps
+from phatthanh.master.verify import THREADS, Measured, Verification
 
 log = logging.getLogger(__name__)
 TOLERANCE_LU = 0.4  # the promise is 0.5 on an independent meter
@@ -45,13 +47,8 @@ PEAK_MARGIN_DB = 1.0  # MP3 coding adds overshoot above the limiter's ceiling
 RELEASE_MS = 20  # how long the limiter's gain stays down after a peak, in effect (80 ms release)
 LIMITER_ATTACK_MS, LIMITER_RELEASE_MS = 5, 80
 MAX_ENCODES = 3
-READ_BYTES = 1 << 20  # the pipe's width (ffmpeg.py)
-
-
-@dataclass(frozen=True)
-class Measured:
-    integrated_lufs: float
-    true_peak_dbtp: float
+PROGRESS_BYTES = 4096  # a read of ffmpeg's progress report (a few lines)
+POLL_S = 0.05  # how often the build looks at the verifications while encoders run
 
 
 @dataclass
@@ -132,11 +129,9 @@ def filtered(stream: Any, gain_db: float, ceiling_db: float, rate_hz: int, sourc
     return stream
 
 
-class Verifying:
-    """One encode in flight, measured by decoding the MP3 it writes: ffmpeg's loopback
-    decoder (`-dec`) decodes every packet of the file as it is encoded and pipes the samples
-    here (the same samples as decoding the finished file, without reading it back or waiting
-    for the encode to end); `take()` meters what has come, `result()` ends the run."""
+class Encoder:
+    """One encode in flight (gain, limiter, the profile's rate, LAME into `out`), read only
+    for ffmpeg's progress report (`-progress pipe:1`, a line every half second)."""
 
     def __init__(
         self, source: Path, rate_hz: int, out: Path, profile: Profile, plan: tuple[float, float]
@@ -145,29 +140,24 @@ class Verifying:
         rate = profile.sample_rate_hz
         stream = filtered(ffmpeg.input(str(source)).audio, gain_db, ceiling_db, rate, rate_hz)
         encoder = stream.output(str(out), **mp3_options(rate, profile.bitrate_kbps))
-        self.run = Piped(with_loopback_decoder(encoder.overwrite_output().get_args()), feed=False)
+        args = ["-progress", "pipe:1", *encoder.overwrite_output().get_args()]
+        self.run = Piped(args, feed=False)
         assert self.run.proc.stdout is not None
         self.fd = self.run.proc.stdout.fileno()
-        self.rate_hz = rate
-        self.loud = LoudnessMeter(rate, step_ms=100)  # 400 ms blocks, 100 ms hop: exact
-        self.peak = TruePeakMeter()
-        self._odd = b""  # bytes of a float split between two reads
+        self.seconds = 0.0  # of the rendition encoded so far
+        self._line = b""  # a progress line split between two reads
 
     def take(self) -> bool:
-        """Meter what ffmpeg has written so far; False once it has closed its output."""
-        data = self._odd + os.read(self.fd, READ_BYTES)
-        if len(data) == len(self._odd):
+        """Read ffmpeg's progress so far; False once it has closed its output."""
+        data = os.read(self.fd, PROGRESS_BYTES)
+        if not data:
             return False
-        whole = len(data) // 4 * 4
-        self._odd = data[whole:]
-        samples = np.frombuffer(data[:whole], dtype="<f4")
-        self.loud.add(samples)
-        self.peak.add(samples)
+        *lines, self._line = (self._line + data).split(b"\n")
+        for line in lines:
+            seconds = progress_seconds(line.decode("ascii", "replace"))
+            if seconds is not None:
+                self.seconds = seconds
         return True
-
-    def result(self) -> Measured:
-        self.run.finish()
-        return Measured(self.loud.integrated_lufs(), self.peak.dbtp())
 
 
 @dataclass(frozen=True)
@@ -192,13 +182,13 @@ class _Attempts:
     gain_db: float = 0.0
     count: int = 0
 
-    def start(self) -> Verifying:
+    def start(self) -> Encoder:
         self.gain_db = plan_gain(self.job.levels, self.job.profile.target_lufs + self.loss_db,
                                  self.ceiling_db)  # fmt: skip
         self.count += 1
         job = self.job
         plan = (self.gain_db, self.ceiling_db)
-        return Verifying(job.source, job.levels.rate_hz, job.out, job.profile, plan)
+        return Encoder(job.source, job.levels.rate_hz, job.out, job.profile, plan)
 
     def settled(self, result: Measured) -> bool:
         """True when `result` is on target (or the last encode allowed); else re-plan with
@@ -220,10 +210,12 @@ class _Attempts:
 def encode_all(
     jobs: Sequence[Job], stats: MasterStats, steps: Steps | None = None
 ) -> list[Measured]:
-    """Plan, encode and verify every rendition, the encoders side by side, all read and
-    metered by this one thread (no thread per encoder: each would keep its own malloc
-    arena); `steps` advances per rendition by one when its coder loss is known, by the
-    seconds encoded as the encode goes, and by one when verified (re-encodes add nothing)."""
+    """Plan, encode and verify every rendition: the encoders run side by side and this
+    thread reads their progress (no thread per encoder: each would keep its own malloc
+    arena); as each one ends, its MP3 is decoded and measured on `THREADS` threads
+    (verify.py) while the others still encode. `steps` advances per rendition by one when
+    its coder loss is known, by the seconds encoded as the encode goes, and by one when
+    verified (re-encodes add nothing)."""
     steps = steps or Steps(None, 1)
     if not all(math.isfinite(j.levels.integrated_lufs) for j in jobs):
         raise AudioError(gettext("the program is silent; check the voice and the clips"))
@@ -237,38 +229,55 @@ def encode_all(
     stats.add("loudness", time.perf_counter() - started)
     started = last_encode = time.perf_counter()
     results: dict[int, Measured] = {}
-    running: dict[int, Verifying] = {}
+    running: dict[int, Encoder] = {}
+    verifying: dict[int, Verification] = {}
+    pool = ThreadPoolExecutor(THREADS, thread_name_prefix="verify")
     try:
         with selectors.DefaultSelector() as selector:
-            for index, attempt in enumerate(attempts):
-                running[index] = attempt.start()
+
+            def start(index: int) -> None:
+                running[index] = attempts[index].start()
                 selector.register(running[index].fd, selectors.EVENT_READ, index)
-            while running:
-                for key, _ in selector.select():
+
+            for index in range(len(attempts)):
+                start(index)
+            while running or verifying:
+                events = []
+                if running:  # a verification ends unannounced: look every POLL_S
+                    events = selector.select(timeout=POLL_S if verifying else None)
+                else:  # only verifications left: wait for a piece still running to end
+                    wait([f for v in verifying.values() for f in v.futures if not f.done()],
+                         return_when=FIRST_COMPLETED)  # fmt: skip
+                for key, _ in events:
                     index, run = key.data, running[key.data]
-                    attempt = attempts[index]
                     if run.take():
-                        attempt.encoding.report(run.loud.frames / run.rate_hz)
+                        attempts[index].encoding.report(run.seconds)
                         continue
                     selector.unregister(key.fd)
                     del running[index]
-                    result = run.result()
-                    attempt.encoding.done()
-                    name = attempt.job.name
+                    run.run.finish()
+                    attempts[index].encoding.done()
+                    name = attempts[index].job.name
                     stats.encodes[name] = stats.encodes.get(name, 0) + 1
                     last_encode = time.perf_counter()
+                    job = attempts[index].job
+                    verifying[index] = Verification(pool, job.out, job.profile.sample_rate_hz)
+                for index in [i for i, v in verifying.items() if v.done()]:
+                    result, attempt = verifying.pop(index).result(), attempts[index]
                     if attempt.settled(result):
                         results[index] = result
-                        steps.advance(
-                            1, f"{attempt.job.out.name}: {result.integrated_lufs:.1f} LUFS"
-                        )
+                        lufs = f"{result.integrated_lufs:.1f} LUFS"
+                        steps.advance(1, f"{attempt.job.out.name}: {lufs}")
                     else:
-                        running[index] = attempt.start()
-                        selector.register(running[index].fd, selectors.EVENT_READ, index)
+                        start(index)
     except BaseException:
         for run in running.values():
             run.run.kill()
+        for check in verifying.values():
+            check.cancel()
         raise
+    finally:
+        pool.shutdown()
     stats.add("encodes", last_encode - started)
     stats.add("verification", time.perf_counter() - last_encode)
     return [results[i] for i in range(len(jobs))]
