@@ -67,7 +67,12 @@ BARE_DAY_MONTH = re.compile(r"(\d(?<![\w/.,-]\d)\d?)/(\d{1,2})" + _END)
 _COUNT_BEFORE = re.compile(
     r"(?i:thứ|hạng|đạt|có|được|gồm|với|là|chiếm|còn|trên|tỷ số|tỉ số|thắng|thua|hòa"
     r"|lên|xuống|tăng|giảm|hơn|gần|bằng|chỉ"
-    r"|lớp|phòng|số|nhà|lô|thửa|hẻm|kiệt|ngõ)\s*$"
+    r"|lớp|phòng|số|nhà|lô|thửa|hẻm|kiệt|ngõ|tỷ lệ|tỉ lệ)\s*$"
+)
+# `trực 24/7`, `hỗ trợ 24/7`: round the clock (read `hai mươi tư trên bảy`), not 24 July.
+_ROUND_THE_CLOCK = re.compile(
+    r"(?i:trực|phục vụ|hoạt động|hỗ trợ|mở cửa|làm việc|tiếp nhận|vận hành|sẵn sàng|liên tục"
+    r"|suốt)\s*$"
 )
 _DATE_AFTER = re.compile(
     r"\s*(?:[,.;:)!?(–]|-|$|(?:năm|vừa|tới|này|hằng|hàng|tại|của|đến|lúc)(?!\w))"
@@ -82,7 +87,7 @@ TIME_RANGE = re.compile(rf"(?<![\w:.,])({_CLOCK})\s*[–-]\s*({_CLOCK})(?![\w:])
 # AM/PM (SA/CH in Vietnamese software) after a clock time: sáng, trưa, chiều or tối.
 _HALF = r"(?:\s?(AM|PM|am|pm|SA|CH|sa|ch)(?!\w))?"
 TIME_COLON = re.compile(r"(?<![\w:,.])([01]?\d|2[0-4]):([0-5]?\d)(?::([0-5]\d))?(?![\w:])" + _HALF)
-TIME_H = re.compile(r"(?<![\w,.])([01]?\d|2[0-4])\s?h(?:([0-5]\d)(?:'|p|ph)?)?(?!\w)" + _HALF)
+TIME_H = re.compile(r"(?<![\w,.])([01]?\d|2[0-4])\s?h(?:([0-5]\d)(?:['’′]|p|ph)?)?(?!\w)" + _HALF)
 # southern `17g30`; `lúc 7g`, `7g sáng`: an hour alone is a clock time only beside a time word
 # (`5g` is grams).
 TIME_G = re.compile(r"(?<![\w,.])([01]?\d|2[0-3])g([0-5]\d)?(?!\w)")
@@ -182,6 +187,8 @@ def dates(text: str, say: Say) -> str:
         d, mo = int(m.group(1)), int(m.group(2))
         before = m.string[max(0, m.start() - 12) : m.start()]
         if _COUNT_BEFORE.search(before) or FRACTION_NOUN.match(m.string, m.end()):
+            return m.group(0)
+        if (d, mo) == (24, 7) and _ROUND_THE_CLOCK.search(before):  # `trực 24/7`
             return m.group(0)
         if d > mo or _DATE_AFTER.match(m.string, m.end()):
             return say.date(d, mo) or m.group(0)

@@ -23,15 +23,15 @@ from phatthanh.clean.numbers import digit_words, number_words
 
 _UP = "A-ZĐÂĂÊÔƠƯ"
 ROAD = re.compile(
-    r"(?<![\w/&-])(QL|ĐT|ĐH|TL|HL)(?:\.\s?|\s)?([1-9]\d{0,3})([A-Z])?(?![\w]|[ .]?\d)"
+    r"(?<![\w/&-])(QL|ĐT|ĐH|ĐX|TL|HL)(?:\.\s?|\s)?(0?[1-9]\d{0,3})([A-Z])?(?![\w]|[ .]?\d)"
 )
-_ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "ĐH": "đường huyện", "TL": "tỉnh lộ",
-          "HL": "hương lộ"}  # fmt: skip
+_ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "ĐH": "đường huyện", "ĐX": "đường xã",
+          "TL": "tỉnh lộ", "HL": "hương lộ"}  # fmt: skip
 CHAINAGE = re.compile(r"(?<!\w)(?:[Kk]m\s?(\d+)\s?\+\s?(\d+)|Km\s?(\d+))(?![\w+])")
 # Not at the start of a line: `P. Hà` alone on a line is a byline initial.
 ADDRESS_PART = re.compile(rf"([,;(]\s*|\s[-–]\s)([PQXH])\.\s?(?=\d|[{_UP}])")
 _PARTS = {"P": "phường", "Q": "quận", "X": "xã", "H": "huyện"}
-_ROAD_LETTERS = re.compile(r"QL|ĐT|ĐH|TL|HL")
+_ROAD_LETTERS = re.compile(r"QL|ĐT|ĐH|ĐX|TL|HL")
 # (`tidy` has already put a space between the province number and the letters: `29 LD`.)
 PLATE = re.compile(
     r"(\d(?<![\w.,/-]\d)\d)\s?([A-Z]{1,2})(\d?)\s?[-–]\s?(?:(\d{3})\.(\d{2})|(\d{4,5}))"

@@ -33,6 +33,11 @@ NUMBER_YEAR = re.compile(r"(?<!\w)([Ss]ố\s+)(\d{1,5})/((?:19|20)\d\d)(?![\w/]|
 # `32/kl TW`: a code typed in lower case; only the known code words count.
 LOWER_CODE = re.compile(r"(\d(?<![\w/]\d)\d*)/(kl|nq|qđ|kh|ct|tb|hd|bc|cv|ctr)(?!\w)")
 ORDINAL = re.compile(r"(?i)(?<!\w)(thứ|hạng)\s+(\d+)(?![\w/]|[.,]\d)")
+# `bản đồ tỷ lệ 1/2000`, `tỷ lệ 1:500`: a scale reads `một phần …`.
+SCALE_BEFORE = re.compile(r"(?i:tỷ lệ|tỉ lệ)(?:\s+bản đồ)?\s+$")
+SCALE_COLON = re.compile(
+    r"((?<!\w)(?i:tỷ lệ|tỉ lệ)(?:\s+bản đồ)?\s+)1\s?:\s?(\d+(?:\.\d{3})*)(?![\d:])"
+)
 RATIO = re.compile(r"(\d(?<![\w/.,]\d)\d*)/(\d+)(?![\w/]|[.,]\d)")
 RANGE = re.compile(r"(\d(?<![\w/.,-]\d)\d*(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
 # `1A`, `14B` (a road, a class, a block): the letter is said after the number.
@@ -43,6 +48,7 @@ DOTTED = re.compile(r"(\d(?<![\w.,]\d)\d*)\.(\d{1,2})(?![\w]|[.,]\d)")
 # The left boundary is checked after the first digit (`\d(?<!\w\d)`) so the regex engine
 # can skip to digits instead of trying every position.
 NUMBER = re.compile(r"(\d(?<!\w\d)(?:\d{0,2}(?:\.\d{3})+|\d*))(?:,(\d+))?(?!\w)")
+_MONEY_AFTER = re.compile(r"\s?(?:đồng|đ|VNĐ|USD|triệu|tỷ)(?!\w)")
 PERCENT = re.compile(r"(\d)\s*%")
 UNITS: tuple[tuple[str, str], ...] = (
     ("km²", "ki-lô-mét vuông"), ("km2", "ki-lô-mét vuông"), ("m²", "mét vuông"),
@@ -58,7 +64,7 @@ UNITS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 # Unit symbols that are never Vietnamese words, read even without a number (`hàng km`).
 LONE_UNIT = re.compile(
-    r"(k(?<![\w/]k)(?:m2|m²|m|g|Wh|VA)|m(?<![\w/]m)(?:2|²|3))(?![\w²³/])"
+    r"(k(?<![\w/]k)(?:m2|m²|m|g|Wh|VA)|m(?<![\w/]m)(?:2|²|3|³))(?![\w²³/])"
 )  # km2 km² km kg kWh kVA m2 m² m3
 _UNIT_WORDS = {u: w for u, w in UNITS}
 _UNIT_ALT = "|".join(re.escape(u) for u, _ in sorted(UNITS, key=lambda x: -len(x[0])))
@@ -66,6 +72,8 @@ NUMBER_UNIT = re.compile(rf"(\d)\s?({_UNIT_ALT})(?![\w²³])")
 PER_UNIT = re.compile(
     rf"/(?<=\w/)({_UNIT_ALT}|người|hộ|năm|tháng|ngày|giờ|tấn|tạ|con|h|s)(?![\w²³])"
 )
+# `150.000 đồng/học sinh`, `500 nghìn/suất`: money per anything is `trên`, not a pause.
+MONEY_PER = re.compile(r"((?<!\w)(?:đồng|nghìn|ngàn|triệu|tỷ)|(?<=\d)đ|(?<=\d )đ)/(?=[^\W\d_])")
 # `ông/bà`, `nam/nữ`, `và/hoặc`: a slash between words (not a unit) is a pause, not `trên`.
 WORD_SLASH = re.compile(r"/(?<=[^\W\d_]/)(?=[^\W\d_])")
 _PER_TIME = {"h": "giờ", "s": "giây"}  # `m3/h`, `km/s`: only after a slash
@@ -152,6 +160,7 @@ class Rules:
             text = PERCENT.sub(lambda m: f"{m.group(1)} phần trăm", text)
         if "/" in text:
             text = PER_UNIT.sub(lambda m: " trên " + self._per(m.group(1)), text)
+            text = MONEY_PER.sub(r"\1 trên ", text)
             text = WORD_SLASH.sub(", ", text)
         text = NUMBER_UNIT.sub(lambda m: f"{m.group(1)} {_UNIT_WORDS[m.group(2)]}", text)
         if " đ" in text:
@@ -185,12 +194,16 @@ class Rules:
     @staticmethod
     def _ratio(m: re.Match[str]) -> str:
         num, den = int(m.group(1)), int(m.group(2))
+        if num == 1 < den and SCALE_BEFORE.search(m.string, max(0, m.start() - 16), m.start()):
+            return f"1 phần {m.group(2)}"  # `tỷ lệ 1/2000`: a scale, `một phần hai nghìn`
         share = quantities.is_fraction_of_quantity(m.string, m.start(), m.end(), num, den)
         if not share:
             return f"{m.group(1)} trên {m.group(2)}"
         return f"{m.group(1)} phần {'tư' if den == 4 else m.group(2)}"  # `ba phần tư`
 
     def scores(self, text: str) -> str:
+        if ":" in text and " lệ " in text:  # before the clock rule reads `1:50` as a time
+            text = SCALE_COLON.sub(lambda m: f"{m.group(1)}1/{m.group(2)}", text)
         return quantities.rounds(quantities.scores(text, self.say), self.say)
 
     def _number(self, m: re.Match[str]) -> str:
@@ -204,6 +217,11 @@ class Rules:
         # `01 đồng chí`, `07 giờ`, `ngày 07`: a zero-padded count is its number, never
         # `không một`; longer strings with a leading zero are codes, read digit by digit.
         if integer.startswith("0") and len(integer) > 3:
+            return digit_words(integer)
+        # An account, tax or card number (`tài khoản 1234567890`): nine digits and more with
+        # no thousands dots are an identifier, never an amount (amounts are written 1.000.000).
+        identifier = len(integer) >= 9 and "." not in m.group(1)
+        if identifier and not _MONEY_AFTER.match(m.string, m.end()):
             return digit_words(integer)
         return self.num(int(integer))
 
