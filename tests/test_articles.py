@@ -390,6 +390,26 @@ def test_a_flattened_table_is_read_row_by_row_and_a_hotline_header_is_no_title(
     )
 
 
+def test_a_headline_after_a_stray_lower_case_letter_is_not_joined_to_the_source_line(
+    tmp_path: Path,
+) -> None:
+    """A line opening in lower case continues the line above, except a stored page's
+    `SOURCE: <url>` line: the headline under it (`à ĐOÀN VIÊN …`, a stray letter left by the
+    portal) stays a headline of its own, and no address is read as its first words."""
+    path = tmp_path / "tin.txt"
+    path.write_text(
+        "SOURCE: https://xa.example.gov.vn/tin/7\n"
+        "à ĐOÀN VIÊN XÃ RA QUÂN DỌN VỆ SINH ĐƯỜNG LÀNG\n\n"
+        "Sáng chủ nhật, đoàn viên các chi đoàn thôn cùng dọn vệ sinh hai tuyến đường làng.\n",
+        "utf-8",
+    )
+    article = read(path)
+    assert article.title == "ĐOÀN VIÊN XÃ RA QUÂN DỌN VỆ SINH ĐƯỜNG LÀNG"
+    assert article.paragraphs == (
+        "Sáng chủ nhật, đoàn viên các chi đoàn thôn cùng dọn vệ sinh hai tuyến đường làng.",
+    )
+
+
 def test_a_name_a_dash_and_a_lower_case_unit_on_the_last_line_is_the_author(
     tmp_path: Path,
 ) -> None:

@@ -19,14 +19,16 @@ _CODE_PART = rf"[{_UP}][{_UP}a-zđ]*\d*"  # `QH13`: the legislature's term after
 # `282 /KHHĐ` (a space before the slash) is still a code. Here and below, a left boundary is
 # checked after the first character (`\d(?<![\w/]\d)`) so the regex engine can skip ahead to
 # that character instead of trying every position (throughput).
+# `12A-QĐ/UBND`, `45A/UBND-VP`: a number with a letter suffix (a numbering variant) keeps it.
 DOCUMENT_CODE = re.compile(
-    rf"(\d(?<![\w/]\d)\d*)(?:/(\d{{4}}))?(?:[-/]| /)({_CODE_PART}(?:[-/&]{_CODE_PART})*)(?![\w/])"
+    rf"(\d(?<![\w/]\d)\d*)(?P<suffix>[A-Z](?=[-/]))?(?:/(?P<year>\d{{4}}))?(?:[-/]| /)"
+    rf"(?P<parts>{_CODE_PART}(?:[-/&]{_CODE_PART})*)(?![\w/])"
 )
 # `19 - NQ/TW`, `08/NQ - TW`, `1234/QĐ - UBND`: a code typed with spaces round its dash; the
 # code must hold a slash, so `Điều 5 - UBND xã` is not taken for one.
 SPACED_CODE = re.compile(
-    rf"(?<![\w/])(\d+)(?:/(\d{{4}}))?(?:/| - )({_CODE_PART}(?:\s?[-/&]\s?{_CODE_PART})*)"
-    r"(?![\w/])"
+    rf"(?<![\w/])(\d+)(?:/(?P<year>\d{{4}}))?(?:/| - )"
+    rf"(?P<parts>{_CODE_PART}(?:\s?[-/&]\s?{_CODE_PART})*)(?![\w/])"
 )
 # `Nghị quyết số 388/2003`: a number over a year after `số` is a document's number and year.
 NUMBER_YEAR = re.compile(r"(?<!\w)([Ss]ố\s+)(\d{1,5})/((?:19|20)\d\d)(?![\w/]|[.,]\d)")
@@ -34,9 +36,9 @@ NUMBER_YEAR = re.compile(r"(?<!\w)([Ss]ố\s+)(\d{1,5})/((?:19|20)\d\d)(?![\w/]|
 LOWER_CODE = re.compile(r"(\d(?<![\w/]\d)\d*)/(kl|nq|qđ|kh|ct|tb|hd|bc|cv|ctr)(?!\w)")
 ORDINAL = re.compile(r"(?i)(?<!\w)(thứ|hạng)\s+(\d+)(?![\w/]|[.,]\d)")
 # `bản đồ tỷ lệ 1/2000`, `tỷ lệ 1:500`: a scale reads `một phần …`.
-SCALE_BEFORE = re.compile(r"(?i:tỷ lệ|tỉ lệ)(?:\s+bản đồ)?\s+$")
-SCALE_COLON = re.compile(
-    r"((?<!\w)(?i:tỷ lệ|tỉ lệ)(?:\s+bản đồ)?\s+)1\s?:\s?(\d+(?:\.\d{3})*)(?![\d:])"
+SCALE = re.compile(
+    r"((?<!\w)(?i:tỷ lệ|tỉ lệ)(?:\s+bản đồ)?\s+)1\s?[:/]\s?([1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d*)"
+    r"(?![\d:/]|[.,]\d)"
 )
 RATIO = re.compile(r"(\d(?<![\w/.,]\d)\d*)/(\d+)(?![\w/]|[.,]\d)")
 RANGE = re.compile(r"(\d(?<![\w/.,-]\d)\d*(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
@@ -90,7 +92,7 @@ ADDRESS = re.compile(
 ADDRESS_LABEL = re.compile(
     r"(?i)[,;]?\s*\b(?:e-?mail|website|trang web|thư điện tử)\s*:\s*(?=[,.;)]|$)"
 )
-_CODE_HINT = re.compile(r"\d ?[-/]")  # what every code pattern needs: a quick first look
+_CODE_HINT = re.compile(r"\d[A-Z]? ?[-/]")  # what every code pattern needs: a quick first look
 _ADDRESS_HINT = re.compile(r"@|://|www\.|\.(?:vn|com|net|org|gov)\b", re.I)
 
 
@@ -108,8 +110,10 @@ class Rules:
     # --- 3. document codes --------------------------------------------------------
     def document_codes(self, text: str) -> str:
         def sub(m: re.Match[str]) -> str:
-            number, year, parts = m.group(1), m.group(2), m.group(3)
+            number, year, parts = m.group(1), m.group("year"), m.group("parts")
             words = self.num(int(number))
+            if m.groupdict().get("suffix"):
+                words += " " + m.group("suffix")
             if year:
                 words += " năm " + self.num(int(year))
             if self.s.document_codes == "spell":
@@ -194,16 +198,18 @@ class Rules:
     @staticmethod
     def _ratio(m: re.Match[str]) -> str:
         num, den = int(m.group(1)), int(m.group(2))
-        if num == 1 < den and SCALE_BEFORE.search(m.string, max(0, m.start() - 16), m.start()):
-            return f"1 phần {m.group(2)}"  # `tỷ lệ 1/2000`: a scale, `một phần hai nghìn`
         share = quantities.is_fraction_of_quantity(m.string, m.start(), m.end(), num, den)
         if not share:
             return f"{m.group(1)} trên {m.group(2)}"
         return f"{m.group(1)} phần {'tư' if den == 4 else m.group(2)}"  # `ba phần tư`
 
+    def _scale(self, m: re.Match[str]) -> str:
+        den = int(m.group(2).replace(".", ""))
+        return f"{m.group(1)}một phần {'tư' if den == 4 else self.num(den)}"
+
     def scores(self, text: str) -> str:
-        if ":" in text and " lệ " in text:  # before the clock rule reads `1:50` as a time
-            text = SCALE_COLON.sub(lambda m: f"{m.group(1)}1/{m.group(2)}", text)
+        if " lệ " in text:  # before dates (`1/12`) and clocks (`1:50`) take the pair
+            text = SCALE.sub(self._scale, text)
         return quantities.rounds(quantities.scores(text, self.say), self.say)
 
     def _number(self, m: re.Match[str]) -> str:
