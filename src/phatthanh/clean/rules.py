@@ -88,6 +88,16 @@ ADDRESS = re.compile(
 )
 
 
+# `Xem chi tiết tại www.…`, `truy cập https://…`: a web address the sentence needs as its
+# object is named, not dropped (`tại trang thông tin điện tử`); elsewhere it is dropped.
+WEB_AFTER_VERB = re.compile(
+    r"((?<!\w)(?i:tại|trên|vào|truy cập|truy cập vào|qua)\s+)"
+    r"(?:(?:https?://|www\.)[^\s,;)]+?|[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov)(?:/[^\s,;)]*?)?)"
+    r"(?=[.,;)]?(?:\s|$))"
+)
+MAIL_AFTER_VERB = re.compile(
+    r"((?<!\w)(?i:về|tới|đến|qua|vào|tại)\s+)[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
+)
 # `Email: …` with its address dropped leaves a label a voice would read alone.
 ADDRESS_LABEL = re.compile(
     r"(?i)[,;]?\s*\b(?:e-?mail|website|trang web|thư điện tử)\s*:\s*(?=[,.;)]|$)"
@@ -235,6 +245,9 @@ class Rules:
         if not _ADDRESS_HINT.search(text):
             return text
         if self.s.addresses == "drop":
+            text = WEB_AFTER_VERB.sub(r"\1trang thông tin điện tử", text)
+            if "@" in text:
+                text = MAIL_AFTER_VERB.sub(r"\1hộp thư điện tử", text)
             return ADDRESS_LABEL.sub("", ADDRESS.sub("", text))
 
         def read(m: re.Match[str]) -> str:
