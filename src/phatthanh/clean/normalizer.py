@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 # first capital so the regex engine skips ahead to capitals instead of trying every position.
 _ALLCAPS = re.compile(
     rf"([{UPPER}](?<![\w-][{UPPER}])(?:[{UPPER}]+\d*(?:-[{UPPER}]{{2,}}\d*)*|\d+))(?![\w-])"
+    # a lot or room with a dash (`lô B2-3`, `phòng A1-A5`): each side spelled and read
+    rf"|((?<![\w-])[{UPPER}]\d+)(?=-\w)|((?<=\d-)[{UPPER}]\d+)(?![\w-])"
 )
 _LEFTOVER_DIGITS = re.compile(r"\d+")
 _SYMBOLS = {"%": " phần trăm", "&": " và ", "+": " cộng ", "=": " bằng ", "/": " trên "}
@@ -91,7 +93,7 @@ class Normalizer:
         found: list[Residue] = []
 
         def caps(m: re.Match[str]) -> str:
-            token = m.group(1)
+            token = m.group(m.lastindex or 1)
             if token in self.lexicon.known:
                 return token
             found.append(Residue(token, m.start(), _("unknown abbreviation, spelled out")))
