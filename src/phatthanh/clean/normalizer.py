@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 _ALLCAPS = re.compile(
     rf"([{UPPER}](?<![\w-][{UPPER}])(?:[{UPPER}]+\d*(?:-[{UPPER}]{{2,}}\d*)*|\d+))(?![\w-])"
     # a lot or room with a dash (`lô B2-3`, `phòng A1-A5`): each side spelled and read
-    rf"|((?<![\w-])[{UPPER}]\d+)(?=-\w)|((?<=\d-)[{UPPER}]\d+)(?![\w-])"
+    rf"|([{UPPER}](?<![\w-][{UPPER}])\d+)(?=-\w)|([{UPPER}](?<=\d-[{UPPER}])\d+)(?![\w-])"
 )
 _LEFTOVER_DIGITS = re.compile(r"\d+")
 _SYMBOLS = {"%": " phần trăm", "&": " và ", "+": " cộng ", "=": " bằng ", "/": " trên "}

@@ -75,7 +75,7 @@ PER_UNIT = re.compile(
     rf"/(?<=\w/)({_UNIT_ALT}|người|hộ|năm|tháng|ngày|giờ|tấn|tạ|con|h|s)(?![\w²³])"
 )
 # `150.000 đồng/học sinh`, `500 nghìn/suất`: money per anything is `trên`, not a pause.
-MONEY_PER = re.compile(r"((?<!\w)(?:đồng|nghìn|ngàn|triệu|tỷ)|(?<=\d)đ|(?<=\d )đ)/(?=[^\W\d_])")
+_MONEY_BEFORE = re.compile(r"(?:(?<!\w)(?:đồng|nghìn|ngàn|triệu|tỷ)|\d ?đ)$")
 # `ông/bà`, `nam/nữ`, `và/hoặc`: a slash between words (not a unit) is a pause, not `trên`.
 WORD_SLASH = re.compile(r"/(?<=[^\W\d_]/)(?=[^\W\d_])")
 _PER_TIME = {"h": "giờ", "s": "giây"}  # `m3/h`, `km/s`: only after a slash
@@ -174,8 +174,7 @@ class Rules:
             text = PERCENT.sub(lambda m: f"{m.group(1)} phần trăm", text)
         if "/" in text:
             text = PER_UNIT.sub(lambda m: " trên " + self._per(m.group(1)), text)
-            text = MONEY_PER.sub(r"\1 trên ", text)
-            text = WORD_SLASH.sub(", ", text)
+            text = WORD_SLASH.sub(_word_slash, text)
         text = NUMBER_UNIT.sub(lambda m: f"{m.group(1)} {_UNIT_WORDS[m.group(2)]}", text)
         if " đ" in text:
             text = DONG_AFTER_SCALE.sub("đồng", text)
@@ -256,3 +255,9 @@ class Rules:
             return re.sub(r"\d+", lambda d: digit_words(d.group(0)), value)
 
         return ADDRESS.sub(read, text)
+
+
+def _word_slash(m: re.Match[str]) -> str:
+    """`ông/bà` is a pause; money per anything (`đồng/học sinh`) is `trên`."""
+    before = m.string[max(0, m.start() - 6) : m.start()]
+    return " trên " if _MONEY_BEFORE.search(before) else ", "
