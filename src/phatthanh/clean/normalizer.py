@@ -31,9 +31,13 @@ log = logging.getLogger(__name__)
 # first capital so the regex engine skips ahead to capitals instead of trying every position.
 _ALLCAPS = re.compile(
     rf"([{UPPER}](?<![\w-][{UPPER}])(?:[{UPPER}]+\d*(?:-[{UPPER}]{{2,}}\d*)*|\d+))(?![\w-])"
-    # a lot or room with a dash (`lô B2-3`, `phòng A1-A5`): each side spelled and read
-    rf"|([{UPPER}](?<![\w-][{UPPER}])\d+)(?=-\w)|([{UPPER}](?<=\d-[{UPPER}])\d+)(?![\w-])"
 )
+# A lot or room with a dash (`lô B2-3`, `phòng A1-A5`): each side spelled and read. Only
+# looked for where a digit stands before a dash (rare once the numbers are read).
+_LOT = re.compile(
+    rf"([{UPPER}](?<![\w-][{UPPER}])\d+)(?=-\w)|([{UPPER}](?<=\d-[{UPPER}])\d+)(?![\w-])"
+)
+_DIGIT_DASH = re.compile(r"\d-")
 _LEFTOVER_DIGITS = re.compile(r"\d+")
 _SYMBOLS = {"%": " phần trăm", "&": " và ", "+": " cộng ", "=": " bằng ", "/": " trên "}
 _SPACES = re.compile(r"\t[ \t]*| [ \t]+")  # runs that are not already one space
@@ -101,6 +105,8 @@ class Normalizer:
             number = token[len(token.rstrip("0123456789")) :]
             return f"{letters} {self.rules.num(int(number))}" if number else letters
 
+        if "-" in text and _DIGIT_DASH.search(text):
+            text = _LOT.sub(caps, text)
         text = _ALLCAPS.sub(caps, text)
 
         def digits(m: re.Match[str]) -> str:

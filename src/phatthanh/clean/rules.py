@@ -90,14 +90,8 @@ ADDRESS = re.compile(
 
 # `Xem chi tiết tại www.…`, `truy cập https://…`: a web address the sentence needs as its
 # object is named, not dropped (`tại trang thông tin điện tử`); elsewhere it is dropped.
-WEB_AFTER_VERB = re.compile(
-    r"((?<!\w)(?i:tại|trên|vào|truy cập|truy cập vào|qua)\s+)"
-    r"(?:(?:https?://|www\.)[^\s,;)]+?|[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov)(?:/[^\s,;)]*?)?)"
-    r"(?=[.,;)]?(?:\s|$))"
-)
-MAIL_AFTER_VERB = re.compile(
-    r"((?<!\w)(?i:về|tới|đến|qua|vào|tại)\s+)[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
-)
+_WEB_VERB = re.compile(r"(?<!\w)(?i:tại|trên|vào|truy cập|qua)\s+$")
+_MAIL_VERB = re.compile(r"(?<!\w)(?i:về|tới|đến|qua|vào|tại)\s+$")
 # `Email: …` with its address dropped leaves a label a voice would read alone.
 ADDRESS_LABEL = re.compile(
     r"(?i)[,;]?\s*\b(?:e-?mail|website|trang web|thư điện tử)\s*:\s*(?=[,.;)]|$)"
@@ -244,10 +238,7 @@ class Rules:
         if not _ADDRESS_HINT.search(text):
             return text
         if self.s.addresses == "drop":
-            text = WEB_AFTER_VERB.sub(r"\1trang thông tin điện tử", text)
-            if "@" in text:
-                text = MAIL_AFTER_VERB.sub(r"\1hộp thư điện tử", text)
-            return ADDRESS_LABEL.sub("", ADDRESS.sub("", text))
+            return ADDRESS_LABEL.sub("", ADDRESS.sub(_named_or_dropped, text))
 
         def read(m: re.Match[str]) -> str:
             value = re.sub(r"^https?://", "", m.group(0))
@@ -261,3 +252,14 @@ def _word_slash(m: re.Match[str]) -> str:
     """`ông/bà` is a pause; money per anything (`đồng/học sinh`) is `trên`."""
     before = m.string[max(0, m.start() - 6) : m.start()]
     return " trên " if _MONEY_BEFORE.search(before) else ", "
+
+
+def _named_or_dropped(m: re.Match[str]) -> str:
+    """A web or mail address is dropped, unless the sentence needs it as the object of
+    `tại`, `truy cập`, `gửi về`…: then it is named (`trang thông tin điện tử`)."""
+    before = m.string[max(0, m.start() - 12) : m.start()]
+    value = m.group(0)
+    end = "." if value.endswith(".") else ""  # the sentence's own full stop
+    if "@" in value:
+        return "hộp thư điện tử" + end if _MAIL_VERB.search(before) else end
+    return "trang thông tin điện tử" + end if _WEB_VERB.search(before) else end
