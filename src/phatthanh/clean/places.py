@@ -48,6 +48,8 @@ PHONE = re.compile(
 AREA_DOTTED_PHONE = re.compile(
     r"(0(?<![\w.,]0)\d{2,3})\s(\d{1,2})\.(\d{3})\.(\d{3})(?![\w]|[.,]\d)"
 )
+# `0236.3822456`: an area code, a dot, and the seven digits of the subscriber in one run.
+AREA_RUN_PHONE = re.compile(r"(0(?<![\w.,]0)\d{2,3})[.\s](\d{3})(\d{4})(?![\w]|[.,]\d)")
 AREA_CODE_PHONE = re.compile(r"\((0\d{2,3})\)\s?(\d{3,4})[ .]?(\d{3,4})(?![\w]|[.,]\d)")
 HOTLINE = re.compile(r"(?<![\w.,])(1[89]00)([ .]?)(\d{3,4})(?:\2(\d{2,4}))?(?![\w]|[.,]\d)")
 _HOTLINE_LABEL = re.compile(r"(?i)đường dây nóng|hotline|điện thoại|tổng đài|gọi")
@@ -130,6 +132,7 @@ def phones(text: str) -> str:
         text = AREA_CODE_PHONE.sub(lambda m: grouped(m.group(1), m.group(2), m.group(3)), text)
     if "." in text:
         text = AREA_DOTTED_PHONE.sub(lambda m: grouped(*m.groups()), text)
+        text = AREA_RUN_PHONE.sub(lambda m: grouped(*m.groups()), text)
     text = PHONE.sub(phone, text)
     if "00" in text:
         text = HOTLINE.sub(lambda m: grouped(m.group(1), m.group(3), m.group(4)), text)

@@ -58,7 +58,8 @@ UNITS: tuple[tuple[str, str], ...] = (
     ("km", "ki-lô-mét"), ("cm", "xen-ti-mét"), ("mm", "mi-li-mét"), ("ha", "héc-ta"),
     ("kg", "ki-lô-gam"), ("MHz", "mê-ga-héc"), ("kHz", "ki-lô-héc"), ("Hz", "héc"),
     ("kWh", "ki-lô-oát giờ"), ("MW", "mê-ga-oát"), ("kW", "ki-lô-oát"), ("W", "oát"),
-    ("°C", "độ xê"), ("VNĐ", "đồng"), ("VND", "đồng"), ("vnđ", "đồng"), ("đ", "đồng"),
+    ("°C", "độ xê"), ("oC", "độ xê"), ("ºC", "độ xê"), ("⁰C", "độ xê"),  # `38oC` as typed
+    ("VNĐ", "đồng"), ("VND", "đồng"), ("vnđ", "đồng"), ("đ", "đồng"),
     ("USD", "đô la Mỹ"), ("m", "mét"), ("l", "lít"), ("g", "gam"), ("ml", "mi-li-lít"),
     ("kVA", "ki-lô-vôn-ampe"), ("MVA", "mê-ga-vôn-ampe"), ("kV", "ki-lô-vôn"), ("V", "vôn"),
     ("mg", "mi-li-gam"), ("MWh", "mê-ga-oát giờ"), ("Wp", "oát đỉnh"),
