@@ -79,6 +79,9 @@ def roads(text: str) -> str:
             and m.string[max(0, m.start() - 6) : m.start()].lower() == "đường "
         ):
             name = name[len("đường ") :]  # `Đường ĐH.12`: the word is already written
+        before = m.string[max(0, m.start() - len(name) - 1) : m.start()].lower()
+        if before == name + " ":  # `Đường tỉnh ĐT.741`, `quốc lộ QL14`: already said
+            return f"{m.group(2)}{letter}"
         return f"{name} {m.group(2)}{letter}"
 
     def chainage(m: re.Match[str]) -> str:
