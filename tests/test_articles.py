@@ -410,6 +410,26 @@ def test_a_headline_after_a_stray_lower_case_letter_is_not_joined_to_the_source_
     )
 
 
+def test_a_caption_line_before_a_sentence_that_opens_with_theo_ke_hoach_is_dropped(
+    tmp_path: Path,
+) -> None:
+    """An unpunctuated photo caption between two paragraphs is not joined to the sentence
+    after it when that sentence opens like one (`Theo kế hoạch, …`)."""
+    path = tmp_path / "tin.txt"
+    path.write_text(
+        "Xã Hòa Bình ra quân trồng cây đầu xuân\n"
+        "Sáng mùng năm Tết, cán bộ và nhân dân xã trồng hơn 500 cây xanh.\n"
+        "Học sinh trồng cây trên tuyến đường vào trường\n"
+        "Theo kế hoạch, xã sẽ trồng thêm 1.000 cây trong năm nay.\n",
+        "utf-8",
+    )
+    article = read(path)
+    assert article.paragraphs == (
+        "Sáng mùng năm Tết, cán bộ và nhân dân xã trồng hơn 500 cây xanh.",
+        "Theo kế hoạch, xã sẽ trồng thêm 1.000 cây trong năm nay.",
+    )
+
+
 def test_a_name_a_dash_and_a_lower_case_unit_on_the_last_line_is_the_author(
     tmp_path: Path,
 ) -> None:

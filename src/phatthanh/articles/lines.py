@@ -208,7 +208,10 @@ def is_topic_heading(line: str) -> bool:
 _SENTENCE_OPENER = re.compile(
     r"(?:Qua đó|Dịp này|Nhân dịp|Tham gia|Tham dự|Tới dự|Đến dự|Ngoài ra|Bên cạnh|Đồng thời"
     r"|Hiện nay|Được biết|Phát biểu|Cũng trong|Trước đó|Sau đó|Kết thúc|Theo đó|Tiếp đó"
-    r"|Như vậy|Tuy nhiên|Thời gian qua|Tại buổi|Tại hội|Tại lễ|Tại lớp|Tại đây|Dự kiến|Nhằm)"
+    r"|Như vậy|Tuy nhiên|Thời gian qua|Tại buổi|Tại hội|Tại lễ|Tại lớp|Tại đây|Dự kiến|Nhằm"
+    r"|Theo kế hoạch|Theo báo cáo|Theo thống kê|Theo ông|Theo bà|Theo đồng chí|Sau khi"
+    r"|Trong năm|Trong thời gian|Trong đợt|Từ đầu năm|Sáng ngày|Chiều ngày|Sáng nay"
+    r"|Chiều nay|Vừa qua|Đặc biệt|Với mục tiêu|Để)"
     r"(?!\w)"
 )
 _OPEN_ENDINGS = frozenset(
