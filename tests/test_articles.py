@@ -430,6 +430,22 @@ def test_a_caption_line_before_a_sentence_that_opens_with_theo_ke_hoach_is_dropp
     )
 
 
+def test_a_scene_caption_with_a_full_stop_is_not_read(tmp_path: Path) -> None:
+    """`Quang cảnh lớp tập huấn.` names what a photo shows, full stop or not."""
+    path = tmp_path / "tin.txt"
+    path.write_text(
+        "Hội Nông dân xã mở lớp tập huấn nuôi ong lấy mật\n"
+        "Ngày 12/3, Hội Nông dân xã mở lớp tập huấn nuôi ong cho 40 hội viên.\n"
+        "Quang cảnh lớp tập huấn.\n"
+        "Các học viên được hướng dẫn cách chia đàn và phòng bệnh cho ong.\n",
+        "utf-8",
+    )
+    assert read(path).paragraphs == (
+        "Ngày 12/3, Hội Nông dân xã mở lớp tập huấn nuôi ong cho 40 hội viên.",
+        "Các học viên được hướng dẫn cách chia đàn và phòng bệnh cho ong.",
+    )
+
+
 def test_a_name_a_dash_and_a_lower_case_unit_on_the_last_line_is_the_author(
     tmp_path: Path,
 ) -> None:

@@ -58,6 +58,7 @@ _CAPTION = re.compile(
     r"\.(jpe?g|png|gif|webp)\)?$|^\[/?caption\b|^\(ảnh[^)]*\)$"
 )
 _GALLERY = re.compile(r"(?i)^(một số|một vài|những|các) hình ảnh\b")
+_SCENE = re.compile(r"(?i)^(quang cảnh|toàn cảnh)\b")
 _FILE_NAME = re.compile(r"^[a-z0-9_-]+(\s+[a-z0-9_-]+)+$")
 _BYLINE = re.compile(
     r"(?i)^(tác giả|tin,? ảnh|tin và ảnh|bài,? ảnh|bài và ảnh|người viết|thực hiện)\s*:\s*(.+)$"
@@ -128,6 +129,11 @@ def is_header(line: str) -> bool:
 def is_gallery_line(line: str) -> bool:
     """'Một số hình ảnh …': announces photos a listener cannot see."""
     return bool(_GALLERY.match(line)) and len(words(line)) <= 30
+
+
+def is_scene_caption(line: str) -> bool:
+    """'Quang cảnh hội nghị.', 'Toàn cảnh buổi lễ': a short line naming what a photo shows."""
+    return bool(_SCENE.match(line)) and len(words(line)) <= 15
 
 
 def byline(line: str) -> str | None:
