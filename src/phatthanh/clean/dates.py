@@ -80,9 +80,13 @@ _DATE_AFTER = re.compile(
 DAY_MONTH_WORDS = re.compile(r"((?<!\w)(?i:ngày)\s+)(\d{1,2})(\s+(?i:tháng)\s+)(\d{1,2})(?![\d/.])")
 MONTH_NAME = re.compile(r"(?<!\d\s)((?<!\w)(?i:tháng)\s+)(\d{1,2})(?![\w/.,-]|\s*[-–]\s*\d)")
 MONTH_YEAR = re.compile(r"(?i)(tháng\s+)(\d{1,2})[/-](\d{4})(?!\w)")
-QUARTER = re.compile(r"(?i)(quý\s+)([IV]{1,3}|\d)[/-](\d{4})(?!\w)")
+# `quý III/2026`, and a list of quarters before one year (`quý I, II/2026`, `quý I và II/2026`).
+QUARTER = re.compile(
+    r"(?i)(quý\s+)((?:[IV]{1,3}|\d)(?:\s*(?:,|và|–|-)\s*(?:[IV]{1,3}|\d))*)[/-](\d{4})(?!\w)"
+)
+_QUARTER_SEP = re.compile(r"(\s*(?:,|và|–|-)\s*)")
 
-_CLOCK = r"\d{1,2}(?:[:hg]\d{2}|h|\s?giờ(?:\s?\d{1,2}(?:\s?phút)?)?)"
+_CLOCK = r"\d{1,2}(?:[:hg]\d{2}['’′]?|h|\s?giờ(?:\s?\d{1,2}(?:\s?phút)?)?)"
 TIME_RANGE = re.compile(rf"(?<![\w:.,])({_CLOCK})\s*[–-]\s*({_CLOCK})(?![\w:])")
 # AM/PM (SA/CH in Vietnamese software) after a clock time: sáng, trưa, chiều or tối.
 _HALF = r"(?:\s?(AM|PM|am|pm|SA|CH|sa|ch)(?!\w))?"
@@ -101,7 +105,8 @@ MINUTE_MARK = re.compile(r"(giờ\s?\d{1,2})\s?['’′]")
 ROMAN_TRIGGER = re.compile(
     r"((?<!\w)(?i:khóa|khoá|nhiệm kỳ|nhiệm kì|kỳ họp thứ|kì họp thứ|đại hội|hội nghị lần thứ"
     r"|lần thứ|quý|phần"
-    r"|chương|thế kỷ|thế kỉ|mục|điều|thứ|cấp|đợt|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản))"
+    r"|chương|thế kỷ|thế kỉ|mục|điều|thứ|cấp|đợt|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản"
+    r"|báo động))"
     r"(\s*)([IVXLC]+)(?!\w)"
 )
 # a section number at the start of a line; it may stand alone (`II.` on its own line, the heading
@@ -201,8 +206,14 @@ def dates(text: str, say: Say) -> str:
         return f"{m.group(1)}{MONTHS[mo]} năm {say.num(int(m.group(3)))}"
 
     def quarter(m: re.Match[str]) -> str:
-        q = roman_value(m.group(2)) or (int(m.group(2)) if m.group(2).isdigit() else 0)
-        return f"{m.group(1)}{say.num(q)} năm {say.num(int(m.group(3)))}"
+        said = []
+        for part in _QUARTER_SEP.split(m.group(2)):
+            if _QUARTER_SEP.fullmatch(part):
+                said.append(" đến " if part.strip() in "-–" else part)
+                continue
+            q = roman_value(part) or (int(part) if part.isdigit() else 0)
+            said.append(say.num(q))
+        return f"{m.group(1)}{''.join(said)} năm {say.num(int(m.group(3)))}"
 
     def day_month_words(m: re.Match[str]) -> str:
         d, mo = int(m.group(2)), int(m.group(4))
