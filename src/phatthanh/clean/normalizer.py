@@ -100,9 +100,12 @@ class Normalizer:
             token = m.group(m.lastindex or 1)
             if token in self.lexicon.known:
                 return token
+            number = token[len(token.rstrip("0123456789")) :]
+            known = self.lexicon.reading(token[: len(token) - len(number)]) if number else None
+            if known:  # `KP5`, `TDP3`: a known abbreviation glued to its number
+                return f"{known} {self.rules.num(int(number))}"
             found.append(Residue(token, m.start(), _("unknown abbreviation, spelled out")))
             letters = " ".join(spell(part.rstrip("0123456789")) for part in token.split("-"))
-            number = token[len(token.rstrip("0123456789")) :]
             return f"{letters} {self.rules.num(int(number))}" if number else letters
 
         if "-" in text and _DIGIT_DASH.search(text):

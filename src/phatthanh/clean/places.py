@@ -29,7 +29,7 @@ _ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "ĐH": "đường huy�
           "TL": "tỉnh lộ", "HL": "hương lộ"}  # fmt: skip
 CHAINAGE = re.compile(r"(?<!\w)(?:[Kk]m\s?(\d+)\s?\+\s?(\d+)|Km\s?(\d+))(?![\w+])")
 # Not at the start of a line: `P. Hà` alone on a line is a byline initial.
-ADDRESS_PART = re.compile(rf"([,;(]\s*|\s[-–]\s)([PQXH])\.\s?(?=\d|[{_UP}])")
+ADDRESS_PART = re.compile(rf"([,;(]\s*|\s[-–]\s|(?<!\w)(?i:tại|ở)\s+)([PQXH])\.\s?(?=\d|[{_UP}])")
 _PARTS = {"P": "phường", "Q": "quận", "X": "xã", "H": "huyện"}
 _ROAD_LETTERS = re.compile(r"QL|ĐT|ĐH|ĐX|TL|HL")
 # (`tidy` has already put a space between the province number and the letters: `29 LD`.)
