@@ -390,6 +390,62 @@ def test_a_flattened_table_is_read_row_by_row_and_a_hotline_header_is_no_title(
     )
 
 
+def test_a_headline_after_a_stray_lower_case_letter_is_not_joined_to_the_source_line(
+    tmp_path: Path,
+) -> None:
+    """A line opening in lower case continues the line above, except a stored page's
+    `SOURCE: <url>` line: the headline under it (`à ĐOÀN VIÊN …`, a stray letter left by the
+    portal) stays a headline of its own, and no address is read as its first words."""
+    path = tmp_path / "tin.txt"
+    path.write_text(
+        "SOURCE: https://xa.example.gov.vn/tin/7\n"
+        "à ĐOÀN VIÊN XÃ RA QUÂN DỌN VỆ SINH ĐƯỜNG LÀNG\n\n"
+        "Sáng chủ nhật, đoàn viên các chi đoàn thôn cùng dọn vệ sinh hai tuyến đường làng.\n",
+        "utf-8",
+    )
+    article = read(path)
+    assert article.title == "ĐOÀN VIÊN XÃ RA QUÂN DỌN VỆ SINH ĐƯỜNG LÀNG"
+    assert article.paragraphs == (
+        "Sáng chủ nhật, đoàn viên các chi đoàn thôn cùng dọn vệ sinh hai tuyến đường làng.",
+    )
+
+
+def test_a_caption_line_before_a_sentence_that_opens_with_theo_ke_hoach_is_dropped(
+    tmp_path: Path,
+) -> None:
+    """An unpunctuated photo caption between two paragraphs is not joined to the sentence
+    after it when that sentence opens like one (`Theo kế hoạch, …`)."""
+    path = tmp_path / "tin.txt"
+    path.write_text(
+        "Xã Hòa Bình ra quân trồng cây đầu xuân\n"
+        "Sáng mùng năm Tết, cán bộ và nhân dân xã trồng hơn 500 cây xanh.\n"
+        "Học sinh trồng cây trên tuyến đường vào trường\n"
+        "Theo kế hoạch, xã sẽ trồng thêm 1.000 cây trong năm nay.\n",
+        "utf-8",
+    )
+    article = read(path)
+    assert article.paragraphs == (
+        "Sáng mùng năm Tết, cán bộ và nhân dân xã trồng hơn 500 cây xanh.",
+        "Theo kế hoạch, xã sẽ trồng thêm 1.000 cây trong năm nay.",
+    )
+
+
+def test_a_scene_caption_with_a_full_stop_is_not_read(tmp_path: Path) -> None:
+    """`Quang cảnh lớp tập huấn.` names what a photo shows, full stop or not."""
+    path = tmp_path / "tin.txt"
+    path.write_text(
+        "Hội Nông dân xã mở lớp tập huấn nuôi ong lấy mật\n"
+        "Ngày 12/3, Hội Nông dân xã mở lớp tập huấn nuôi ong cho 40 hội viên.\n"
+        "Quang cảnh lớp tập huấn.\n"
+        "Các học viên được hướng dẫn cách chia đàn và phòng bệnh cho ong.\n",
+        "utf-8",
+    )
+    assert read(path).paragraphs == (
+        "Ngày 12/3, Hội Nông dân xã mở lớp tập huấn nuôi ong cho 40 hội viên.",
+        "Các học viên được hướng dẫn cách chia đàn và phòng bệnh cho ong.",
+    )
+
+
 def test_a_name_a_dash_and_a_lower_case_unit_on_the_last_line_is_the_author(
     tmp_path: Path,
 ) -> None:

@@ -96,6 +96,8 @@ def drop_captions(lines: list[str], decide: Decisions, blocks: list[Block]) -> N
             mark(decide, block, True, "sub-heading")
         elif shape.is_gallery_line(text):
             mark(decide, block, False, "photo gallery line")
+        elif shape.is_scene_caption(text):
+            mark(decide, block, False, "scene caption")
         elif previous in _PHOTO_RULES and is_short(text):
             mark(decide, block, False, "caption under a photo")
         elif shape.is_topic_heading(text):

@@ -58,6 +58,7 @@ _CAPTION = re.compile(
     r"\.(jpe?g|png|gif|webp)\)?$|^\[/?caption\b|^\(ảnh[^)]*\)$"
 )
 _GALLERY = re.compile(r"(?i)^(một số|một vài|những|các) hình ảnh\b")
+_SCENE = re.compile(r"(?i)^(quang cảnh|toàn cảnh)\b")
 _FILE_NAME = re.compile(r"^[a-z0-9_-]+(\s+[a-z0-9_-]+)+$")
 _BYLINE = re.compile(
     r"(?i)^(tác giả|tin,? ảnh|tin và ảnh|bài,? ảnh|bài và ảnh|người viết|thực hiện)\s*:\s*(.+)$"
@@ -128,6 +129,11 @@ def is_header(line: str) -> bool:
 def is_gallery_line(line: str) -> bool:
     """'Một số hình ảnh …': announces photos a listener cannot see."""
     return bool(_GALLERY.match(line)) and len(words(line)) <= 30
+
+
+def is_scene_caption(line: str) -> bool:
+    """'Quang cảnh hội nghị.', 'Toàn cảnh buổi lễ': a short line naming what a photo shows."""
+    return bool(_SCENE.match(line)) and len(words(line)) <= 15
 
 
 def byline(line: str) -> str | None:
@@ -208,7 +214,10 @@ def is_topic_heading(line: str) -> bool:
 _SENTENCE_OPENER = re.compile(
     r"(?:Qua đó|Dịp này|Nhân dịp|Tham gia|Tham dự|Tới dự|Đến dự|Ngoài ra|Bên cạnh|Đồng thời"
     r"|Hiện nay|Được biết|Phát biểu|Cũng trong|Trước đó|Sau đó|Kết thúc|Theo đó|Tiếp đó"
-    r"|Như vậy|Tuy nhiên|Thời gian qua|Tại buổi|Tại hội|Tại lễ|Tại lớp|Tại đây|Dự kiến|Nhằm)"
+    r"|Như vậy|Tuy nhiên|Thời gian qua|Tại buổi|Tại hội|Tại lễ|Tại lớp|Tại đây|Dự kiến|Nhằm"
+    r"|Theo kế hoạch|Theo báo cáo|Theo thống kê|Theo ông|Theo bà|Theo đồng chí|Sau khi"
+    r"|Trong năm|Trong thời gian|Trong đợt|Từ đầu năm|Sáng ngày|Chiều ngày|Sáng nay"
+    r"|Chiều nay|Vừa qua|Đặc biệt|Với mục tiêu|Để)"
     r"(?!\w)"
 )
 _OPEN_ENDINGS = frozenset(

@@ -152,6 +152,9 @@ def _join_wrapped(lines: list[str], decide: Decisions, content: list[int]) -> li
     return blocks
 
 
+_URL_END = re.compile(r"https?://\S+$")
+
+
 def _first(lines: list[str], blocks: list[Block]) -> bool:
     """The last block is the page's first real line (a stored page's `SOURCE:` line or a
     crumb above it does not count)."""
@@ -160,6 +163,8 @@ def _first(lines: list[str], blocks: list[Block]) -> bool:
 
 def _continues(before: str, line: str, *, wrapping: bool, first: bool) -> bool:
     if shape.ends_sentence(before) or shape.is_heading(before) or shape.is_heading(line):
+        return False
+    if _URL_END.search(before):  # a stored page's `SOURCE: <url>` line ends at its address
         return False
     if _LIST_MARKER.match(line) or shape.widget_rule(line):
         return False

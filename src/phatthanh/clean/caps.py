@@ -40,7 +40,7 @@ CAPS_TOKEN = re.compile(rf"[{UPPER}](?<![\w/&.][{UPPER}])[{UPPER}]*(?![\w/&])")
 _RUN_GAP = re.compile(r"[ \t\d,:;–\"“”'()/-]*")
 _ROMAN_BEFORE = re.compile(
     r"(?i:khóa|khoá|thứ|đại hội|hội nghị|quý|phần|chương|thế kỷ|thế kỉ|mục|điều|cấp|đợt"
-    r"|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản)\s*$"
+    r"|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản|báo động)\s*$"
 )
 _SENTENCE_START = re.compile(r"(?:^|[\n.!?:]\s*|[\"“(]\s*)$")
 

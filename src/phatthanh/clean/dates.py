@@ -67,7 +67,12 @@ BARE_DAY_MONTH = re.compile(r"(\d(?<![\w/.,-]\d)\d?)/(\d{1,2})" + _END)
 _COUNT_BEFORE = re.compile(
     r"(?i:thứ|hạng|đạt|có|được|gồm|với|là|chiếm|còn|trên|tỷ số|tỉ số|thắng|thua|hòa"
     r"|lên|xuống|tăng|giảm|hơn|gần|bằng|chỉ"
-    r"|lớp|phòng|số|nhà|lô|thửa|hẻm|kiệt|ngõ)\s*$"
+    r"|lớp|phòng|số|nhà|lô|thửa|hẻm|kiệt|ngõ|tỷ lệ|tỉ lệ)\s*$"
+)
+# `trực 24/7`, `hỗ trợ 24/7`: round the clock (read `hai mươi tư trên bảy`), not 24 July.
+_ROUND_THE_CLOCK = re.compile(
+    r"(?i:trực|phục vụ|hoạt động|hỗ trợ|mở cửa|làm việc|tiếp nhận|vận hành|sẵn sàng|liên tục"
+    r"|suốt)\s*$"
 )
 _DATE_AFTER = re.compile(
     r"\s*(?:[,.;:)!?(–]|-|$|(?:năm|vừa|tới|này|hằng|hàng|tại|của|đến|lúc)(?!\w))"
@@ -75,14 +80,18 @@ _DATE_AFTER = re.compile(
 DAY_MONTH_WORDS = re.compile(r"((?<!\w)(?i:ngày)\s+)(\d{1,2})(\s+(?i:tháng)\s+)(\d{1,2})(?![\d/.])")
 MONTH_NAME = re.compile(r"(?<!\d\s)((?<!\w)(?i:tháng)\s+)(\d{1,2})(?![\w/.,-]|\s*[-–]\s*\d)")
 MONTH_YEAR = re.compile(r"(?i)(tháng\s+)(\d{1,2})[/-](\d{4})(?!\w)")
-QUARTER = re.compile(r"(?i)(quý\s+)([IV]{1,3}|\d)[/-](\d{4})(?!\w)")
+# `quý III/2026`, and a list of quarters before one year (`quý I, II/2026`, `quý I và II/2026`).
+QUARTER = re.compile(
+    r"(?i)(quý\s+)((?:[IV]{1,3}|\d)(?:\s*(?:,|và|–|-)\s*(?:[IV]{1,3}|\d))*)[/-](\d{4})(?!\w)"
+)
+_QUARTER_SEP = re.compile(r"(\s*(?:,|và|–|-)\s*)")
 
-_CLOCK = r"\d{1,2}(?:[:hg]\d{2}|h|\s?giờ(?:\s?\d{1,2}(?:\s?phút)?)?)"
+_CLOCK = r"\d{1,2}(?:[:hg]\d{2}['’′]?|h|\s?giờ(?:\s?\d{1,2}(?:\s?phút)?)?)"
 TIME_RANGE = re.compile(rf"(?<![\w:.,])({_CLOCK})\s*[–-]\s*({_CLOCK})(?![\w:])")
 # AM/PM (SA/CH in Vietnamese software) after a clock time: sáng, trưa, chiều or tối.
 _HALF = r"(?:\s?(AM|PM|am|pm|SA|CH|sa|ch)(?!\w))?"
 TIME_COLON = re.compile(r"(?<![\w:,.])([01]?\d|2[0-4]):([0-5]?\d)(?::([0-5]\d))?(?![\w:])" + _HALF)
-TIME_H = re.compile(r"(?<![\w,.])([01]?\d|2[0-4])\s?h(?:([0-5]\d)(?:'|p|ph)?)?(?!\w)" + _HALF)
+TIME_H = re.compile(r"(?<![\w,.])([01]?\d|2[0-4])\s?h(?:([0-5]\d)(?:['’′]|p|ph)?)?(?!\w)" + _HALF)
 # southern `17g30`; `lúc 7g`, `7g sáng`: an hour alone is a clock time only beside a time word
 # (`5g` is grams).
 TIME_G = re.compile(r"(?<![\w,.])([01]?\d|2[0-3])g([0-5]\d)?(?!\w)")
@@ -96,7 +105,8 @@ MINUTE_MARK = re.compile(r"(giờ\s?\d{1,2})\s?['’′]")
 ROMAN_TRIGGER = re.compile(
     r"((?<!\w)(?i:khóa|khoá|nhiệm kỳ|nhiệm kì|kỳ họp thứ|kì họp thứ|đại hội|hội nghị lần thứ"
     r"|lần thứ|quý|phần"
-    r"|chương|thế kỷ|thế kỉ|mục|điều|thứ|cấp|đợt|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản))"
+    r"|chương|thế kỷ|thế kỉ|mục|điều|thứ|cấp|đợt|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản"
+    r"|báo động))"
     r"(\s*)([IVXLC]+)(?!\w)"
 )
 # a section number at the start of a line; it may stand alone (`II.` on its own line, the heading
@@ -183,6 +193,8 @@ def dates(text: str, say: Say) -> str:
         before = m.string[max(0, m.start() - 12) : m.start()]
         if _COUNT_BEFORE.search(before) or FRACTION_NOUN.match(m.string, m.end()):
             return m.group(0)
+        if (d, mo) == (24, 7) and _ROUND_THE_CLOCK.search(before):  # `trực 24/7`
+            return m.group(0)
         if d > mo or _DATE_AFTER.match(m.string, m.end()):
             return say.date(d, mo) or m.group(0)
         return m.group(0)
@@ -194,8 +206,14 @@ def dates(text: str, say: Say) -> str:
         return f"{m.group(1)}{MONTHS[mo]} năm {say.num(int(m.group(3)))}"
 
     def quarter(m: re.Match[str]) -> str:
-        q = roman_value(m.group(2)) or (int(m.group(2)) if m.group(2).isdigit() else 0)
-        return f"{m.group(1)}{say.num(q)} năm {say.num(int(m.group(3)))}"
+        said = []
+        for part in _QUARTER_SEP.split(m.group(2)):
+            if _QUARTER_SEP.fullmatch(part):
+                said.append(" đến " if part.strip() in "-–" else part)
+                continue
+            q = roman_value(part) or (int(part) if part.isdigit() else 0)
+            said.append(say.num(q))
+        return f"{m.group(1)}{''.join(said)} năm {say.num(int(m.group(3)))}"
 
     def day_month_words(m: re.Match[str]) -> str:
         d, mo = int(m.group(2)), int(m.group(4))

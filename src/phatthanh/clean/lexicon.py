@@ -98,6 +98,10 @@ class Lexicon:
                 return rule.spoken
         return match.group(0)
 
+    def reading(self, token: str) -> str | None:
+        """The reading of a whole-word entry (station first), or None."""
+        return self._station_map.get(token) or self._words_map.get(token)
+
     def expands(self, text: str, start: int, end: int) -> bool:
         """Would `apply` read the token text[start:end] as an abbreviation here?"""
         token = text[start:end]

@@ -32,6 +32,12 @@ log = logging.getLogger(__name__)
 _ALLCAPS = re.compile(
     rf"([{UPPER}](?<![\w-][{UPPER}])(?:[{UPPER}]+\d*(?:-[{UPPER}]{{2,}}\d*)*|\d+))(?![\w-])"
 )
+# A lot or room with a dash (`lô B2-3`, `phòng A1-A5`): each side spelled and read. Only
+# looked for where a digit stands before a dash (rare once the numbers are read).
+_LOT = re.compile(
+    rf"([{UPPER}](?<![\w-][{UPPER}])\d+)(?=-\w)|([{UPPER}](?<=\d-[{UPPER}])\d+)(?![\w-])"
+)
+_DIGIT_DASH = re.compile(r"\d-")
 _LEFTOVER_DIGITS = re.compile(r"\d+")
 _SYMBOLS = {"%": " phần trăm", "&": " và ", "+": " cộng ", "=": " bằng ", "/": " trên "}
 _SPACES = re.compile(r"\t[ \t]*| [ \t]+")  # runs that are not already one space
@@ -91,14 +97,19 @@ class Normalizer:
         found: list[Residue] = []
 
         def caps(m: re.Match[str]) -> str:
-            token = m.group(1)
+            token = m.group(m.lastindex or 1)
             if token in self.lexicon.known:
                 return token
+            number = token[len(token.rstrip("0123456789")) :]
+            known = self.lexicon.reading(token[: len(token) - len(number)]) if number else None
+            if known:  # `KP5`, `TDP3`: a known abbreviation glued to its number
+                return f"{known} {self.rules.num(int(number))}"
             found.append(Residue(token, m.start(), _("unknown abbreviation, spelled out")))
             letters = " ".join(spell(part.rstrip("0123456789")) for part in token.split("-"))
-            number = token[len(token.rstrip("0123456789")) :]
             return f"{letters} {self.rules.num(int(number))}" if number else letters
 
+        if "-" in text and _DIGIT_DASH.search(text):
+            text = _LOT.sub(caps, text)
         text = _ALLCAPS.sub(caps, text)
 
         def digits(m: re.Match[str]) -> str:

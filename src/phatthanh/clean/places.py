@@ -23,15 +23,15 @@ from phatthanh.clean.numbers import digit_words, number_words
 
 _UP = "A-ZĐÂĂÊÔƠƯ"
 ROAD = re.compile(
-    r"(?<![\w/&-])(QL|ĐT|ĐH|TL|HL)(?:\.\s?|\s)?([1-9]\d{0,3})([A-Z])?(?![\w]|[ .]?\d)"
+    r"(?<![\w/&-])(QL|ĐT|ĐH|ĐX|TL|HL)(?:\.\s?|\s)?(0?[1-9]\d{0,3})([A-Z])?(?![\w]|[ .]?\d)"
 )
-_ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "ĐH": "đường huyện", "TL": "tỉnh lộ",
-          "HL": "hương lộ"}  # fmt: skip
+_ROADS = {"QL": "quốc lộ", "ĐT": "đường tỉnh", "ĐH": "đường huyện", "ĐX": "đường xã",
+          "TL": "tỉnh lộ", "HL": "hương lộ"}  # fmt: skip
 CHAINAGE = re.compile(r"(?<!\w)(?:[Kk]m\s?(\d+)\s?\+\s?(\d+)|Km\s?(\d+))(?![\w+])")
 # Not at the start of a line: `P. Hà` alone on a line is a byline initial.
-ADDRESS_PART = re.compile(rf"([,;(]\s*|\s[-–]\s)([PQXH])\.\s?(?=\d|[{_UP}])")
+ADDRESS_PART = re.compile(rf"([,;(]\s*|\s[-–]\s|(?<!\w)(?i:tại|ở)\s+)([PQXH])\.\s?(?=\d|[{_UP}])")
 _PARTS = {"P": "phường", "Q": "quận", "X": "xã", "H": "huyện"}
-_ROAD_LETTERS = re.compile(r"QL|ĐT|ĐH|TL|HL")
+_ROAD_LETTERS = re.compile(r"QL|ĐT|ĐH|ĐX|TL|HL")
 # (`tidy` has already put a space between the province number and the letters: `29 LD`.)
 PLATE = re.compile(
     r"(\d(?<![\w.,/-]\d)\d)\s?([A-Z]{1,2})(\d?)\s?[-–]\s?(?:(\d{3})\.(\d{2})|(\d{4,5}))"
@@ -48,6 +48,8 @@ PHONE = re.compile(
 AREA_DOTTED_PHONE = re.compile(
     r"(0(?<![\w.,]0)\d{2,3})\s(\d{1,2})\.(\d{3})\.(\d{3})(?![\w]|[.,]\d)"
 )
+# `0236.3822456`: an area code, a dot, and the seven digits of the subscriber in one run.
+AREA_RUN_PHONE = re.compile(r"(0(?<![\w.,]0)\d{2,3})[.\s](\d{3})(\d{4})(?![\w]|[.,]\d)")
 AREA_CODE_PHONE = re.compile(r"\((0\d{2,3})\)\s?(\d{3,4})[ .]?(\d{3,4})(?![\w]|[.,]\d)")
 HOTLINE = re.compile(r"(?<![\w.,])(1[89]00)([ .]?)(\d{3,4})(?:\2(\d{2,4}))?(?![\w]|[.,]\d)")
 _HOTLINE_LABEL = re.compile(r"(?i)đường dây nóng|hotline|điện thoại|tổng đài|gọi")
@@ -77,6 +79,9 @@ def roads(text: str) -> str:
             and m.string[max(0, m.start() - 6) : m.start()].lower() == "đường "
         ):
             name = name[len("đường ") :]  # `Đường ĐH.12`: the word is already written
+        before = m.string[max(0, m.start() - len(name) - 1) : m.start()].lower()
+        if before == name + " ":  # `Đường tỉnh ĐT.741`, `quốc lộ QL14`: already said
+            return f"{m.group(2)}{letter}"
         return f"{name} {m.group(2)}{letter}"
 
     def chainage(m: re.Match[str]) -> str:
@@ -130,6 +135,7 @@ def phones(text: str) -> str:
         text = AREA_CODE_PHONE.sub(lambda m: grouped(m.group(1), m.group(2), m.group(3)), text)
     if "." in text:
         text = AREA_DOTTED_PHONE.sub(lambda m: grouped(*m.groups()), text)
+        text = AREA_RUN_PHONE.sub(lambda m: grouped(*m.groups()), text)
     text = PHONE.sub(phone, text)
     if "00" in text:
         text = HOTLINE.sub(lambda m: grouped(m.group(1), m.group(3), m.group(4)), text)

@@ -31,6 +31,11 @@ SCORE = re.compile(
     r"(\d{1,2})\s*[-–:]\s*(\d{1,2})"
     r"(?![\d/]|[.,]\d|\s*(?:trận|ván|hiệp|bàn|điểm|lần|người|đội|giờ|phút|năm|tháng|ngày)(?!\w))"
 )
+# `tỷ số 3/1`: after `tỷ số` a slash joins the two sides of a score too.
+SLASH_SCORE = re.compile(
+    r"((?<!\w)[Tt][ỷỉ] số(?:\s+(?:là|chung cuộc|cách biệt))*\s+)(\d{1,2})\s*/\s*(\d{1,2})"
+    r"(?![\d/]|[.,]\d)"
+)
 ROUND_OF_YEAR = re.compile(
     r"((?<!\w)(?i:đợt|lần|học kỳ|học kì|kỳ|kì|giai đoạn)\s+)(\d{1,2})/((?:19|20)\d\d)"
     r"(?:\s?[-–]\s?((?:19|20)\d\d))?(?![\w/-]|[.,]\d)"
@@ -61,9 +66,13 @@ def scores(text: str, say: Say) -> str:
     """`tỷ số 3 - 2` -> `tỷ số ba hai`; runs before dates and times (`2:1` is not a clock)."""
     if not any(word in text for word in _SCORE_WORDS):
         return text
-    return SCORE.sub(
-        lambda m: f"{m.group(1)}{say.num(int(m.group(2)))} {say.num(int(m.group(3)))}", text
-    )
+
+    def said(m: re.Match[str]) -> str:
+        return f"{m.group(1)}{say.num(int(m.group(2)))} {say.num(int(m.group(3)))}"
+
+    if "/" in text:
+        text = SLASH_SCORE.sub(said, text)
+    return SCORE.sub(said, text)
 
 
 def rounds(text: str, say: Say) -> str:

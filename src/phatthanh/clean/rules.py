@@ -19,20 +19,27 @@ _CODE_PART = rf"[{_UP}][{_UP}a-zđ]*\d*"  # `QH13`: the legislature's term after
 # `282 /KHHĐ` (a space before the slash) is still a code. Here and below, a left boundary is
 # checked after the first character (`\d(?<![\w/]\d)`) so the regex engine can skip ahead to
 # that character instead of trying every position (throughput).
+# `12A-QĐ/UBND`, `45A/UBND-VP`: a number with a letter suffix (a numbering variant) keeps it.
 DOCUMENT_CODE = re.compile(
-    rf"(\d(?<![\w/]\d)\d*)(?:/(\d{{4}}))?(?:[-/]| /)({_CODE_PART}(?:[-/&]{_CODE_PART})*)(?![\w/])"
+    rf"(\d(?<![\w/]\d)\d*)(?P<suffix>[A-Z](?=[-/]))?(?:/(?P<year>\d{{4}}))?(?:[-/]| /)"
+    rf"(?P<parts>{_CODE_PART}(?:[-/&]{_CODE_PART})*)(?![\w/])"
 )
 # `19 - NQ/TW`, `08/NQ - TW`, `1234/QĐ - UBND`: a code typed with spaces round its dash; the
 # code must hold a slash, so `Điều 5 - UBND xã` is not taken for one.
 SPACED_CODE = re.compile(
-    rf"(?<![\w/])(\d+)(?:/(\d{{4}}))?(?:/| - )({_CODE_PART}(?:\s?[-/&]\s?{_CODE_PART})*)"
-    r"(?![\w/])"
+    rf"(?<![\w/])(\d+)(?:/(?P<year>\d{{4}}))?(?:/| - )"
+    rf"(?P<parts>{_CODE_PART}(?:\s?[-/&]\s?{_CODE_PART})*)(?![\w/])"
 )
 # `Nghị quyết số 388/2003`: a number over a year after `số` is a document's number and year.
 NUMBER_YEAR = re.compile(r"(?<!\w)([Ss]ố\s+)(\d{1,5})/((?:19|20)\d\d)(?![\w/]|[.,]\d)")
 # `32/kl TW`: a code typed in lower case; only the known code words count.
 LOWER_CODE = re.compile(r"(\d(?<![\w/]\d)\d*)/(kl|nq|qđ|kh|ct|tb|hd|bc|cv|ctr)(?!\w)")
 ORDINAL = re.compile(r"(?i)(?<!\w)(thứ|hạng)\s+(\d+)(?![\w/]|[.,]\d)")
+# `bản đồ tỷ lệ 1/2000`, `tỷ lệ 1:500`: a scale reads `một phần …`.
+SCALE = re.compile(
+    r"((?<!\w)(?i:tỷ lệ|tỉ lệ)(?:\s+bản đồ)?\s+)1\s?[:/]\s?([1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d*)"
+    r"(?![\d:/]|[.,]\d)"
+)
 RATIO = re.compile(r"(\d(?<![\w/.,]\d)\d*)/(\d+)(?![\w/]|[.,]\d)")
 RANGE = re.compile(r"(\d(?<![\w/.,-]\d)\d*(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
 # `1A`, `14B` (a road, a class, a block): the letter is said after the number.
@@ -43,6 +50,7 @@ DOTTED = re.compile(r"(\d(?<![\w.,]\d)\d*)\.(\d{1,2})(?![\w]|[.,]\d)")
 # The left boundary is checked after the first digit (`\d(?<!\w\d)`) so the regex engine
 # can skip to digits instead of trying every position.
 NUMBER = re.compile(r"(\d(?<!\w\d)(?:\d{0,2}(?:\.\d{3})+|\d*))(?:,(\d+))?(?!\w)")
+_MONEY_AFTER = re.compile(r"\s?(?:đồng|đ|VNĐ|USD|triệu|tỷ)(?!\w)")
 PERCENT = re.compile(r"(\d)\s*%")
 UNITS: tuple[tuple[str, str], ...] = (
     ("km²", "ki-lô-mét vuông"), ("km2", "ki-lô-mét vuông"), ("m²", "mét vuông"),
@@ -50,7 +58,8 @@ UNITS: tuple[tuple[str, str], ...] = (
     ("km", "ki-lô-mét"), ("cm", "xen-ti-mét"), ("mm", "mi-li-mét"), ("ha", "héc-ta"),
     ("kg", "ki-lô-gam"), ("MHz", "mê-ga-héc"), ("kHz", "ki-lô-héc"), ("Hz", "héc"),
     ("kWh", "ki-lô-oát giờ"), ("MW", "mê-ga-oát"), ("kW", "ki-lô-oát"), ("W", "oát"),
-    ("°C", "độ xê"), ("VNĐ", "đồng"), ("VND", "đồng"), ("vnđ", "đồng"), ("đ", "đồng"),
+    ("°C", "độ xê"), ("oC", "độ xê"), ("ºC", "độ xê"), ("⁰C", "độ xê"),  # `38oC` as typed
+    ("VNĐ", "đồng"), ("VND", "đồng"), ("vnđ", "đồng"), ("đ", "đồng"),
     ("USD", "đô la Mỹ"), ("m", "mét"), ("l", "lít"), ("g", "gam"), ("ml", "mi-li-lít"),
     ("kVA", "ki-lô-vôn-ampe"), ("MVA", "mê-ga-vôn-ampe"), ("kV", "ki-lô-vôn"), ("V", "vôn"),
     ("mg", "mi-li-gam"), ("MWh", "mê-ga-oát giờ"), ("Wp", "oát đỉnh"),
@@ -58,7 +67,7 @@ UNITS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 # Unit symbols that are never Vietnamese words, read even without a number (`hàng km`).
 LONE_UNIT = re.compile(
-    r"(k(?<![\w/]k)(?:m2|m²|m|g|Wh|VA)|m(?<![\w/]m)(?:2|²|3))(?![\w²³/])"
+    r"(k(?<![\w/]k)(?:m2|m²|m|g|Wh|VA)|m(?<![\w/]m)(?:2|²|3|³))(?![\w²³/])"
 )  # km2 km² km kg kWh kVA m2 m² m3
 _UNIT_WORDS = {u: w for u, w in UNITS}
 _UNIT_ALT = "|".join(re.escape(u) for u, _ in sorted(UNITS, key=lambda x: -len(x[0])))
@@ -66,6 +75,8 @@ NUMBER_UNIT = re.compile(rf"(\d)\s?({_UNIT_ALT})(?![\w²³])")
 PER_UNIT = re.compile(
     rf"/(?<=\w/)({_UNIT_ALT}|người|hộ|năm|tháng|ngày|giờ|tấn|tạ|con|h|s)(?![\w²³])"
 )
+# `150.000 đồng/học sinh`, `500 nghìn/suất`: money per anything is `trên`, not a pause.
+_MONEY_BEFORE = re.compile(r"(?:(?<!\w)(?:đồng|nghìn|ngàn|triệu|tỷ)|\d ?đ)$")
 # `ông/bà`, `nam/nữ`, `và/hoặc`: a slash between words (not a unit) is a pause, not `trên`.
 WORD_SLASH = re.compile(r"/(?<=[^\W\d_]/)(?=[^\W\d_])")
 _PER_TIME = {"h": "giờ", "s": "giây"}  # `m3/h`, `km/s`: only after a slash
@@ -78,11 +89,15 @@ ADDRESS = re.compile(
 )
 
 
+# `Xem chi tiết tại www.…`, `truy cập https://…`: a web address the sentence needs as its
+# object is named, not dropped (`tại trang thông tin điện tử`); elsewhere it is dropped.
+_WEB_VERB = re.compile(r"(?<!\w)(?i:tại|trên|vào|truy cập|qua)\s+$")
+_MAIL_VERB = re.compile(r"(?<!\w)(?i:về|tới|đến|qua|vào|tại)\s+$")
 # `Email: …` with its address dropped leaves a label a voice would read alone.
 ADDRESS_LABEL = re.compile(
     r"(?i)[,;]?\s*\b(?:e-?mail|website|trang web|thư điện tử)\s*:\s*(?=[,.;)]|$)"
 )
-_CODE_HINT = re.compile(r"\d ?[-/]")  # what every code pattern needs: a quick first look
+_CODE_HINT = re.compile(r"\d[A-Z]? ?[-/]")  # what every code pattern needs: a quick first look
 _ADDRESS_HINT = re.compile(r"@|://|www\.|\.(?:vn|com|net|org|gov)\b", re.I)
 
 
@@ -100,8 +115,10 @@ class Rules:
     # --- 3. document codes --------------------------------------------------------
     def document_codes(self, text: str) -> str:
         def sub(m: re.Match[str]) -> str:
-            number, year, parts = m.group(1), m.group(2), m.group(3)
+            number, year, parts = m.group(1), m.group("year"), m.group("parts")
             words = self.num(int(number))
+            if m.groupdict().get("suffix"):
+                words += " " + m.group("suffix")
             if year:
                 words += " năm " + self.num(int(year))
             if self.s.document_codes == "spell":
@@ -152,7 +169,7 @@ class Rules:
             text = PERCENT.sub(lambda m: f"{m.group(1)} phần trăm", text)
         if "/" in text:
             text = PER_UNIT.sub(lambda m: " trên " + self._per(m.group(1)), text)
-            text = WORD_SLASH.sub(", ", text)
+            text = WORD_SLASH.sub(_word_slash, text)
         text = NUMBER_UNIT.sub(lambda m: f"{m.group(1)} {_UNIT_WORDS[m.group(2)]}", text)
         if " đ" in text:
             text = DONG_AFTER_SCALE.sub("đồng", text)
@@ -190,7 +207,13 @@ class Rules:
             return f"{m.group(1)} trên {m.group(2)}"
         return f"{m.group(1)} phần {'tư' if den == 4 else m.group(2)}"  # `ba phần tư`
 
+    def _scale(self, m: re.Match[str]) -> str:
+        den = int(m.group(2).replace(".", ""))
+        return f"{m.group(1)}một phần {'tư' if den == 4 else self.num(den)}"
+
     def scores(self, text: str) -> str:
+        if " lệ " in text:  # before dates (`1/12`) and clocks (`1:50`) take the pair
+            text = SCALE.sub(self._scale, text)
         return quantities.rounds(quantities.scores(text, self.say), self.say)
 
     def _number(self, m: re.Match[str]) -> str:
@@ -205,13 +228,18 @@ class Rules:
         # `không một`; longer strings with a leading zero are codes, read digit by digit.
         if integer.startswith("0") and len(integer) > 3:
             return digit_words(integer)
+        # An account, tax or card number (`tài khoản 1234567890`): nine digits and more with
+        # no thousands dots are an identifier, never an amount (amounts are written 1.000.000).
+        identifier = len(integer) >= 9 and "." not in m.group(1)
+        if identifier and not _MONEY_AFTER.match(m.string, m.end()):
+            return digit_words(integer)
         return self.num(int(integer))
 
     def addresses(self, text: str) -> str:
         if not _ADDRESS_HINT.search(text):
             return text
         if self.s.addresses == "drop":
-            return ADDRESS_LABEL.sub("", ADDRESS.sub("", text))
+            return ADDRESS_LABEL.sub("", ADDRESS.sub(_named_or_dropped, text))
 
         def read(m: re.Match[str]) -> str:
             value = re.sub(r"^https?://", "", m.group(0))
@@ -219,3 +247,20 @@ class Rules:
             return re.sub(r"\d+", lambda d: digit_words(d.group(0)), value)
 
         return ADDRESS.sub(read, text)
+
+
+def _word_slash(m: re.Match[str]) -> str:
+    """`ông/bà` is a pause; money per anything (`đồng/học sinh`) is `trên`."""
+    before = m.string[max(0, m.start() - 6) : m.start()]
+    return " trên " if _MONEY_BEFORE.search(before) else ", "
+
+
+def _named_or_dropped(m: re.Match[str]) -> str:
+    """A web or mail address is dropped, unless the sentence needs it as the object of
+    `tại`, `truy cập`, `gửi về`…: then it is named (`trang thông tin điện tử`)."""
+    before = m.string[max(0, m.start() - 12) : m.start()]
+    value = m.group(0)
+    end = "." if value.endswith(".") else ""  # the sentence's own full stop
+    if "@" in value:
+        return "hộp thư điện tử" + end if _MAIL_VERB.search(before) else end
+    return "trang thông tin điện tử" + end if _WEB_VERB.search(before) else end

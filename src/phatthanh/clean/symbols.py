@@ -16,6 +16,8 @@ LIST_MARKER = re.compile(r"(?m)^(\s*\d{1,2})/\.")
 BULLET = re.compile(r"(?m)^[ \t]*[+*•·▪►-][ \t]+")
 # `v.v.`, `v.v…`, `...v...v.` (and so on) is said `vân vân`, not spelled.
 ETC = re.compile(r"[.…]*\s*\bv\.{1,3}\s?v\b([.…]*)")
+# `vv...`, `vv.`: the same, typed without its inner dot (a dot or ellipsis must follow).
+ETC_BARE = re.compile(r"(?<!\w)vv([.…]+)(?!\w)")
 # `#tenxa` share tags are page furniture: dropped (a number after `#` is kept).
 HASHTAG = re.compile(r"(?<![\w&])#[^\W\d_]\w*")
 # `4_NQ` (file-name style) joins two words: a space.
@@ -88,6 +90,8 @@ def tidy(text: str) -> str:
         text = BULLET.sub("", text)
     if "v." in text:
         text = ETC.sub(lambda m: " vân vân" + ("." if m.group(1) else ""), text)
+    if "vv" in text:
+        text = ETC_BARE.sub("vân vân.", text)
     if "." in text or "," in text or ";" in text:
         text = GLUED_PUNCT.sub(_unglue, text)
     if ("hứ " in text or "HỨ " in text) and _LONE_LETTER.search(text):
