@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.scale_servers import redis_server
-from tests.test_queue import province
+from tests.test_queue import cli, province
 
 pytest.importorskip("celery", reason="celery missing: pip install '.[scale]'")
 
@@ -111,9 +111,7 @@ def test_build_episode_by_hand_takes_the_workers_station_lock(
     assert board.client.get("phatthanh:lock:station:tanlap") is None  # released after
 
 
-def test_a_plan_is_queued_round_robin_across_stations(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_plan_is_queued_round_robin_across_stations(tmp_path: Path) -> None:
     """One station's jobs run one at a time (its lock): a batch is queued with the stations
     taking turns, each station's jobs in the plan's order, so idle workers do not take a
     job of a station that is being built and put it back."""
@@ -122,15 +120,15 @@ def test_a_plan_is_queued_round_robin_across_stations(
     from phatthanh.queue import PROGRAMS, job_key
 
     province(tmp_path, ("tanlap", "anphu"))
-    monkeypatch.chdir(tmp_path)
     plan = tmp_path / "day.toml"
     order = [("tanlap", "06:00"), ("tanlap", "07:00"), ("tanlap", "08:00"), ("anphu", "06:00")]
     plan.write_text("".join(
         f'[[jobs]]\nstation = "{s}"\narticles = ["article0.txt"]\ntitle = "Tin"\n'
         f'date = 2026-11-24\nslot = "{slot}"\n' for s, slot in order), "utf-8")  # fmt: skip
     with redis_server(tmp_path / "redis") as url:
-        assert main(["submit", "--broker", url, "--plan", str(plan)]) == 0
-        queued = [line for line in capsys.readouterr().out.splitlines() if "queued" in line]
+        # A process of its own: this one's Celery app keeps its first broker's connections.
+        out = cli("submit", "--broker", url, "--plan", str(plan), cwd=tmp_path)
+        queued = [line for line in out.splitlines() if "queued" in line]
         assert queued == ["queued: tanlap Tin", "queued: anphu Tin", "queued: tanlap Tin",
                           "queued: tanlap Tin"]  # fmt: skip
         # The broker hands out the list's oldest message first (kombu: LPUSH, BRPOP).
