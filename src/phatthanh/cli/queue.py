@@ -109,9 +109,9 @@ def submit(
             raise ConfigError(f"{where}: each job is a [[jobs]] table")
     jobs = [check_job(reg, entry, base, where) for entry, where in entries]
     app = _app(broker)
-    from phatthanh.queue.submit import submit_job
+    from phatthanh.queue.submit import interleave, submit_job
 
-    for job in jobs:
+    for job in interleave(jobs):  # stations round-robin: one station's jobs run one at a time
         queued = submit_job(app, job)
         line = (
             _("queued: {station} {title}") if queued else _("already submitted: {station} {title}")

@@ -11,6 +11,9 @@ from typing import Any
 import redis
 
 STATES = ("queued", "running", "done", "failed")
+# redis-py waits 5 s for a reply by default; a Redis starved on a busy machine overran that
+# (seen at load 15-20 on 2 CPUs) and a worker's state or lock call then failed its build.
+REPLY_TIMEOUT_S = 60
 # `now` is the Redis server's clock unless the caller gives one (tests): workers on several
 # machines then share one clock, whatever their own say.
 _BUCKET = """
@@ -59,7 +62,12 @@ class Board:
 
     @classmethod
     def at(cls, url: str) -> Board:
-        return cls(redis.Redis.from_url(url, decode_responses=True))
+        return cls(
+            redis.Redis.from_url(
+                url, decode_responses=True, socket_timeout=REPLY_TIMEOUT_S,
+                socket_connect_timeout=10,
+            )
+        )  # fmt: skip
 
     def claim_submit(self, key: str) -> bool:
         """True for the first submit of this job key (until it fails)."""

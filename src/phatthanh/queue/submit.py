@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import chain, zip_longest
 from typing import Any
 
 from phatthanh.queue import BULLETINS, PROGRAMS, Job, job_key
@@ -23,3 +25,19 @@ def submit_job(app: Any, job: Job) -> bool:
         task_id=key,
     )
     return True
+
+
+def interleave(jobs: Iterable[Job]) -> list[Job]:
+    """The jobs round-robin across stations (each station's in their given order): one
+    station's jobs cannot run at once anyway (its lock), so adjacent ones would only make
+    idle workers take a job they must put back."""
+    by_station: dict[str, list[Job]] = {}
+    for job in jobs:
+        by_station.setdefault(job.station, []).append(job)
+    rounds = zip_longest(*by_station.values())
+    return [job for job in chain.from_iterable(rounds) if job is not None]
+
+
+def submit_jobs(app: Any, jobs: Iterable[Job]) -> int:
+    """Queue a batch (`submit_job` each, stations interleaved); returns how many were queued."""
+    return sum(submit_job(app, job) for job in interleave(jobs))
