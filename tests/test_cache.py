@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from phatthanh.articles import expand_sources
-from phatthanh.model import Segment
+from phatthanh.model import Clip, Segment
 from phatthanh.pipeline import BuildOptions, build_episode
 from phatthanh.voices import ClipCache, choose_voice, synthesize
 from phatthanh.voices.settings import VoiceSettings
@@ -222,3 +222,54 @@ def test_damage_reasons_are_given_in_vietnamese_under_a_vi_locale(
         f"bộ nhớ đệm đoạn âm thanh: {wav.name}: {reason}; sẽ đọc lại đoạn này"
         for wav, reason in zip(wavs, reasons, strict=True)
     ]
+
+
+def test_a_second_rendering_of_a_cached_text_keeps_the_first(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two workers synthesize the same text at once; the offline voice's samples can differ
+    with what it read before, so the second WAV is not the first. The complete clip a build
+    may already be reading is kept: the later put returns it, and nothing is dropped."""
+    from phatthanh.voices.engine import RawClip
+
+    key = ClipCache.key("espeak-ng", "1", "vi", "", TEXTS[0])
+    first = ClipCache(tmp_path / "c").put(key, RawClip(bytes(range(256)) * 25, 16000))
+    with caplog.at_level(logging.WARNING, logger="phatthanh"):
+        second = ClipCache(tmp_path / "c").put(key, RawClip(bytes(7000), 16000))
+        reader = ClipCache(tmp_path / "c").get(key)
+    assert second.duration_ms == first.duration_ms == 200
+    assert reader is not None and reader.duration_ms == 200
+    with wave.open(str(first.path)) as wav:  # the file the first build holds is still its own
+        assert wav.getnframes() * 1000 // wav.getframerate() == first.duration_ms
+    assert not [r for r in caplog.records if "synthesizing it again" in r.getMessage()]
+    intact(tmp_path / "c")
+
+
+def test_a_reader_waits_for_a_writer_between_the_wav_and_its_record(tmp_path: Path) -> None:
+    """A reader that finds a record and a WAV that disagree (a writer replacing a damaged
+    clip has renamed its WAV in, not yet its record) looks again under the writer's lock,
+    and finds the finished clip instead of deleting the writer's WAV."""
+    import threading
+
+    from phatthanh.voices.engine import RawClip
+
+    cache = ClipCache(tmp_path / "c")
+    key = ClipCache.key("espeak-ng", "1", "vi", "", TEXTS[1])
+    cache.put(key, RawClip(bytes(range(256)) * 25, 16000))
+    wav, meta = cache._paths(key)
+    stale = meta.read_text("utf-8")
+    wav.write_bytes(wav.read_bytes()[:-2])  # damaged: the writer is replacing it
+    found: list[object] = []
+    with cache._locked(key):  # the writer's put, between its WAV and its record
+        fresh = ClipCache(tmp_path / "other")._write(key, RawClip(bytes(9000), 16000))
+        wav.write_bytes(fresh.path.read_bytes())
+        meta.write_text(stale, "utf-8")  # its record not yet renamed in
+        reader = threading.Thread(target=lambda: found.append(ClipCache(tmp_path / "c").get(key)))
+        reader.start()
+        reader.join(timeout=1.0)  # the old cache deleted both files here
+        meta.write_text(fresh.path.with_suffix(".json").read_text("utf-8"), "utf-8")
+    reader.join()
+    (clip,) = found
+    assert isinstance(clip, Clip) and clip.path == wav and wav.exists()
+    assert clip.duration_ms == fresh.duration_ms
+    intact(tmp_path / "c")

@@ -303,7 +303,11 @@ def test_the_clip_cache_is_shared_through_the_bucket(
     root = tmp_path / "binhan" / ".cache" / "clips"
     # the read-through copy (`<xx>/<key>.*`); the master's resampled copies
     # (`<xx>/<rate>/<key>.wav`) are local only
-    local = sorted(p.name for p in root.rglob("*.*") if len(p.relative_to(root).parts) == 2)
+    local = sorted(  # the clips, not the shard folders' lock files
+        p.name
+        for p in root.rglob("*.*")
+        if len(p.relative_to(root).parts) == 2 and not p.name.startswith(".")
+    )
     assert local == sorted(Path(o["Key"]).name for o in stored)
 
     wav = next(o["Key"] for o in stored if o["Key"].endswith(".wav"))

@@ -55,9 +55,11 @@ class SharedClipCache(ClipCache):
         except PhatthanhError as exc:
             self._give_up(exc)
             return None
-        wav_path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(wav_path, wav)
-        write_atomic(meta_path, record)
+        with self._locked(key):  # not over a clip another process completed meanwhile
+            if self._valid(key) is None:
+                wav_path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(wav_path, wav)
+                write_atomic(meta_path, record)
         clip = super().get(key)  # checked like any local clip; a bad copy is dropped
         if clip is not None:
             self.fetched += 1

@@ -6,17 +6,25 @@ Verified, not trusted: the JSON holds the WAV's byte length and sha256. The leng
 on every read, the hash the first time one ClipCache (one build) uses the clip. A clip that
 fails (truncated, garbled, half deleted) is removed with one log line and the caller
 synthesizes it again.
+
+Processes sharing the folder (queue workers) change a clip's files one at a time: put, drop
+and a fetch from the bucket hold an advisory lock on the clip's shard folder, and a reader
+that finds a clip damaged looks again under that lock before removing it. A complete clip is
+never replaced: two workers synthesizing the same text keep the first one's (the offline
+voice's samples can differ with what it read before, so the second may not be the same WAV).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import time
 import wave
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,14 +83,52 @@ class ClipCache:
             return None
         try:
             clip = self._check(key, text)
-        except _Damaged as exc:
-            if meta_path.exists() and _read(meta_path) == text:  # not replaced meanwhile
-                self._drop(key, str(exc))
-            return None
+        except _Damaged:
+            # Another process may be between writing this clip's WAV and its record: look
+            # again once it is done (it holds the lock), and drop only what is still damaged.
+            with self._locked(key):
+                found = self._recheck(key)
+            if found is None:
+                return None
+            clip = found
         now = time.time()
         with contextlib.suppress(OSError):
             os.utime(meta_path, (now, now))  # last use, for `cache prune`
         return clip
+
+    @contextlib.contextmanager
+    def _locked(self, key: str) -> Iterator[None]:
+        """Hold the advisory lock of the clip's shard folder (one writer of its files at a
+        time, across the processes sharing the cache)."""
+        shard = self.folder / key[:2]
+        shard.mkdir(parents=True, exist_ok=True)
+        with (shard / ".lock").open("ab") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def _valid(self, key: str) -> Clip | None:
+        """The clip if its record and WAV agree now, else None (nothing removed)."""
+        text = _read(self._paths(key)[1])
+        if text is None:
+            return None
+        try:
+            return self._check(key, text)
+        except _Damaged:
+            return None
+
+    def _recheck(self, key: str) -> Clip | None:
+        """Under the lock: the clip if it is sound now, else None, a damaged one removed."""
+        text = _read(self._paths(key)[1])
+        if text is None:
+            return None
+        try:
+            return self._check(key, text)
+        except _Damaged as exc:
+            self._drop(key, str(exc))
+            return None
 
     def _check(self, key: str, text: str) -> Clip:
         wav_path, _ = self._paths(key)
@@ -144,6 +190,13 @@ class ClipCache:
         self._hashed.discard(key)
 
     def put(self, key: str, raw: RawClip) -> Clip:
+        """Cache `raw` under `key`; if another process cached a sound clip for the key
+        meanwhile, that one is kept and returned (a build may already be reading it)."""
+        with self._locked(key):
+            kept = self._valid(key)
+            return kept if kept is not None else self._write(key, raw)
+
+    def _write(self, key: str, raw: RawClip) -> Clip:
         wav_path, meta_path = self._paths(key)
         wav_path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(wav_path) as tmp_wav:
@@ -152,8 +205,7 @@ class ClipCache:
                 out.setsampwidth(2)
                 out.setframerate(raw.sample_rate_hz)
                 out.writeframes(raw.pcm)
-            # measured before the rename: the path may be renamed over or dropped by another
-            # process sharing the cache once it is visible
+            # measured before the rename, from our own file
             size = tmp_wav.stat().st_size
             digest = sha256_of(tmp_wav)
         meta = {
