@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -124,10 +124,14 @@ def test_a_full_disk_is_a_clear_error_and_changes_nothing_published(tmp_path: Pa
 
 
 @given(st.text(max_size=3000))
+@example("0A0aA")  # a flattened table row ('1Bình PhướcKhu vực …'): read 'A0a: A.'
 @settings(max_examples=200, deadline=None)
 def test_page_cleaning_never_raises_and_stays_bounded(text: str) -> None:
     page = parse_text_page(text, parse_offset("+07:00"))
-    assert sum(len(p) for p in page.paragraphs) <= len(text) + len(page.paragraphs)
+    # Cleaning only drops and joins, except that a flattened table row gets ': ' and ', '
+    # between its glued cells (a cell starts at a capital) and a full stop at its end.
+    separators = 2 * sum(ch.isupper() for ch in text)
+    assert sum(len(p) for p in page.paragraphs) <= len(text) + separators + len(page.paragraphs)
     assert len(page.decisions) == len(text.split("\n"))
 
 
