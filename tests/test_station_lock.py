@@ -14,6 +14,7 @@ import pytest
 
 from tests.scale_servers import redis_server
 from tests.test_queue import province
+from tests.test_queue_submit import refused
 
 pytest.importorskip("redis", reason="redis missing: pip install '.[scale]'")
 
@@ -31,16 +32,6 @@ def broker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     with redis_server(tmp_path / "redis") as url:
         monkeypatch.setenv("PHATTHANH_BROKER", url)
         yield url
-
-
-def refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    """Run the command, which must fail in one line (after the example station's warning,
-    if any); returns that line."""
-    assert main(list(args)) == 2
-    lines = capsys.readouterr().err.strip().splitlines()
-    (err,) = [line for line in lines if not line.startswith("warning: [station]")]
-    assert err.startswith("error: "), lines
-    return err
 
 
 def spy(board: Board, real: Callable[..., Any], seen: list[str | None]) -> Callable[..., Any]:

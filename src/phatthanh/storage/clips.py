@@ -56,7 +56,7 @@ class SharedClipCache(ClipCache):
             self._give_up(exc)
             return None
         with self._locked(key):  # not over a clip another process completed meanwhile
-            if self._valid(key) is None:
+            if self._current(key, drop=False) is None:
                 wav_path.parent.mkdir(parents=True, exist_ok=True)
                 write_atomic(wav_path, wav)
                 write_atomic(meta_path, record)

@@ -87,7 +87,7 @@ class ClipCache:
             # Another process may be between writing this clip's WAV and its record: look
             # again once it is done (it holds the lock), and drop only what is still damaged.
             with self._locked(key):
-                found = self._recheck(key)
+                found = self._current(key, drop=True)
             if found is None:
                 return None
             clip = found
@@ -109,25 +109,17 @@ class ClipCache:
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
-    def _valid(self, key: str) -> Clip | None:
-        """The clip if its record and WAV agree now, else None (nothing removed)."""
-        text = _read(self._paths(key)[1])
-        if text is None:
-            return None
-        try:
-            return self._check(key, text)
-        except _Damaged:
-            return None
-
-    def _recheck(self, key: str) -> Clip | None:
-        """Under the lock: the clip if it is sound now, else None, a damaged one removed."""
+    def _current(self, key: str, *, drop: bool) -> Clip | None:
+        """The clip if its record and WAV agree now, else None; with `drop` (under the lock)
+        a damaged one is removed."""
         text = _read(self._paths(key)[1])
         if text is None:
             return None
         try:
             return self._check(key, text)
         except _Damaged as exc:
-            self._drop(key, str(exc))
+            if drop:
+                self._drop(key, str(exc))
             return None
 
     def _check(self, key: str, text: str) -> Clip:
@@ -193,7 +185,7 @@ class ClipCache:
         """Cache `raw` under `key`; if another process cached a sound clip for the key
         meanwhile, that one is kept and returned (a build may already be reading it)."""
         with self._locked(key):
-            kept = self._valid(key)
+            kept = self._current(key, drop=False)
             return kept if kept is not None else self._write(key, raw)
 
     def _write(self, key: str, raw: RawClip) -> Clip:
