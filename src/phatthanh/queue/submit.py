@@ -10,11 +10,11 @@ from phatthanh.queue import BULLETINS, PROGRAMS, Job, job_key
 from phatthanh.queue.state import Board
 
 
-def submit_job(app: Any, job: Job) -> bool:
+def submit_job(app: Any, job: Job, board: Board | None = None) -> bool:
     """Queue `job` unless the same station + episode was already submitted; True if queued.
-    Bulletins go on the priority queue."""
+    Bulletins go on the priority queue. `board`: the broker's, when the caller has it."""
     key = job_key(job)
-    board = Board.at(str(app.conf.broker_url))
+    board = board or Board.at(str(app.conf.broker_url))
     if board.is_done(key) or not board.claim_submit(key):
         return False
     board.mark(job.station, key, "queued")
@@ -40,4 +40,5 @@ def interleave(jobs: Iterable[Job]) -> list[Job]:
 
 def submit_jobs(app: Any, jobs: Iterable[Job]) -> int:
     """Queue a batch (`submit_job` each, stations interleaved); returns how many were queued."""
-    return sum(submit_job(app, job) for job in interleave(jobs))
+    board = Board.at(str(app.conf.broker_url))  # one connection for the batch
+    return sum(submit_job(app, job, board) for job in interleave(jobs))
