@@ -129,7 +129,12 @@ def test_from_pasted_article_to_published_episode(browser: Any, studio_url: str)
     box = driver.find_element(By.ID, "noi_dung")
     box.send_keys(ARTICLE)
     driver.find_element(By.CSS_SELECTOR, "form[action='/bai-viet/dan'] button").click()
-    assert "Thôn Đồng Lúa sửa xong đường nội đồng" in driver.find_element(By.TAG_NAME, "h3").text
+    # the form posts and the page reloads; click() does not wait for the new page, so the
+    # heading is awaited (a plain find_element raced the reload on a busy CI machine)
+    title = "Thôn Đồng Lúa sửa xong đường nội đồng"
+    wait_for(driver, f"const h = document.querySelector('h3'); "
+                     f"return h !== null && h.innerText.includes('{title}')", 30)  # fmt: skip
+    assert title in driver.find_element(By.TAG_NAME, "h3").text
     assert "Trần Thị Hoa" in driver.page_source
     driver.find_element(By.CSS_SELECTOR, "details summary").click()
     assert "dropped" in driver.find_element(By.XPATH, SEE_ALSO).get_attribute("class")
