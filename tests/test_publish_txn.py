@@ -250,3 +250,34 @@ def test_builds_killed_while_waiting_for_the_feeds_lock_break_nothing(tmp_path: 
     check_served(announced(tmp_path))
     check_served(before)  # the first edition's URL, retired now, still within its grace
     assert [p.name for p in (tmp_path / "episodes" / ".staging").iterdir()] == [".lock"]
+
+
+def test_unique_slugs_are_chosen_with_their_folders(tmp_path: Path) -> None:
+    """Bulletins of one minute started together: each build that asks for a unique slug gets
+    its own (-2, -3 ...), even when all ask before any has its staging folder; a slug already
+    published is skipped too."""
+    import threading
+
+    config = make_config(tmp_path)
+    program = Program("Thông báo mất nước", date(2026, 11, 24), ("Mở đầu",), (None,), (), ())
+    base = "2026-11-24-0600-thong-bao-mat-nuoc"
+    (config.episodes_dir / f"{base}-3").mkdir(parents=True)  # published earlier
+    builds = 6
+    started, all_in = threading.Barrier(builds), threading.Barrier(builds, timeout=60)
+    slugs: list[str] = []
+
+    def bulletin() -> None:
+        started.wait()  # all ask at once
+        with pytest.raises(_Abandon), stage_episode(program, config.site, config.publish,
+                                                    unique=True) as stage:  # fmt: skip
+            slugs.append(stage.slug)
+            all_in.wait()  # every build holds its staging folder at the same time
+            raise _Abandon  # nothing published: only the choice of slug is tested
+
+    threads = [threading.Thread(target=bulletin) for _ in range(builds)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(slugs) == sorted([base, *(f"{base}-{n}" for n in (2, 4, 5, 6, 7))])
+    assert not list((config.episodes_dir / ".staging").glob(f"{base}*"))  # all removed

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import re
 import tempfile
 import wave
 from dataclasses import dataclass
@@ -35,9 +34,7 @@ from phatthanh.program import announcement, template_environment
 from phatthanh.publish import stage_episode, write_episode
 from phatthanh.publish.commit import Fence
 from phatthanh.publish.record import RECORD, record_to_dict, write_text_atomic
-from phatthanh.publish.staging import STAGING, episode_slug
 from phatthanh.segment import script_article
-from phatthanh.settings.site import Site
 from phatthanh.storage.clips import open_clip_cache
 from phatthanh.tags import write_tags
 from phatthanh.voices import choose_voice, synthesize
@@ -103,9 +100,10 @@ def build_bulletin(
     lineup = Lineup(entries=(), title=title, air_date=now.date(), priority=options.priority)
     choice = voiced.choice or voice.choice
     profiles = options.profiles or _published_profiles(config)
-    slug = bulletin_slug(program, config.site)
+    # its minute's slug, -2, -3 ... when taken: two bulletins of one minute are two
+    # episodes, the first never replaced by the second (chosen under the staging lock)
     with stage_episode(program, config.site, config.publish, fence=options.fence,
-                       slug=slug) as stage:  # fmt: skip
+                       unique=True) as stage:  # fmt: skip
         renditions = render(timeline, profiles, stage.path, config.master, progress,
                             stage.slug)  # fmt: skip
         write_tags(stage, renditions, program, timeline, choice)
@@ -115,25 +113,6 @@ def build_bulletin(
         write_text_atomic(stage.path / RECORD, text)  # its own pubDate: the moment it was made
     feed = config.feeds_dir / "podcast.xml"  # published with the episode, in one step
     return BuildResult(record, stage.final_path, feed, voiced.synthesized, voiced.cache_hits)
-
-
-def bulletin_slug(program: Program, site: Site) -> str:
-    """The bulletin's episode slug (<date>-<HHMM>-<title>, its minute), with -2, -3 ... when
-    that slug is taken by another bulletin, published or still being built: two bulletins of
-    one minute are two episodes, the first never replaced by the second."""
-    staging = site.episodes_dir / STAGING
-    building = [p.name for p in staging.iterdir()] if staging.is_dir() else []
-
-    def taken(slug: str) -> bool:
-        live = re.compile(re.escape(slug) + r"-[a-z0-9_]{8}")  # its staging folder (mkdtemp)
-        return (site.episodes_dir / slug).exists() or any(map(live.fullmatch, building))
-
-    base = slug = episode_slug(program)
-    number = 1
-    while taken(slug):
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
 
 
 def _published_profiles(config: Config) -> tuple[ProfileName, ...]:

@@ -71,29 +71,31 @@ def stage_episode(
     hold: bool = False,
     fence: Fence | None = None,
     slug: str | None = None,
+    unique: bool = False,
 ) -> Iterator[Stage]:
     """A staging folder for the episode, locked while this build lives; on success the
     episode and the feeds that list it are published together (publish/commit.py), or, with
     `hold`, the episode is kept unpublished for `publish_built` (publish/built.py). `fence` may
     refuse the publish at its last moment (publish/commit.py). `slug` replaces
-    `episode_slug(program)` (a bulletin's, made unique in its minute)."""
+    `episode_slug(program)`; with `unique` (a bulletin), a slug already published or being
+    built gets -2, -3 ...: chosen under the staging lock with its folder, so two builds
+    started together never share one (the second would replace the first)."""
     from phatthanh.publish.built import keep_unpublished
     from phatthanh.publish.commit import commit
 
-    slug = slug or episode_slug(program)
     episodes = site.episodes_dir
-    final_path = episodes / slug
-    guid = existing_guid(final_path) or str(
-        uuid.uuid5(uuid.NAMESPACE_URL, f"{site.base_url}/episodes/{slug}")
-    )
     try:
-        path, held = _new_staging(episodes / STAGING, slug)
+        path, held, slug = _new_staging(episodes, slug or episode_slug(program), unique)
     except OSError as exc:
         raise PublishError(
             _("{episodes}: cannot create the episode folder ({strerror})").format(
                 episodes=episodes, strerror=exc.strerror
             )
         ) from None
+    final_path = episodes / slug
+    guid = existing_guid(final_path) or str(
+        uuid.uuid5(uuid.NAMESPACE_URL, f"{site.base_url}/episodes/{slug}")
+    )
     try:
         stage = Stage(path, final_path, slug, guid, site, publish)
         yield stage
@@ -106,23 +108,43 @@ def stage_episode(
         os.close(held)
 
 
-def _new_staging(staging: Path, slug: str) -> tuple[Path, int]:
-    """A new staging folder and a descriptor holding its lock. Folders whose lock nobody
-    holds belong to dead builds and are removed first; creating a folder and taking its lock
-    happen under staging/.lock, so a cleaner never sees a live folder unlocked."""
+def _new_staging(episodes: Path, slug: str, unique: bool) -> tuple[Path, int, str]:
+    """A new staging folder, a descriptor holding its lock, and the slug it is for. Folders
+    whose lock nobody holds belong to dead builds and are removed first; choosing a `unique`
+    slug, creating its folder and taking its lock happen under staging/.lock, so a cleaner
+    never sees a live folder unlocked and two builds never pick one slug."""
     from phatthanh.publish.commit import open_lock
 
+    staging = episodes / STAGING
     staging.mkdir(parents=True, exist_ok=True)
     guard = open_lock(staging / ".lock")
     try:
         fcntl.flock(guard, fcntl.LOCK_EX)
         remove_dead(staging)
+        if unique:
+            slug = _untaken(episodes, slug)
         path = Path(tempfile.mkdtemp(prefix=f"{slug}-", dir=staging))
         held = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return path, held
+        return path, held, slug
     finally:
         os.close(guard)
+
+
+def _untaken(episodes: Path, base: str) -> str:
+    """`base`, or `base`-2, -3 ...: the first that is neither published nor being built
+    (a live staging folder is <slug>-<mkdtemp's 8 characters>)."""
+    building = [p.name for p in (episodes / STAGING).iterdir()]
+
+    def taken(slug: str) -> bool:
+        live = re.compile(re.escape(slug) + r"-[a-z0-9_]{8}")
+        return (episodes / slug).exists() or any(map(live.fullmatch, building))
+
+    slug, number = base, 1
+    while taken(slug):
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 def remove_dead(staging: Path) -> list[str]:
