@@ -273,3 +273,25 @@ def test_a_reader_waits_for_a_writer_between_the_wav_and_its_record(tmp_path: Pa
     assert isinstance(clip, Clip) and clip.path == wav and wav.exists()
     assert clip.duration_ms == fresh.duration_ms
     intact(tmp_path / "c")
+
+
+def test_a_link_planted_as_a_shard_lock_is_not_followed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The shard's lock file is opened without following a symbolic link: one planted there
+    (pointing at a file outside the cache) is replaced by a plain lock file, with a warning,
+    and the file it pointed at is neither created nor touched."""
+    from phatthanh.voices.engine import RawClip
+
+    cache = ClipCache(tmp_path / "c")
+    key = ClipCache.key("espeak-ng", "1", "vi", "", TEXTS[2])
+    shard = tmp_path / "c" / key[:2]
+    shard.mkdir(parents=True)
+    target = tmp_path / "outside.txt"
+    (shard / ".lock").symlink_to(target)
+    with caplog.at_level(logging.WARNING, logger="phatthanh"):
+        clip = cache.put(key, RawClip(bytes(range(256)) * 25, 16000))
+    assert clip.duration_ms == 200 and cache.get(key) is not None
+    assert not target.exists()  # the old open("ab") created the link's target
+    assert not (shard / ".lock").is_symlink() and (shard / ".lock").is_file()
+    assert any("was a symbolic link" in r.getMessage() for r in caplog.records)

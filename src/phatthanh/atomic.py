@@ -10,13 +10,22 @@ on disk (rename(2) is atomic but not durable until its directory is synced).
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
+import logging
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "fsync_dir", "sha256_of", "sync_folder", "write_atomic"]
+from phatthanh.errors import PublishError
+from phatthanh.i18n import _
+
+__all__ = [
+    "atomic_path", "fsync_dir", "open_lock", "sha256_of", "sync_folder", "write_atomic",
+]  # fmt: skip
+log = logging.getLogger(__name__)
 
 
 def sha256_of(path: Path) -> str:
@@ -78,3 +87,28 @@ def write_atomic(target: Path, data: bytes | str, mode: int = 0o644) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     with atomic_path(target, mode) as tmp:
         tmp.write_bytes(payload)
+
+
+def open_lock(path: Path) -> int:
+    """Open (creating) the lock file `path`, never following a symbolic link planted there:
+    a link is replaced by a plain file, with a warning."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    for _attempt in range(3):
+        try:
+            fd = os.open(path, flags, 0o644)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            log.warning(
+                _("{path}: was a symbolic link; replaced by a plain lock file").format(path=path)
+            )
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            continue
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise PublishError(_("{path}: is not a plain file; remove it").format(path=path))
+        return fd
+    raise PublishError(
+        _("{path}: keeps being replaced by a symbolic link; check who writes it").format(path=path)
+    )

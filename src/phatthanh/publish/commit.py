@@ -14,13 +14,11 @@ they list is still there (linked in step 1), and the next run publishes the new 
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import json
 import logging
 import os
 import shutil
-import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -28,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from phatthanh.atomic import fsync_dir
+from phatthanh.atomic import fsync_dir, open_lock
 from phatthanh.errors import PublishError
 from phatthanh.i18n import _
 from phatthanh.publish.record import RECORD, load_record, record_from_dict
@@ -42,31 +40,6 @@ log = logging.getLogger(__name__)
 Fence = Callable[[], None]
 GRACE_S = 7 * 86_400  # a media file no document lists any more is kept this long
 RETIRED = ".retired.json"  # in an episode folder: {file name: when it stopped being listed}
-
-
-def open_lock(path: Path) -> int:
-    """Open (creating) the lock file `path`, never following a symbolic link planted there:
-    a link is replaced by a plain file, with a warning."""
-    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-    for _attempt in range(3):
-        try:
-            fd = os.open(path, flags, 0o644)
-        except OSError as exc:
-            if exc.errno != errno.ELOOP:
-                raise
-            log.warning(
-                _("{path}: was a symbolic link; replaced by a plain lock file").format(path=path)
-            )
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-            continue
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            raise PublishError(_("{path}: is not a plain file; remove it").format(path=path))
-        return fd
-    raise PublishError(
-        _("{path}: keeps being replaced by a symbolic link; check who writes it").format(path=path)
-    )
 
 
 @contextmanager

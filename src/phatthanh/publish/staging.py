@@ -113,7 +113,7 @@ def _new_staging(episodes: Path, slug: str, unique: bool) -> tuple[Path, int, st
     whose lock nobody holds belong to dead builds and are removed first; choosing a `unique`
     slug, creating its folder and taking its lock happen under staging/.lock, so a cleaner
     never sees a live folder unlocked and two builds never pick one slug."""
-    from phatthanh.publish.commit import open_lock
+    from phatthanh.atomic import open_lock
 
     staging = episodes / STAGING
     staging.mkdir(parents=True, exist_ok=True)

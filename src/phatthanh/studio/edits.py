@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from phatthanh.atomic import open_lock
 from phatthanh.errors import ArticleError
-from phatthanh.publish.commit import open_lock
 from phatthanh.publish.record import write_bytes_atomic
 from phatthanh.studio.draft import FOLDER, Draft, draft_lineup, draft_path, load_draft, save_draft
 

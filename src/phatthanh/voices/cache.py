@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from phatthanh.atomic import atomic_path, sha256_of, write_atomic
+from phatthanh.atomic import atomic_path, open_lock, sha256_of, write_atomic
 from phatthanh.i18n import gettext
 from phatthanh.model import Clip, WordBoundary
 from phatthanh.voices.engine import RawClip
@@ -102,12 +102,12 @@ class ClipCache:
         time, across the processes sharing the cache)."""
         shard = self.folder / key[:2]
         shard.mkdir(parents=True, exist_ok=True)
-        with (shard / ".lock").open("ab") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        fd = open_lock(shard / ".lock")  # never through a symbolic link planted there
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     def _current(self, key: str, *, drop: bool) -> Clip | None:
         """The clip if its record and WAV agree now, else None; with `drop` (under the lock)
