@@ -43,7 +43,9 @@ def test_meter_steps_do_not_depend_on_the_length_hint() -> None:
     assert np.array_equal(peak, np.abs(whole).max(axis=1))  # exact: the samples' own values
     reference = LoudnessMeter(rate)
     reference.add(signal)  # fed whole
-    assert np.allclose(energy, reference.steps()[0], rtol=1e-6, atol=0)
+    # the same to float32 rounding (the filter's blocks fall elsewhere in the chunks)
+    whole_energy = reference.steps()[0]
+    assert np.allclose(energy, whole_energy, rtol=1e-5, atol=1e-6 * whole_energy.max())
     assert energy.max() > 0
     for other in meters[1:]:
         other_energy, other_peak = other.steps()

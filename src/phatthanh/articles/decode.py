@@ -7,8 +7,6 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
-from charset_normalizer import from_bytes
-
 from phatthanh.errors import ArticleError
 from phatthanh.i18n import _
 
@@ -77,6 +75,8 @@ def _detect(data: bytes, source: str) -> str:
             continue
         if _vietnamese_score(text) > 0.02:
             return text
+    from charset_normalizer import from_bytes  # here: most pages say their encoding (3 MB)
+
     best = from_bytes(data).best()
     if best is None:
         raise ArticleError(

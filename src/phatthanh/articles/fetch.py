@@ -14,8 +14,6 @@ import socket
 import time
 from urllib.parse import urlsplit
 
-import httpx
-
 from phatthanh.articles.settings import ArticleSettings
 from phatthanh.errors import FetchError
 from phatthanh.i18n import _
@@ -79,6 +77,8 @@ class _Retryable(Exception):
 
 
 def _fetch_once(url: str, settings: ArticleSettings, accept_html_only: bool) -> bytes:
+    import httpx  # here: a build from files never fetches, and httpx costs 8 MB of memory
+
     timeout = httpx.Timeout(settings.fetch_timeout_s)
     headers = {"User-Agent": settings.user_agent}
 

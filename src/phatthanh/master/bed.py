@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-from scipy.signal import resample_poly
 
+from phatthanh.master.clips import resampled
 from phatthanh.master.layout import loudness, read_wav
 from phatthanh.model import Cue
 
@@ -36,8 +35,7 @@ class Bed:
         if path not in self.audio:
             samples, rate = read_wav(path)
             if rate != self.rate_hz:
-                ratio = Fraction(self.rate_hz, rate)
-                samples = resample_poly(samples, ratio.numerator, ratio.denominator)
+                samples = resampled(samples, rate, self.rate_hz)
             self.audio[path] = (
                 samples.astype(np.float32),
                 loudness(samples, self.rate_hz) or -20,

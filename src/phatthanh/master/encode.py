@@ -30,12 +30,11 @@ from typing import Any
 
 import ffmpeg
 import numpy as np
-from scipy.ndimage import minimum_filter1d
 
 from phatthanh.errors import AudioError
 from phatthanh.ffmpeg import Piped, mp3_options, progress_seconds, run_ffmpeg
 from phatthanh.i18n import gettext
-from phatthanh.master.meter import LoudnessMeter, gated_lufs
+from phatthanh.master.meter import LoudnessMeter, gated_lufs, held_minimum
 from phatthanh.master.render import Levels
 from phatthanh.master.settings import Profile
 from phatthanh.master.steps import Encoding, Steps
@@ -71,7 +70,7 @@ def predicted_lufs(levels: Levels, gain_db: float, ceiling_db: float) -> float:
         kept = np.minimum(1.0, limit / (gain * levels.step_peak))
     steps = max(1, round(RELEASE_MS / levels.step_ms))
     if steps > 1:
-        kept = minimum_filter1d(kept, steps, origin=(steps - 1) // 2)
+        kept = held_minimum(kept, steps)
     energy = levels.step_energy * np.square(kept) * gain * gain
     step_frames = levels.rate_hz * levels.step_ms // 1000
     return gated_lufs(energy, step_frames, 100 // levels.step_ms)

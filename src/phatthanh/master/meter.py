@@ -2,18 +2,21 @@
 
 Integrated loudness (ITU-R BS.1770-4, EBU R 128; ../shared/specs/standards.md §7): the
 signal goes through the K-weighting (a +4 dB high shelf above ~1.7 kHz, then a 38 Hz
-high-pass; pyloudnorm's coefficients, run here with state carried between chunks),
-its energy is summed in 10 ms (or 100 ms) steps, gating blocks are 400 ms long with 75 %
-overlap, and the integrated value is the mean energy of the blocks above the absolute gate
-(-70 LUFS) and the relative gate (10 LU under the mean of those). Filter state and the
-unfinished step carry over between chunks, so a file fed in pieces measures the same as fed
-whole; the meter keeps two floats per step (its energy and its sample peak, which the gain
-planner uses to predict what the limiter takes away).
+high-pass; pyloudnorm's coefficients, run in numpy with state carried between chunks:
+kweight.py), its energy is summed in 10 ms (or 100 ms) steps, gating blocks are 400 ms long
+with 75 % overlap, and the integrated value is the mean energy of the blocks above the
+absolute gate (-70 LUFS) and the relative gate (10 LU under the mean of those). Filter state
+and the unfinished step carry over between chunks, so a file fed in pieces measures the same
+as fed whole; the meter keeps two floats per step (its energy and its sample peak, which the
+gain planner uses to predict what the limiter takes away).
 
 True peak: 4x oversampling with exactly the interpolator of scipy's `resample_poly` (the
-meter the tests use), evaluated only around the local maxima of |x| that come within
+meter the tests use; its Kaiser-windowed sinc is computed here with numpy, and a test holds
+it equal to resample_poly's), evaluated only around the local maxima of |x| that come within
 `TP_SEARCH_DB` of the loudest sample so far: a band-limited signal never overshoots its
 samples by that much between them, and the rest of the signal cannot hold the peak.
+The build imports neither scipy nor pyloudnorm (about 77 MB of memory); the tests and
+benchmarks keep them as the independent meter.
 """
 
 from __future__ import annotations
@@ -22,27 +25,13 @@ import math
 from functools import cache
 
 import numpy as np
-import pyloudnorm
-from scipy.signal import resample_poly, sosfilt
+
+from phatthanh.master.kweight import KWeighting
 
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
 TP_SEARCH_DB = 3.0
 _TP_HALF = 12  # input samples either side that the 4x interpolator reaches
-
-
-@cache
-def k_weighting(rate_hz: int) -> np.ndarray:
-    """The two K-weighting biquads for `rate_hz` (pyloudnorm's BS.1770 design: the high
-    shelf, then the high-pass), as second-order sections for a stateful `sosfilt`."""
-    filters = pyloudnorm.Meter(rate_hz)._filters  # the library's own coefficients
-    sections = []
-    for name in ("high_shelf", "high_pass"):
-        stage = filters[name]
-        b = np.asarray(stage.b, dtype=np.float64) * stage.passband_gain
-        a = np.asarray(stage.a, dtype=np.float64)
-        sections.append(np.concatenate([b / a[0], a / a[0]]))
-    return np.array(sections)
 
 
 def step_ms_for(rate_hz: int) -> int | None:
@@ -63,8 +52,7 @@ class LoudnessMeter:
         self.step_ms = step_ms
         self.step = rate_hz * step_ms // 1000
         self.per_tenth = 100 // step_ms
-        self._sos = k_weighting(rate_hz).astype(np.float32)  # float32: 4x faster, 1e-4 LU
-        self._state = np.zeros((2, 2), dtype=np.float32)
+        self._weighting = KWeighting(rate_hz)
         self._pending = np.zeros(0, dtype=np.float32)
         self._pending_peak = 0.0
         steps = frames_hint // self.step + 100 if frames_hint > 0 else 0  # 100 spare
@@ -78,7 +66,7 @@ class LoudnessMeter:
             return
         self.frames += len(samples)
         samples = np.asarray(samples, dtype=np.float32)
-        weighted, self._state = sosfilt(self._sos, samples, zi=self._state)
+        weighted = self._weighting(samples)
         squares = np.square(weighted)
         magnitude = np.abs(samples)
         head = 0
@@ -140,20 +128,31 @@ def gated_lufs(step_energy: np.ndarray, step_frames: int, per_tenth: int = 10) -
     return -0.691 + 10 * math.log10(float(np.mean(kept)))
 
 
+def held_minimum(values: np.ndarray, size: int) -> np.ndarray:
+    """out[i] = min(values[i - size + 1 .. i]): each value held for the `size - 1` steps after
+    it, the steps before the first mirrored (scipy.ndimage's `minimum_filter1d(values, size,
+    origin=(size - 1) // 2)` with its default "reflect" edge, which a test holds it equal to)."""
+    padded = np.pad(values, (max(0, size - 1), 0), mode="symmetric")
+    out = padded[len(padded) - len(values) :].copy()
+    for lag in range(1, size):
+        np.minimum(out, padded[size - 1 - lag : len(padded) - lag], out=out)
+    return out
+
+
 @cache
 def _phases() -> np.ndarray:
-    """Rows k=1..3: y[4n+k] = sum_m row[m] * x[n + m - _TP_HALF], read off resample_poly's
-    response to an impulse (phase 0 reproduces the samples)."""
-    size = 4 * _TP_HALF
-    impulse = np.zeros(size)
-    impulse[size // 2] = 1.0
-    response = resample_poly(impulse, 4, 1)
+    """Rows k=1..3: y[4n+k] = sum_m row[m] * x[n + m - _TP_HALF], the polyphase rows of
+    `resample_poly(x, 4, 1)`'s filter: scipy's `firwin(81, 1/4, window=("kaiser", 5.0))`
+    times 4, a windowed sinc normalized to unit gain at DC, centred (phase 0 reproduces the
+    samples)."""
+    taps = np.arange(-40, 41)
+    h = np.sinc(taps / 4) * np.kaiser(len(taps), 5.0)
+    h *= 4 / h.sum()
     rows = np.zeros((3, 2 * _TP_HALF + 1))
     for k in range(1, 4):
         for m in range(-_TP_HALF, _TP_HALF + 1):
-            n = size // 2 - m  # output sample 4n+k sees the impulse at offset +m
-            if 0 <= 4 * n + k < len(response):
-                rows[k - 1, m + _TP_HALF] = response[4 * n + k]
+            if abs(k - 4 * m) <= 40:  # y[4n+k] takes x[n+m] with the tap at k - 4m
+                rows[k - 1, m + _TP_HALF] = h[k - 4 * m + 40]
     return rows
 
 

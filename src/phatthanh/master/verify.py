@@ -4,7 +4,7 @@ and 4x true peak (meter.py).
 
 libmpg123 honours the LAME header's encoder delay and padding, as ffmpeg's decoder does, so
 both give the same samples (tests/test_master_verify.py). A long file is verified in
-`PIECES` pieces side by side on `THREADS` threads (cffi and scipy's filter release the GIL):
+`PIECES` pieces side by side on `THREADS` threads (cffi and numpy's products release the GIL):
 the renditions' encoders tend to end together, and one thread decoding them one after
 another left the second core idle after the encodes. A piece starts at a whole 100 ms step
 and decodes `PREROLL_S` before it first (seeking in an MP3 with an Info header is
