@@ -1,6 +1,6 @@
 """Rules 3-4 of ../shared/specs/vietnamese-speech.md: document codes, numbers, units and money
-here; dates, times and Roman numerals in dates.py; roads and phones in places.py. Each rule is
-a function text -> text; `Normalizer` runs them in the spec's order.
+here; dates and Roman numerals in dates.py, times in clock.py; roads and phones in places.py.
+Each rule is a function text -> text; `Normalizer` runs them in the spec's order.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from phatthanh.clean import dates, places, quantities
+from phatthanh.clean import clock, dates, places, quantities
 from phatthanh.clean.lexicon import spell
 from phatthanh.clean.numbers import Say, decimal_words, digit_words, ordinal_words
 from phatthanh.clean.settings import SpeechSettings
@@ -152,7 +152,7 @@ class Rules:
         return dates.dates(text, self.say)
 
     def times(self, text: str) -> str:
-        return dates.times(text, self.say)
+        return clock.times(text, self.say)
 
     def roman(self, text: str) -> str:
         return dates.roman(text, self.say)
