@@ -91,6 +91,18 @@ def _is_word(text: str, tok: re.Match[str], heading: bool, expands: Expands) -> 
         or text.startswith(".", tok.end())
     ):
         return False
-    if expands(text, tok.start(), tok.end()):
+    if expands(text, tok.start(), tok.end()) or _in_joined_key(text, tok, expands):
         return False
     return heading or marked or len(word) >= 4
+
+
+def _in_joined_key(text: str, tok: re.Match[str], expands: Expands) -> bool:
+    """`AN` in `QP-AN`, `TT` in `TT&TT`: a part of a joined abbreviation the lexicon reads."""
+    start, end = tok.start(), tok.end()
+    if text[start - 1 : start] not in ("-", "&") and text[end : end + 1] not in ("-", "&"):
+        return False
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-&"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] in "-&"):
+        end += 1
+    return expands(text, start, end)

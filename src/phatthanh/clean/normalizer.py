@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from phatthanh.clean.caps import UPPER, read_capitals
+from phatthanh.clean.joined import split_joined
 from phatthanh.clean.lexicon import Lexicon, spell
 from phatthanh.clean.numbers import digit_words, number_words
 from phatthanh.clean.repair import repair_typing
@@ -30,7 +31,8 @@ log = logging.getLogger(__name__)
 # number (`T6`); spelled with Vietnamese letter names. The left boundary is checked after the
 # first capital so the regex engine skips ahead to capitals instead of trying every position.
 _ALLCAPS = re.compile(
-    rf"([{UPPER}](?<![\w-][{UPPER}])(?:[{UPPER}]+\d*(?:-[{UPPER}]{{2,}}\d*)*|\d+))(?![\w-])"
+    rf"([{UPPER}](?<![\w-][{UPPER}])(?:[{UPPER}]+\d*(?:-[{UPPER}]{{2,}}\d*)*|\d+))"
+    rf"(?!\w|-[{UPPER}\d])"
 )
 # A lot or room with a dash (`lô B2-3`, `phòng A1-A5`): each side spelled and read. Only
 # looked for where a digit stands before a dash (rare once the numbers are read).
@@ -71,6 +73,7 @@ class Normalizer:
         r = self.rules
         text = tidy(text)
         text = read_capitals(text, self.lexicon.expands)
+        text = split_joined(text, self.lexicon.has)
         text = r.addresses(text)
         text = r.roads(text)
         text = r.document_codes(text)
@@ -98,8 +101,8 @@ class Normalizer:
 
         def caps(m: re.Match[str]) -> str:
             token = m.group(m.lastindex or 1)
-            if token in self.lexicon.known:
-                return token
+            if token in self.lexicon.known:  # kept by a joint the lexicon does not cross
+                return self.lexicon.reading(token) or token
             number = token[len(token.rstrip("0123456789")) :]
             known = self.lexicon.reading(token[: len(token) - len(number)]) if number else None
             if known:  # `KP5`, `TDP3`: a known abbreviation glued to its number
