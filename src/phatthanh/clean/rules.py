@@ -202,10 +202,8 @@ class Rules:
     @staticmethod
     def _ratio(m: re.Match[str]) -> str:
         num, den = int(m.group(1)), int(m.group(2))
-        share = quantities.is_fraction_of_quantity(m.string, m.start(), m.end(), num, den)
-        if not share:
-            return f"{m.group(1)} trên {m.group(2)}"
-        return f"{m.group(1)} phần {'tư' if den == 4 else m.group(2)}"  # `ba phần tư`
+        said = quantities.fraction_words(m.string, m.start(), m.end(), num, den)
+        return said if said is not None else f"{m.group(1)} trên {m.group(2)}"
 
     def _scale(self, m: re.Match[str]) -> str:
         den = int(m.group(2).replace(".", ""))
@@ -214,6 +212,7 @@ class Rules:
     def scores(self, text: str) -> str:
         if " lệ " in text:  # before dates (`1/12`) and clocks (`1:50`) take the pair
             text = SCALE.sub(self._scale, text)
+        text = quantities.house_numbers(text, self.say)
         return quantities.rounds(quantities.scores(text, self.say), self.say)
 
     def _number(self, m: re.Match[str]) -> str:
