@@ -80,6 +80,12 @@ _DATE_AFTER = re.compile(
 DAY_MONTH_WORDS = re.compile(r"((?<!\w)(?i:ngày)\s+)(\d{1,2})(\s+(?i:tháng)\s+)(\d{1,2})(?![\d/.])")
 MONTH_NAME = re.compile(r"(?<!\d\s)((?<!\w)(?i:tháng)\s+)(\d{1,2})(?![\w/.,-]|\s*[-–]\s*\d)")
 MONTH_YEAR = re.compile(r"(?i)(tháng\s+)(\d{1,2})[/-](\d{4})(?!\w)")
+# `tháng 11-12/2025`: two months of one year.
+MONTH_RANGE_YEAR = re.compile(r"(?i)(tháng\s+)(\d{1,2})\s*[-–]\s*(\d{1,2})/(\d{4})(?!\w)")
+# `đường 3/2`, `Quảng trường 2/9`: a street named after a holiday says its date without `mồng`.
+_STREET_BEFORE = re.compile(r"(?i:đường|phố|cầu|quảng trường|công viên)\s$")
+# `20 - 25/11/2025`: the second day of a range; the range rule reads both days.
+_DAY_DASH_BEFORE = re.compile(r"(?<![\w/.,])(\d{1,2})\s*[-–]\s*$")
 # `quý III/2026`, and a list of quarters before one year (`quý I, II/2026`, `quý I và II/2026`).
 QUARTER = re.compile(
     r"(?i)(quý\s+)((?:[IV]{1,3}|\d)(?:\s*(?:,|và|–|-)\s*(?:[IV]{1,3}|\d))*)[/-](\d{4})(?!\w)"
@@ -122,6 +128,9 @@ def dates(text: str, say: Say) -> str:
         return f"{first} đến {second}"
 
     def full(m: re.Match[str]) -> str:
+        first = _DAY_DASH_BEFORE.search(m.string, max(0, m.start() - 6), m.start())
+        if not m.group(1) and first and int(first.group(1)) < int(m.group(2)):
+            return m.group(0)  # `ngày 20 – 25/11/2025`: read as a range of days below
         lead = m.group(1) or "ngày "
         if not m.group(1) and m.string[max(0, m.start() - 6) : m.start()].endswith("ngày ("):
             lead = ""  # `ngày (16/02/2016)`: the word is already said
@@ -175,6 +184,8 @@ def dates(text: str, say: Say) -> str:
             return m.group(0)
         if (d, mo) == (24, 7) and _ROUND_THE_CLOCK.search(before):  # `trực 24/7`
             return m.group(0)
+        if _STREET_BEFORE.search(before) and 1 <= d <= 31 and 1 <= mo <= 12:
+            return f"{say.num(d)} tháng {MONTHS[mo]}"
         if d > mo or _DATE_AFTER.match(m.string, m.end()):
             return say.date(d, mo) or m.group(0)
         return m.group(0)
@@ -184,6 +195,13 @@ def dates(text: str, say: Say) -> str:
         if not 1 <= mo <= 12:
             return m.group(0)
         return f"{m.group(1)}{MONTHS[mo]} năm {say.num(int(m.group(3)))}"
+
+    def month_range_year(m: re.Match[str]) -> str:
+        first, second = int(m.group(2)), int(m.group(3))
+        if not 1 <= first < second <= 12:
+            return m.group(0)
+        year = say.num(int(m.group(4)))
+        return f"{m.group(1)}{MONTHS[first]} đến tháng {MONTHS[second]} năm {year}"
 
     def quarter(m: re.Match[str]) -> str:
         said = []
@@ -245,6 +263,8 @@ def dates(text: str, say: Say) -> str:
     if month and "ng tháng" in text:
         text = GLUED_DAYS.sub(glued_days, text)
     if month:
+        if dash:
+            text = MONTH_RANGE_YEAR.sub(month_range_year, text)
         text = MONTH_YEAR.sub(month_year, text)
     if "uý" in text:
         text = QUARTER.sub(quarter, text)

@@ -20,7 +20,7 @@ from phatthanh.clean.numbers import digit_words, number_words
 from phatthanh.clean.repair import repair_typing
 from phatthanh.clean.rules import Rules
 from phatthanh.clean.settings import SpeechSettings
-from phatthanh.clean.symbols import tidy
+from phatthanh.clean.symbols import drop_echoes, tidy
 from phatthanh.clean.unicode import cleanup_unicode
 from phatthanh.i18n import _
 from phatthanh.model import Residue
@@ -87,7 +87,7 @@ class Normalizer:
         text = r.numbers(text)
         text, residue = self._residue(text)
         if "(" in text or "[" in text:
-            text = _EMPTY_BRACKETS.sub("", text)
+            text = drop_echoes(_EMPTY_BRACKETS.sub("", text))
         if "  " in text or "\t" in text:
             text = _SPACES.sub(" ", text)
         if _PUNCT_AFTER_SPACE.search(text):

@@ -19,9 +19,10 @@ _CODE_PART = rf"[{_UP}][{_UP}a-zđ]*\d*"  # `QH13`: the legislature's term after
 # `282 /KHHĐ` (a space before the slash) is still a code. Here and below, a left boundary is
 # checked after the first character (`\d(?<![\w/]\d)`) so the regex engine can skip ahead to
 # that character instead of trying every position (throughput).
-# `12A-QĐ/UBND`, `45A/UBND-VP`: a number with a letter suffix (a numbering variant) keeps it.
+# `12A-QĐ/UBND`, `45A/UBND-VP`, `30a/2008/NQ-CP`: a number with a letter suffix (a numbering
+# variant) keeps it.
 DOCUMENT_CODE = re.compile(
-    rf"(\d(?<![\w/]\d)\d*)(?P<suffix>[A-Z](?=[-/]))?(?:/(?P<year>\d{{4}}))?(?:[-/]| /)"
+    rf"(\d(?<![\w/]\d)\d*)(?P<suffix>[A-Z](?=[-/])|[a-d](?=/))?(?:/(?P<year>\d{{4}}))?(?:[-/]| /)"
     rf"(?P<parts>{_CODE_PART}(?:[-/&]{_CODE_PART})*)(?![\w/])"
 )
 # `19 - NQ/TW`, `08/NQ - TW`, `1234/QĐ - UBND`: a code typed with spaces round its dash; the
@@ -41,7 +42,22 @@ SCALE = re.compile(
     r"(?![\d:/]|[.,]\d)"
 )
 RATIO = re.compile(r"(\d(?<![\w/.,]\d)\d*)/(\d+)(?![\w/]|[.,]\d)")
-RANGE = re.compile(r"(\d(?<![\w/.,-]\d)\d*(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
+# `5 - 7`, `1.000 - 1.500`, `800.000 - 1.000.000` (groups of thousands on either side).
+_AMOUNT = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
+RANGE = re.compile(
+    rf"(\d(?<![\w/.,-]\d)(?:\d{{0,2}}(?:\.\d{{3}})+(?:,\d+)?|\d*(?:[.,]\d+)?))\s*[-–]\s*"
+    rf"({_AMOUNT})(?![\w/]|[.,]\d)"
+)
+# `35% - 40%`, `4 triệu - 6 triệu`, `5 km - 7 km`: a dash after an amount with its unit, before
+# another number, is `đến` too.
+UNIT_RANGE = re.compile(
+    r"(?<=\d)(\s?(?:%|triệu|tỷ|nghìn|ngàn|đồng|đ|km|m|ha|kg|tấn|tạ|°C|độ C|độ))\s*[-–]\s*(?=\d)"
+)
+# `-5°C`, `nhiệt độ -2`: a minus before a temperature is `âm`.
+NEGATIVE = re.compile(
+    r"(?:(?<=\s)|(?<=^)|(?<=\())-(?=\d+(?:,\d+)?\s?(?:°C|ºC|⁰C|oC|độ)(?!\w))"
+    r"|(?<=(?:độ|từ) )-(?=\d)"
+)
 # `1A`, `14B` (a road, a class, a block): the letter is said after the number.
 # `khoản 5a`, `tổ 3b`: a lower-case item letter (units were read before this rule runs).
 DIGIT_LETTER = re.compile(r"(\d(?<!\w\d)\d*)([A-Z]|[a-e](?=\W|$))(\d*)(?![\w])")
@@ -165,6 +181,10 @@ class Rules:
 
     # --- numbers, units, money ----------------------------------------------------------
     def units(self, text: str) -> str:
+        if "-" in text or "–" in text:
+            text = UNIT_RANGE.sub(lambda m: f"{m.group(1)} đến ", text)
+            if "độ" in text or "°" in text:
+                text = NEGATIVE.sub(_minus, text)
         if "%" in text:
             text = PERCENT.sub(lambda m: f"{m.group(1)} phần trăm", text)
         if "/" in text:
@@ -246,6 +266,13 @@ class Rules:
             return re.sub(r"\d+", lambda d: digit_words(d.group(0)), value)
 
         return ADDRESS.sub(read, text)
+
+
+def _minus(m: re.Match[str]) -> str:
+    """`-5°C` is `âm năm`, but `20 -25 độ` is a range typed with a stray space."""
+    if re.search(r"\d\s*$", m.string[max(0, m.start() - 3) : m.start()]):
+        return m.group(0)
+    return "âm "
 
 
 def _word_slash(m: re.Match[str]) -> str:
