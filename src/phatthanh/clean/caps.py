@@ -39,7 +39,8 @@ CAPS_TOKEN = re.compile(rf"[{UPPER}](?<![\w/&.][{UPPER}])[{UPPER}]*(?![\w/&])")
 # What may stand between two capital words of one heading: spaces, digits, light punctuation.
 _RUN_GAP = re.compile(r"[ \t\d,:;–\"“”'()/-]*")
 _ROMAN_BEFORE = re.compile(
-    r"(?i:khóa|khoá|thứ|đại hội|hội nghị|quý|phần|chương|thế kỷ|thế kỉ|mục|điều|cấp|đợt"
+    r"(?i:khóa|khoá|thứ|đại hội|hội nghị|quý|phần|học kỳ|học kì|chương|thế kỷ|thế kỉ|mục|điều"
+    r"|cấp|đợt"
     r"|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản|báo động)\s*$"
 )
 _SENTENCE_START = re.compile(r"(?:^|[\n.!?:]\s*|[\"“(]\s*)$")

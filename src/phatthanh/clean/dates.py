@@ -94,7 +94,7 @@ _QUARTER_SEP = re.compile(r"(\s*(?:,|và|–|-)\s*)")
 
 ROMAN_TRIGGER = re.compile(
     r"((?<!\w)(?i:khóa|khoá|nhiệm kỳ|nhiệm kì|kỳ họp thứ|kì họp thứ|đại hội|hội nghị lần thứ"
-    r"|lần thứ|quý|phần"
+    r"|lần thứ|quý|phần|học kỳ|học kì"
     r"|chương|thế kỷ|thế kỉ|mục|điều|thứ|cấp|đợt|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản"
     r"|báo động))"
     r"(\s*)([IVXLC]+)(?!\w)"

@@ -14,8 +14,10 @@ from collections.abc import Callable
 from phatthanh.clean.caps import UPPER
 
 # (the left boundary is checked after the first capital, so the engine skips ahead to capitals)
-JOINED = re.compile(rf"[{UPPER}](?<![\w/&.-][{UPPER}])\w*(?:[-&.][{UPPER}]\w*)+(?![\w/&]|[-.&]\w)")
-_HINT = re.compile(rf"\w[-&.][{UPPER}]")  # what JOINED needs: a quick first look
+JOINED = re.compile(
+    rf"[{UPPER}](?<![\w/&.,-][{UPPER}])\w*(?:[-&.][{UPPER}]\w*)+(?![\w/&]|[-.&]\w|,[{UPPER}])"
+)
+_HINT = re.compile(rf"[-&.](?<=\w[-&.])[{UPPER}]")  # what JOINED needs: a quick first look
 _JOINT = re.compile(r"([-&.])")
 _SAID = {"&": " và ", "-": " - ", ".": " "}
 
@@ -52,6 +54,8 @@ def _segment(pieces: list[str], known: Callable[[str], bool]) -> tuple[list[str]
         for j in range(i, n, 2):
             rest = best[j + 2]
             unknown = 0 if known("".join(pieces[i : j + 1])) else 1
+            if unknown and j > i:
+                continue  # only a known word spans a joint
             options.append((rest[0] + unknown, rest[1] + 1, (j, *rest[2])))
         best[i] = min(options)
     words, joints, i = [], [], 0

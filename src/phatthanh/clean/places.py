@@ -116,7 +116,7 @@ def roads(text: str) -> str:
 
 # A dash or slash between two phone numbers (dates, times and codes are words by now).
 PHONE_SEP = re.compile(
-    r"(?<=\d)\s*[-–/]\s*(?=(?:\(0\d{2,3}\)\s?|\+84[ .-]?|0)\d(?:[ .]?\d){7,10}(?![\d]|[.,]\d))"
+    r"(\d)\s*[-–/]\s*(?=(?:\(0\d{2,3}\)\s?|\+84[ .-]?|0)\d(?:[ .]?\d){7,10}(?![\d]|[.,]\d))"
 )
 _PHONE_BEFORE = re.compile(
     r"(?:\(0\d{2,3}\)\s?\d(?:[ .]?\d){5,8}|(?:^|[^\d.,(])(?:\+84|0)\d(?:[ .]?\d){7,10})$"
@@ -125,8 +125,8 @@ _PHONE_BEFORE = re.compile(
 
 def _or_between_phones(text: str) -> str:
     def sub(m: re.Match[str]) -> str:
-        before = m.string[max(0, m.start() - 20) : m.start()]
-        return " hoặc " if _PHONE_BEFORE.search(before) else m.group(0)
+        before = m.string[max(0, m.start() - 19) : m.start() + 1]
+        return f"{m.group(1)} hoặc " if _PHONE_BEFORE.search(before) else m.group(0)
 
     return PHONE_SEP.sub(sub, text)
 

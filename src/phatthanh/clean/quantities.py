@@ -13,8 +13,8 @@ with stray spaces or a trailing slash, a second date in a list.
 - `từ 9/2024 đến 12/2024`, `tháng 9/2024 và 10/2024`: a month over a year after `từ`, `đến`,
   `và`, `trong`, `cuối`… is that month (`tháng mười hai năm …`); after `số` it is a number.
 - `ngày 1/6, 3/5 lớp`: a pair after a date is not a date for that alone; it is often a count.
-- `số 12/5A`, `hẻm 45/12`, `nhà 123/4/5`: a house or alley number; its slash is `xuyệt`
-  (`mười hai xuyệt năm A`), never `trên` (a fraction) nor a month.
+- `số 12/5A`, `hẻm 45/12`, `nhà 123/4/5`, a pole `31B/82`: a house, alley or lot number; its
+  slash is `xuyệt` (`mười hai xuyệt năm A`), never `trên` (a fraction) nor a month.
 - `nghỉ 1/2 ngày`, `1/3 ha`: a fraction of a unit is `nửa ngày`, `một phần ba héc-ta`; a half of
   a whole is `một nửa` (`hơn 1/2 số hộ`).
 """
@@ -145,7 +145,7 @@ def house_numbers(text: str, say: Say) -> str:
         if _YEAR.match(parts[-1]):
             return m.group(0)  # `số 12/2024`: a document's number and year
         before = m.string[max(0, m.start() - 16) : m.start()]
-        lettered = any(_LETTER.search(p) for p in parts[1:])
+        lettered = any(_LETTER.search(p) for p in parts)  # `12/5A`, a pole `31B/82`
         address = _HOUSE_BEFORE.search(before) or (
             _NUMBER_BEFORE.search(before) and _STREET_AFTER.match(m.string, m.end())
         )

@@ -51,7 +51,7 @@ RANGE = re.compile(
 # `35% - 40%`, `4 triệu - 6 triệu`, `5 km - 7 km`: a dash after an amount with its unit, before
 # another number, is `đến` too.
 UNIT_RANGE = re.compile(
-    r"(?<=\d)(\s?(?:%|triệu|tỷ|nghìn|ngàn|đồng|đ|km|m|ha|kg|tấn|tạ|°C|độ C|độ))\s*[-–]\s*(?=\d)"
+    r"(\d\s?(?:%|triệu|tỷ|nghìn|ngàn|đồng|đ|km|m|ha|kg|tấn|tạ|°C|độ C|độ))\s*[-–]\s*(?=\d)"
 )
 # `-5°C`, `nhiệt độ -2`: a minus before a temperature is `âm`.
 NEGATIVE = re.compile(
@@ -79,7 +79,7 @@ UNITS: tuple[tuple[str, str], ...] = (
     ("USD", "đô la Mỹ"), ("m", "mét"), ("l", "lít"), ("g", "gam"), ("ml", "mi-li-lít"),
     ("kVA", "ki-lô-vôn-ampe"), ("MVA", "mê-ga-vôn-ampe"), ("kV", "ki-lô-vôn"), ("V", "vôn"),
     ("mg", "mi-li-gam"), ("MWh", "mê-ga-oát giờ"), ("Wp", "oát đỉnh"),
-    ("tr.đ", "triệu đồng"), ("trđ", "triệu đồng"), ("tr", "triệu"),
+    ("tr.đ", "triệu đồng"), ("trđ", "triệu đồng"), ("tr", "triệu"), ("k", "nghìn"),
 )  # fmt: skip
 # Unit symbols that are never Vietnamese words, read even without a number (`hàng km`).
 LONE_UNIT = re.compile(
