@@ -93,6 +93,10 @@ PER_UNIT = re.compile(
 )
 # `150.000 đồng/học sinh`, `500 nghìn/suất`: money per anything is `trên`, not a pause.
 _MONEY_BEFORE = re.compile(r"(?:(?<!\w)(?:đồng|nghìn|ngàn|triệu|tỷ)|\d ?đ)$")
+# `02 người/đơn vị`, `5 suất/hộ`: a number and its noun before the slash.
+_COUNT_PER = re.compile(r"(?<![\d.,])\d{1,3}\s[^\W\d_]+(?:\s[^\W\d_]+)?$")
+# `1m65`: a height in metres and centimetres.
+METRES_CM = re.compile(r"(\d(?<![\w.,]\d))m(\d\d)(?!\w)")
 # `ông/bà`, `nam/nữ`, `và/hoặc`: a slash between words (not a unit) is a pause, not `trên`.
 WORD_SLASH = re.compile(r"/(?<=[^\W\d_]/)(?=[^\W\d_])")
 _PER_TIME = {"h": "giờ", "s": "giây"}  # `m3/h`, `km/s`: only after a slash
@@ -190,6 +194,8 @@ class Rules:
         if "/" in text:
             text = PER_UNIT.sub(lambda m: " trên " + self._per(m.group(1)), text)
             text = WORD_SLASH.sub(_word_slash, text)
+        if "m" in text:
+            text = METRES_CM.sub(r"\1 mét \2", text)
         text = NUMBER_UNIT.sub(lambda m: f"{m.group(1)} {_UNIT_WORDS[m.group(2)]}", text)
         if " đ" in text:
             text = DONG_AFTER_SCALE.sub("đồng", text)
@@ -276,9 +282,10 @@ def _minus(m: re.Match[str]) -> str:
 
 
 def _word_slash(m: re.Match[str]) -> str:
-    """`ông/bà` is a pause; money per anything (`đồng/học sinh`) is `trên`."""
-    before = m.string[max(0, m.start() - 6) : m.start()]
-    return " trên " if _MONEY_BEFORE.search(before) else ", "
+    """`ông/bà` is a pause; money per anything (`đồng/học sinh`) and a count per anything
+    (`02 người/đơn vị`) are `trên`."""
+    before = m.string[max(0, m.start() - 20) : m.start()]
+    return " trên " if _MONEY_BEFORE.search(before[-6:]) or _COUNT_PER.search(before) else ", "
 
 
 def _named_or_dropped(m: re.Match[str]) -> str:
