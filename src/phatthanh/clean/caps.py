@@ -41,7 +41,7 @@ _RUN_GAP = re.compile(r"[ \t\d,:;–\"“”'()/-]*")
 _ROMAN_BEFORE = re.compile(
     r"(?i:khóa|khoá|thứ|đại hội|hội nghị|quý|phần|học kỳ|học kì|chương|thế kỷ|thế kỉ|mục|điều"
     r"|cấp|đợt"
-    r"|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản|báo động)\s*$"
+    r"|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản|báo động|khu vực|vùng)\s*$"
 )
 _SENTENCE_START = re.compile(r"(?:^|[\n.!?:]\s*|[\"“(]\s*)$")
 

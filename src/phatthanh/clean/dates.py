@@ -1,4 +1,4 @@
-"""Dates and Roman numerals (rule 4 of ../shared/specs/vietnamese-speech.md, with the
+"""Dates (rule 4 of ../shared/specs/vietnamese-speech.md, with the
 readings decided from real pages).
 
 A day/month pair is a date only where the context says so: after a date word (ngày, hôm,
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from phatthanh.clean.numbers import MONTHS, Say, ordinal_words, roman_value
+from phatthanh.clean.numbers import MONTHS, Say, roman_value
 from phatthanh.clean.quantities import FRACTION_NOUN, date_slips
 
 _END = r"(?![\w/]|[.,]\d)"  # the number is not followed by more of a number
@@ -92,20 +92,8 @@ QUARTER = re.compile(
 )
 _QUARTER_SEP = re.compile(r"(\s*(?:,|và|–|-)\s*)")
 
-ROMAN_TRIGGER = re.compile(
-    r"((?<!\w)(?i:khóa|khoá|nhiệm kỳ|nhiệm kì|kỳ họp thứ|kì họp thứ|đại hội|hội nghị lần thứ"
-    r"|lần thứ|quý|phần|học kỳ|học kì"
-    r"|chương|thế kỷ|thế kỉ|mục|điều|thứ|cấp|đợt|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản"
-    r"|báo động))"
-    r"(\s*)([IVXLC]+)(?!\w)"
-)
-# a section number at the start of a line; it may stand alone (`II.` on its own line, the heading
-# text on the next line), so the dot may end the text
-ROMAN_HEADING = re.compile(r"(?m)^([IVX]{1,4})\.(?=\s|$)")
 # Quick first looks (throughput): each rule below runs only where the text holds what it needs,
 # a digit beside a separator or a numeral letter ending a word; these searches skip ahead fast.
-_ROMAN_END = re.compile(r"[IVXLC](?!\w)")
-_ROMAN_DOT = re.compile(r"[IVX]\.")
 _DIGIT = re.compile(r"\d")
 _SLASH_PAIR = re.compile(r"\d/\d")
 _DOT_PAIR = re.compile(r"\d\.\d")
@@ -274,26 +262,3 @@ def dates(text: str, say: Say) -> str:
         text = DAY_MONTH_WORDS.sub(day_month_words, text)
         text = MONTH_NAME.sub(month_name, text)
     return text
-
-
-def roman(text: str, say: Say) -> str:
-    """Roman numerals after trigger words (`khóa XII`, `cấp IV`, glued `khóaXII` too) and as
-    line-initial headings (`II.`); `thứ` + numeral is an ordinal (`thứ tư`)."""
-
-    def sub(m: re.Match[str]) -> str:
-        value = roman_value(m.group(3))
-        trigger = m.group(1)
-        # a lone C or L is a letter (`khu C`), and only `khóa` is found glued (`khóaXII`)
-        glued = not m.group(2) and trigger.lower() not in ("khóa", "khoá")
-        if value is None or m.group(3) in ("C", "L") or glued:
-            return m.group(0)
-        words = ordinal_words(value) if trigger.lower().endswith("thứ") else say.num(value)
-        return f"{trigger} {words}"
-
-    if _ROMAN_END.search(text):
-        text = ROMAN_TRIGGER.sub(sub, text)
-    if not _ROMAN_DOT.search(text):
-        return text
-    return ROMAN_HEADING.sub(
-        lambda m: f"{say.num(v)}." if (v := roman_value(m.group(1))) else m.group(0), text
-    )

@@ -39,6 +39,9 @@ _ALLCAPS = re.compile(
 _LOT = re.compile(
     rf"([{UPPER}](?<![\w-][{UPPER}])\d+)(?=-\w)|([{UPPER}](?<=\d-[{UPPER}])\d+)(?![\w-])"
 )
+# Letters and numbers taking turns (`H5N1`, `A2B3`): each run of letters spelled, each number read.
+_MIXED = re.compile(rf"[{UPPER}](?<![\w-][{UPPER}])[{UPPER}]*\d+(?:[{UPPER}]+\d*)+(?!\w)")
+_RUNS = re.compile(r"\d+|\D+")
 _DIGIT_DASH = re.compile(r"\d-")
 _LEFTOVER_DIGITS = re.compile(r"\d+")
 _SYMBOLS = {"%": " phần trăm", "&": " và ", "+": " cộng ", "=": " bằng ", "/": " trên "}
@@ -111,8 +114,17 @@ class Normalizer:
             letters = " ".join(spell(part.rstrip("0123456789")) for part in token.split("-"))
             return f"{letters} {self.rules.num(int(number))}" if number else letters
 
+        def mixed(m: re.Match[str]) -> str:
+            token = m.group(0)
+            if token in self.lexicon.known:
+                return self.lexicon.reading(token) or token
+            found.append(Residue(token, m.start(), _("unknown abbreviation, spelled out")))
+            runs = _RUNS.findall(token)
+            return " ".join(self.rules.num(int(r)) if r.isdigit() else spell(r) for r in runs)
+
         if "-" in text and _DIGIT_DASH.search(text):
             text = _LOT.sub(caps, text)
+        text = _MIXED.sub(mixed, text)
         text = _ALLCAPS.sub(caps, text)
 
         def digits(m: re.Match[str]) -> str:

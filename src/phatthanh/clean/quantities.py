@@ -121,7 +121,8 @@ def is_fraction_of_quantity(text: str, start: int, end: int, num: int, den: int)
 
 
 # `số 12/5A`, `hẻm 45/12`: numbers joined by slashes, a letter allowed after each.
-HOUSE = re.compile(r"(\d(?<![\w/.,]\d)\d*[A-Za-z]?(?:/\d+[A-Za-z]?)+)(?![\w/]|[.,]\d)")
+ROUND_THE_CLOCK = re.compile(r"(?<![\w/])24/24\s?(?:h|giờ)(?!\w)")
+HOUSE = re.compile(r"(\d(?<![\w/.,]\d)\d*[A-Z]?(?:/\d+[A-Z]?)+)(?![\w/]|[.,]\d)")
 # The words that make such numbers an address; `số` alone only before a street or place.
 _HOUSE_BEFORE = re.compile(
     r"(?<!\w)(?i:số nhà|nhà số|nhà|hẻm|kiệt|ngõ|ngách|địa chỉ|địa chỉ:|tọa lạc tại|trú tại)\s+$"
@@ -131,7 +132,7 @@ _STREET_AFTER = re.compile(
     r",?\s+(?:(?i:đường|phố|hẻm|kiệt|ngõ|ngách|ấp|thôn|tổ|khu phố|khóm|quốc lộ)(?!\w)"
     r"|[A-ZĐ][a-zà-ỹđ]+\s+[A-ZĐ])"
 )
-_LETTER = re.compile(r"[A-Za-z]$")
+_LETTER = re.compile(r"[A-Z]$")
 _YEAR = re.compile(r"(?:19|20)\d\d$")
 
 
@@ -157,6 +158,9 @@ def house_numbers(text: str, say: Say) -> str:
             number = say.num(int(part[: len(part) - len(letter)]))
             said.append(f"{number} {letter.upper()}" if letter else number)
         return " xuyệt ".join(said)
+
+    if "24/24" in text:  # `trực 24/24h`: round the clock, never an address
+        text = ROUND_THE_CLOCK.sub("hai mươi tư trên hai mươi tư giờ", text)
 
     return HOUSE.sub(sub, text)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from phatthanh.clean import clock, dates, places, quantities
+from phatthanh.clean import clock, dates, places, quantities, roman, web
 from phatthanh.clean.lexicon import spell
 from phatthanh.clean.numbers import Say, decimal_words, digit_words, ordinal_words
 from phatthanh.clean.settings import SpeechSettings
@@ -104,21 +104,7 @@ _PER_TIME = {"h": "giờ", "s": "giây"}  # `m3/h`, `km/s`: only after a slash
 DONG_AFTER_SCALE = re.compile(r"đ(?!\w)(?:(?<=triệu đ)|(?<=nghìn đ)|(?<=ngàn đ)|(?<=tỷ đ))")
 # `30 độ C`: the letter is the Celsius sign, not a word.
 DEGREE_C = re.compile(r"(?<=độ )C(?!\w)")
-ADDRESS = re.compile(
-    r"(?i)\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:https?://|www\.)[^\s,;)]+|\b[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov)(?:/[^\s,;)]*)?\b"
-)
-
-
-# `Xem chi tiết tại www.…`, `truy cập https://…`: a web address the sentence needs as its
-# object is named, not dropped (`tại trang thông tin điện tử`); elsewhere it is dropped.
-_WEB_VERB = re.compile(r"(?<!\w)(?i:tại|trên|vào|truy cập|qua)\s+$")
-_MAIL_VERB = re.compile(r"(?<!\w)(?i:về|tới|đến|qua|vào|tại)\s+$")
-# `Email: …` with its address dropped leaves a label a voice would read alone.
-ADDRESS_LABEL = re.compile(
-    r"(?i)[,;]?\s*\b(?:e-?mail|website|trang web|thư điện tử)\s*:\s*(?=[,.;)]|$)"
-)
 _CODE_HINT = re.compile(r"\d[A-Z]? ?[-/]")  # what every code pattern needs: a quick first look
-_ADDRESS_HINT = re.compile(r"@|://|www\.|\.(?:vn|com|net|org|gov)\b", re.I)
 
 
 class Rules:
@@ -175,7 +161,7 @@ class Rules:
         return clock.times(text, self.say)
 
     def roman(self, text: str) -> str:
-        return dates.roman(text, self.say)
+        return roman.roman(text, self.say)
 
     def roads(self, text: str) -> str:
         return places.roads(text)
@@ -222,7 +208,7 @@ class Rules:
             text,
         )
         if "." in text:
-            text = DOTTED.sub(lambda m: f"{m.group(1)} chấm {m.group(2)}", text)
+            text = DOTTED.sub(_dotted, text)
         return NUMBER.sub(self._number, text)
 
     @staticmethod
@@ -261,17 +247,13 @@ class Rules:
         return self.num(int(integer))
 
     def addresses(self, text: str) -> str:
-        if not _ADDRESS_HINT.search(text):
-            return text
-        if self.s.addresses == "drop":
-            return ADDRESS_LABEL.sub("", ADDRESS.sub(_named_or_dropped, text))
+        return web.addresses(text, self.s.addresses)
 
-        def read(m: re.Match[str]) -> str:
-            value = re.sub(r"^https?://", "", m.group(0))
-            value = value.replace("@", " a còng ").replace(".", " chấm ").replace("/", " gạch ")
-            return re.sub(r"\d+", lambda d: digit_words(d.group(0)), value)
 
-        return ADDRESS.sub(read, text)
+def _dotted(m: re.Match[str]) -> str:
+    """`2.1` is `hai chấm một`; `2.05` keeps its zero (`hai chấm không năm`)."""
+    tail = digit_words(m.group(2)) if m.group(2).startswith("0") else m.group(2)
+    return f"{m.group(1)} chấm {tail}"
 
 
 def _minus(m: re.Match[str]) -> str:
@@ -286,14 +268,3 @@ def _word_slash(m: re.Match[str]) -> str:
     (`02 người/đơn vị`) are `trên`."""
     before = m.string[max(0, m.start() - 20) : m.start()]
     return " trên " if _MONEY_BEFORE.search(before[-6:]) or _COUNT_PER.search(before) else ", "
-
-
-def _named_or_dropped(m: re.Match[str]) -> str:
-    """A web or mail address is dropped, unless the sentence needs it as the object of
-    `tại`, `truy cập`, `gửi về`…: then it is named (`trang thông tin điện tử`)."""
-    before = m.string[max(0, m.start() - 12) : m.start()]
-    value = m.group(0)
-    end = "." if value.endswith(".") else ""  # the sentence's own full stop
-    if "@" in value:
-        return "hộp thư điện tử" + end if _MAIL_VERB.search(before) else end
-    return "trang thông tin điện tử" + end if _WEB_VERB.search(before) else end
