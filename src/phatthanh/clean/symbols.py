@@ -117,6 +117,7 @@ def tidy(text: str) -> str:
 # `Ủy ban nhân dân (UBND)`, `15.000.000đ (Mười lăm triệu đồng)`, `01 (một)`: once read, the
 # words in brackets repeat the words just before them; a listener would hear them twice.
 ECHO = re.compile(r"\s?\(([^()]{1,80})\)")
+_ECHO_GAP = re.compile(r"(?:\s+[^\W\d_]+)?\s*")
 
 
 def drop_echoes(text: str) -> str:
@@ -131,7 +132,9 @@ def drop_echoes(text: str) -> str:
         at = before.rfind(inner)
         if at < 0 or (at > 0 and before[at - 1].isalnum()):
             return m.group(0)
+        # the repeated words end right before the bracket, or one word before it (`Trung tâm
+        # Y tế huyện (TTYT)`); an earlier bracket or clause does not count
         rest = before[at + len(inner) :]
-        return "" if not rest or not rest[0].isalnum() else m.group(0)
+        return "" if _ECHO_GAP.fullmatch(rest) else m.group(0)
 
     return ECHO.sub(sub, text)
