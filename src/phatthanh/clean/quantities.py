@@ -133,12 +133,16 @@ _STREET_AFTER = re.compile(
     r"|[A-ZĐ][a-zà-ỹđ]+\s+[A-ZĐ])"
 )
 _LETTER = re.compile(r"[A-Z]$")
+# what HOUSE needs: a lettered part, three parts, an address word, or `24/24` (a quick look)
+_HOUSE_HINT = re.compile(
+    r"/\d+[A-Z](?!\w)|\d[A-Z]/\d|\d/\d+/\d|24/24|(?:nhà|hẻm|kiệt|ngõ|ngách|chỉ|số|tại)\s\d+/\d"
+)
 _YEAR = re.compile(r"(?:19|20)\d\d$")
 
 
 def house_numbers(text: str, say: Say) -> str:
     """`số 12/5A` -> `số mười hai xuyệt năm A`; runs before dates and fractions."""
-    if "/" not in text:
+    if "/" not in text or not _HOUSE_HINT.search(text):
         return text
 
     def sub(m: re.Match[str]) -> str:

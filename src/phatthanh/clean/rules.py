@@ -97,6 +97,8 @@ _MONEY_BEFORE = re.compile(r"(?:(?<!\w)(?:đồng|nghìn|ngàn|triệu|tỷ)|\d 
 _COUNT_PER = re.compile(r"(?<![\d.,])\d{1,3}\s[^\W\d_]+(?:\s[^\W\d_]+)?$")
 # `1m65`: a height in metres and centimetres.
 METRES_CM = re.compile(r"(\d(?<![\w.,]\d))m(\d\d)(?!\w)")
+_METRES_HINT = re.compile(r"\dm\d")
+_UNIT_DASH_HINT = re.compile(r"[^\W\d_%°]\s?[-–]\s?\d|%\s?[-–]")  # UNIT_RANGE: a quick first look
 # `ông/bà`, `nam/nữ`, `và/hoặc`: a slash between words (not a unit) is a pause, not `trên`.
 WORD_SLASH = re.compile(r"/(?<=[^\W\d_]/)(?=[^\W\d_])")
 _PER_TIME = {"h": "giờ", "s": "giây"}  # `m3/h`, `km/s`: only after a slash
@@ -171,7 +173,7 @@ class Rules:
 
     # --- numbers, units, money ----------------------------------------------------------
     def units(self, text: str) -> str:
-        if "-" in text or "–" in text:
+        if ("-" in text or "–" in text) and _UNIT_DASH_HINT.search(text):
             text = UNIT_RANGE.sub(lambda m: f"{m.group(1)} đến ", text)
             if "độ" in text or "°" in text:
                 text = NEGATIVE.sub(_minus, text)
@@ -180,7 +182,7 @@ class Rules:
         if "/" in text:
             text = PER_UNIT.sub(lambda m: " trên " + self._per(m.group(1)), text)
             text = WORD_SLASH.sub(_word_slash, text)
-        if "m" in text:
+        if "m" in text and _METRES_HINT.search(text):
             text = METRES_CM.sub(r"\1 mét \2", text)
         text = NUMBER_UNIT.sub(lambda m: f"{m.group(1)} {_UNIT_WORDS[m.group(2)]}", text)
         if " đ" in text:
