@@ -1,9 +1,10 @@
 """Abbreviations joined by `&`, a hyphen or a dot that no lexicon key holds whole
 (`ANTT&ATGT`, `HĐND-UBND`, `PCT.UBND`, `TT.HĐND`): the lexicon reads each part and the joint
-is said, `&` as `và`, a hyphen as a pause (` - `), a dot as a space. A token the lexicon knows
-whole (`TT&TT`, `KT-XH`, `TP.HCM`) is left to it. A hyphen or dot beside a part the lexicon
-does not know stays (`B2-3`, `TX.Hương`); `&` is always `và` (the residue check spells an
-unknown part, `VTTT&TH`).
+is said, `&` as `và`, a hyphen as a pause (` - `), a dot as a space. A dot between a known
+part and a word in lower case after its capital (`UBND.Ông`) is a full stop that lost its
+space. A token the lexicon knows whole (`TT&TT`, `KT-XH`, `TP.HCM`) is left to it. A hyphen
+or dot beside a part the lexicon does not know stays (`B2-3`, `TX.Hương`); `&` is always
+`và` (the residue check spells an unknown part, `VTTT&TH`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ def split_joined(text: str, known: Callable[[str], bool]) -> str:
         out = [words[0]]
         for joint, left, right in zip(joints, words[:-1], words[1:], strict=True):
             said = joint == "&" or (known(left) and known(right))
+            if joint == "." and known(left) and right[1:].islower():
+                out += [". ", right]  # `UBND.Ông A nói`: a full stop typed without its space
+                continue
             out += [_SAID[joint] if said else joint, right]
         return "".join(out)
 
