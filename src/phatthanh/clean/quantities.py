@@ -125,7 +125,8 @@ ROUND_THE_CLOCK = re.compile(r"(?<![\w/])24/24\s?(?:h|giờ)(?!\w)")
 HOUSE = re.compile(r"(\d(?<![\w/.,]\d)\d*[A-Z]?(?:/\d+[A-Z]?)+)(?![\w/]|[.,]\d)")
 # The words that make such numbers an address; `số` alone only before a street or place.
 _HOUSE_BEFORE = re.compile(
-    r"(?<!\w)(?i:số nhà|nhà số|nhà|hẻm|kiệt|ngõ|ngách|địa chỉ|địa chỉ:|tọa lạc tại|trú tại)\s+$"
+    r"(?<!\w)(?i:số nhà|nhà|hẻm|kiệt|ngõ|ngách|địa chỉ:?|tọa lạc tại|trú tại|thửa(?: đất)?"
+    r"|lô(?: đất)?)(?:\s+số)?\s+$"
 )
 _NUMBER_BEFORE = re.compile(r"(?<!\w)(?i:số)\s+$")
 _STREET_AFTER = re.compile(
@@ -135,7 +136,8 @@ _STREET_AFTER = re.compile(
 _LETTER = re.compile(r"[A-Z]$")
 # what HOUSE needs: a lettered part, three parts, an address word, or `24/24` (a quick look)
 _HOUSE_HINT = re.compile(
-    r"/\d+[A-Z](?!\w)|\d[A-Z]/\d|\d/\d+/\d|24/24|(?:nhà|hẻm|kiệt|ngõ|ngách|chỉ|số|tại)\s\d+/\d"
+    r"/\d+[A-Z](?!\w)|\d[A-Z]/\d|\d/\d+/\d|24/24"
+    r"|(?:nhà|hẻm|kiệt|ngõ|ngách|chỉ|số|tại|thửa|đất|lô):?\s\d+/\d"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d$")
 
@@ -149,7 +151,7 @@ def house_numbers(text: str, say: Say) -> str:
         parts = m.group(1).split("/")
         if _YEAR.match(parts[-1]):
             return m.group(0)  # `số 12/2024`: a document's number and year
-        before = m.string[max(0, m.start() - 16) : m.start()]
+        before = m.string[max(0, m.start() - 20) : m.start()]
         lettered = any(_LETTER.search(p) for p in parts)  # `12/5A`, a pole `31B/82`
         address = _HOUSE_BEFORE.search(before) or (
             _NUMBER_BEFORE.search(before) and _STREET_AFTER.match(m.string, m.end())
