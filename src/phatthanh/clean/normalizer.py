@@ -42,6 +42,7 @@ _LOT = re.compile(
 # Letters and numbers taking turns (`H5N1`, `A2B3`): each run of letters spelled, each number read.
 _MIXED = re.compile(rf"[{UPPER}](?<![\w-][{UPPER}])[{UPPER}]*\d+(?:[{UPPER}]+\d*)+(?!\w)")
 _RUNS = re.compile(r"\d+|\D+")
+_MIXED_HINT = re.compile(rf"\d[{UPPER}]")
 _DIGIT_DASH = re.compile(r"\d-")
 _LEFTOVER_DIGITS = re.compile(r"\d+")
 _SYMBOLS = {"%": " phần trăm", "&": " và ", "+": " cộng ", "=": " bằng ", "/": " trên "}
@@ -124,7 +125,8 @@ class Normalizer:
 
         if "-" in text and _DIGIT_DASH.search(text):
             text = _LOT.sub(caps, text)
-        text = _MIXED.sub(mixed, text)
+        if _MIXED_HINT.search(text):
+            text = _MIXED.sub(mixed, text)
         text = _ALLCAPS.sub(caps, text)
 
         def digits(m: re.Match[str]) -> str:

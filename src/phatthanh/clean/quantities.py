@@ -134,11 +134,8 @@ _STREET_AFTER = re.compile(
     r"|[A-ZĐ][a-zà-ỹđ]+\s+[A-ZĐ])"
 )
 _LETTER = re.compile(r"[A-Z]$")
-# what HOUSE needs: a lettered part, three parts, an address word, or `24/24` (a quick look)
-_HOUSE_HINT = re.compile(
-    r"/\d+[A-Z](?!\w)|\d[A-Z]/\d|\d/\d+/\d|24/24"
-    r"|(?:nhà|hẻm|kiệt|ngõ|ngách|chỉ|số|tại|thửa|đất|lô):?\s\d+/\d"
-)
+# what HOUSE needs: a slash before a number (a quick first look)
+_HOUSE_HINT = re.compile(r"/\d")
 _YEAR = re.compile(r"(?:19|20)\d\d$")
 
 

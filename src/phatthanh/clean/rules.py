@@ -98,7 +98,7 @@ _COUNT_PER = re.compile(r"(?<![\d.,])\d{1,3}\s[^\W\d_]+(?:\s[^\W\d_]+)?$")
 # `1m65`: a height in metres and centimetres.
 METRES_CM = re.compile(r"(\d(?<![\w.,]\d))m(\d\d)(?!\w)")
 _METRES_HINT = re.compile(r"\dm\d")
-_UNIT_DASH_HINT = re.compile(r"[^\W\d_%°]\s?[-–]\s?\d|%\s?[-–]")  # UNIT_RANGE: a quick first look
+_UNIT_DASH_HINT = re.compile(r"[-–]\s?\d")  # UNIT_RANGE: a quick first look
 # `ông/bà`, `nam/nữ`, `và/hoặc`: a slash between words (not a unit) is a pause, not `trên`.
 WORD_SLASH = re.compile(r"/(?<=[^\W\d_]/)(?=[^\W\d_])")
 _PER_TIME = {"h": "giờ", "s": "giây"}  # `m3/h`, `km/s`: only after a slash
