@@ -39,8 +39,9 @@ CAPS_TOKEN = re.compile(rf"[{UPPER}](?<![\w/&.][{UPPER}])[{UPPER}]*(?![\w/&])")
 # What may stand between two capital words of one heading: spaces, digits, light punctuation.
 _RUN_GAP = re.compile(r"[ \t\d,:;–\"“”'()/-]*")
 _ROMAN_BEFORE = re.compile(
-    r"(?i:khóa|khoá|thứ|đại hội|hội nghị|quý|phần|chương|thế kỷ|thế kỉ|mục|điều|cấp|đợt"
-    r"|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản|báo động)\s*$"
+    r"(?i:khóa|khoá|thứ|đại hội|hội nghị|quý|phần|học kỳ|học kì|chương|thế kỷ|thế kỉ|mục|điều"
+    r"|cấp|đợt"
+    r"|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản|báo động|khu vực|vùng)\s*$"
 )
 _SENTENCE_START = re.compile(r"(?:^|[\n.!?:]\s*|[\"“(]\s*)$")
 
@@ -91,6 +92,18 @@ def _is_word(text: str, tok: re.Match[str], heading: bool, expands: Expands) -> 
         or text.startswith(".", tok.end())
     ):
         return False
-    if expands(text, tok.start(), tok.end()):
+    if expands(text, tok.start(), tok.end()) or _in_joined_key(text, tok, expands):
         return False
     return heading or marked or len(word) >= 4
+
+
+def _in_joined_key(text: str, tok: re.Match[str], expands: Expands) -> bool:
+    """`AN` in `QP-AN`, `TT` in `TT&TT`: a part of a joined abbreviation the lexicon reads."""
+    start, end = tok.start(), tok.end()
+    if text[start - 1 : start] not in ("-", "&") and text[end : end + 1] not in ("-", "&"):
+        return False
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-&"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] in "-&"):
+        end += 1
+    return expands(text, start, end)

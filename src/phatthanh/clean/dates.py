@@ -1,4 +1,4 @@
-"""Dates, times and Roman numerals (rule 4 of ../shared/specs/vietnamese-speech.md, with the
+"""Dates (rule 4 of ../shared/specs/vietnamese-speech.md, with the
 readings decided from real pages).
 
 A day/month pair is a date only where the context says so: after a date word (ngày, hôm,
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from phatthanh.clean.numbers import MONTHS, Say, ordinal_words, roman_value
+from phatthanh.clean.numbers import MONTHS, Say, roman_value
 from phatthanh.clean.quantities import FRACTION_NOUN, date_slips
 
 _END = r"(?![\w/]|[.,]\d)"  # the number is not followed by more of a number
@@ -80,42 +80,20 @@ _DATE_AFTER = re.compile(
 DAY_MONTH_WORDS = re.compile(r"((?<!\w)(?i:ngày)\s+)(\d{1,2})(\s+(?i:tháng)\s+)(\d{1,2})(?![\d/.])")
 MONTH_NAME = re.compile(r"(?<!\d\s)((?<!\w)(?i:tháng)\s+)(\d{1,2})(?![\w/.,-]|\s*[-–]\s*\d)")
 MONTH_YEAR = re.compile(r"(?i)(tháng\s+)(\d{1,2})[/-](\d{4})(?!\w)")
+# `tháng 11-12/2025`: two months of one year.
+MONTH_RANGE_YEAR = re.compile(r"(?i)(tháng\s+)(\d{1,2})\s*[-–]\s*(\d{1,2})/(\d{4})(?!\w)")
+# `đường 3/2`, `Quảng trường 2/9`: a street named after a holiday says its date without `mồng`.
+_STREET_BEFORE = re.compile(r"(?i:đường|phố|cầu|quảng trường|công viên)\s$")
+# `20 - 25/11/2025`: the second day of a range; the range rule reads both days.
+_DAY_DASH_BEFORE = re.compile(r"(?<![\w/.,])(\d{1,2})\s*[-–]\s*$")
 # `quý III/2026`, and a list of quarters before one year (`quý I, II/2026`, `quý I và II/2026`).
 QUARTER = re.compile(
     r"(?i)(quý\s+)((?:[IV]{1,3}|\d)(?:\s*(?:,|và|–|-)\s*(?:[IV]{1,3}|\d))*)[/-](\d{4})(?!\w)"
 )
 _QUARTER_SEP = re.compile(r"(\s*(?:,|và|–|-)\s*)")
 
-_CLOCK = r"\d{1,2}(?:[:hg]\d{2}['’′]?|h|\s?giờ(?:\s?\d{1,2}(?:\s?phút)?)?)"
-TIME_RANGE = re.compile(rf"(?<![\w:.,])({_CLOCK})\s*[–-]\s*({_CLOCK})(?![\w:])")
-# AM/PM (SA/CH in Vietnamese software) after a clock time: sáng, trưa, chiều or tối.
-_HALF = r"(?:\s?(AM|PM|am|pm|SA|CH|sa|ch)(?!\w))?"
-TIME_COLON = re.compile(r"(?<![\w:,.])([01]?\d|2[0-4]):([0-5]?\d)(?::([0-5]\d))?(?![\w:])" + _HALF)
-TIME_H = re.compile(r"(?<![\w,.])([01]?\d|2[0-4])\s?h(?:([0-5]\d)(?:['’′]|p|ph)?)?(?!\w)" + _HALF)
-# southern `17g30`; `lúc 7g`, `7g sáng`: an hour alone is a clock time only beside a time word
-# (`5g` is grams).
-TIME_G = re.compile(r"(?<![\w,.])([01]?\d|2[0-3])g([0-5]\d)?(?!\w)")
-_HOUR_BEFORE = re.compile(r"(?i:lúc|từ|đến|vào)\s$")
-_HOUR_AFTER = re.compile(r"\s(?:sáng|trưa|chiều|tối|đêm)(?!\w)")
-# `07 giờ 00`: on the hour, the zero minutes are not said (`bảy giờ`, never `bảy giờ không`).
-ZERO_MINUTES = re.compile(r"(\d\s?giờ)\s?00(?:\s?phút)?(?!\w)")
-# `7 giờ 30'`: the minute mark after a clock time is `phút`.
-MINUTE_MARK = re.compile(r"(giờ\s?\d{1,2})\s?['’′]")
-
-ROMAN_TRIGGER = re.compile(
-    r"((?<!\w)(?i:khóa|khoá|nhiệm kỳ|nhiệm kì|kỳ họp thứ|kì họp thứ|đại hội|hội nghị lần thứ"
-    r"|lần thứ|quý|phần"
-    r"|chương|thế kỷ|thế kỉ|mục|điều|thứ|cấp|đợt|giai đoạn|vòng|tập|ấp|thôn|tổ|khu|xóm|bản"
-    r"|báo động))"
-    r"(\s*)([IVXLC]+)(?!\w)"
-)
-# a section number at the start of a line; it may stand alone (`II.` on its own line, the heading
-# text on the next line), so the dot may end the text
-ROMAN_HEADING = re.compile(r"(?m)^([IVX]{1,4})\.(?=\s|$)")
 # Quick first looks (throughput): each rule below runs only where the text holds what it needs,
 # a digit beside a separator or a numeral letter ending a word; these searches skip ahead fast.
-_ROMAN_END = re.compile(r"[IVXLC](?!\w)")
-_ROMAN_DOT = re.compile(r"[IVX]\.")
 _DIGIT = re.compile(r"\d")
 _SLASH_PAIR = re.compile(r"\d/\d")
 _DOT_PAIR = re.compile(r"\d\.\d")
@@ -123,10 +101,6 @@ _DASH_PAIR = re.compile(r"\d\s?-\d")
 _SPACED_SLASH = re.compile(r"\s\d\d?/\d")  # SHORT_DATE, SHORT_RANGE
 _SPACED_LIST = re.compile(r"\s\d\d?\s*[-–]\s*\d")  # DAY_LIST_DOT
 _SPACED_DOT = re.compile(r"\s\d\d?(?:\.|\s?-)\d")  # SHORT_DATE_DOT
-_CLOCK_HINT = re.compile(r"\d\s?[:hg]")
-_COLON_HINT = re.compile(r"\d:\d")
-_H_HINT = re.compile(r"\d\s?h(?![^\W\d])")  # `10h`, `7h30`, not `650 ha`
-_G_HINT = re.compile(r"\dg")  # TIME_G: `17g30`, or `7g` alone beside a time word
 
 
 def dates(text: str, say: Say) -> str:
@@ -142,6 +116,9 @@ def dates(text: str, say: Say) -> str:
         return f"{first} đến {second}"
 
     def full(m: re.Match[str]) -> str:
+        first = _DAY_DASH_BEFORE.search(m.string, max(0, m.start() - 6), m.start())
+        if not m.group(1) and first and int(first.group(1)) < int(m.group(2)):
+            return m.group(0)  # `ngày 20 – 25/11/2025`: read as a range of days below
         lead = m.group(1) or "ngày "
         if not m.group(1) and m.string[max(0, m.start() - 6) : m.start()].endswith("ngày ("):
             lead = ""  # `ngày (16/02/2016)`: the word is already said
@@ -195,6 +172,8 @@ def dates(text: str, say: Say) -> str:
             return m.group(0)
         if (d, mo) == (24, 7) and _ROUND_THE_CLOCK.search(before):  # `trực 24/7`
             return m.group(0)
+        if _STREET_BEFORE.search(before) and 1 <= d <= 31 and 1 <= mo <= 12:
+            return f"{say.num(d)} tháng {MONTHS[mo]}"
         if d > mo or _DATE_AFTER.match(m.string, m.end()):
             return say.date(d, mo) or m.group(0)
         return m.group(0)
@@ -204,6 +183,13 @@ def dates(text: str, say: Say) -> str:
         if not 1 <= mo <= 12:
             return m.group(0)
         return f"{m.group(1)}{MONTHS[mo]} năm {say.num(int(m.group(3)))}"
+
+    def month_range_year(m: re.Match[str]) -> str:
+        first, second = int(m.group(2)), int(m.group(3))
+        if not 1 <= first < second <= 12:
+            return m.group(0)
+        year = say.num(int(m.group(4)))
+        return f"{m.group(1)}{MONTHS[first]} đến tháng {MONTHS[second]} năm {year}"
 
     def quarter(m: re.Match[str]) -> str:
         said = []
@@ -265,6 +251,8 @@ def dates(text: str, say: Say) -> str:
     if month and "ng tháng" in text:
         text = GLUED_DAYS.sub(glued_days, text)
     if month:
+        if dash:
+            text = MONTH_RANGE_YEAR.sub(month_range_year, text)
         text = MONTH_YEAR.sub(month_year, text)
     if "uý" in text:
         text = QUARTER.sub(quarter, text)
@@ -274,75 +262,3 @@ def dates(text: str, say: Say) -> str:
         text = DAY_MONTH_WORDS.sub(day_month_words, text)
         text = MONTH_NAME.sub(month_name, text)
     return text
-
-
-def times(text: str, say: Say) -> str:
-    """Clock times; a dash between two times reads `đến`; AM/PM become sáng/chiều/tối."""
-
-    def clock(h: int, mi: int | None, sec: int | None = None, half: str | None = None) -> str:
-        out = f"{say.num(h)} giờ"
-        if mi:
-            out += f" {say.num(mi)} phút"
-        if sec:
-            out += f" {say.num(sec)} giây"
-        if half:
-            if half.upper() in ("AM", "SA"):
-                out += " sáng"
-            else:
-                out += " trưa" if h == 12 else (" chiều" if h < 6 else " tối")
-        return out
-
-    def _clock_g(m: re.Match[str]) -> str:
-        if m.group(2):
-            return clock(int(m.group(1)), int(m.group(2)))
-        before = m.string[max(0, m.start() - 5) : m.start()]
-        if _HOUR_BEFORE.search(before) or _HOUR_AFTER.match(m.string, m.end()):
-            return clock(int(m.group(1)), None)
-        return m.group(0)
-
-    def number(value: str | None) -> int | None:
-        return int(value) if value else None
-
-    if not _CLOCK_HINT.search(text):
-        return text
-    if "-" in text or "–" in text:
-        text = TIME_RANGE.sub(lambda m: f"{m.group(1)} đến {m.group(2)}", text)
-    if ":" in text and _COLON_HINT.search(text):
-        text = TIME_COLON.sub(
-            lambda m: clock(int(m.group(1)), int(m.group(2)), number(m.group(3)), m.group(4)),
-            text,
-        )
-    if "h" in text and _H_HINT.search(text):
-        text = TIME_H.sub(
-            lambda m: clock(int(m.group(1)), number(m.group(2)), None, m.group(3)), text
-        )
-    if "g" in text and _G_HINT.search(text):
-        text = TIME_G.sub(_clock_g, text)
-    if "giờ 00" in text:
-        text = ZERO_MINUTES.sub(r"\1", text)
-    if "'" in text or "’" in text or "′" in text:
-        text = MINUTE_MARK.sub(r"\1 phút", text)
-    return text
-
-
-def roman(text: str, say: Say) -> str:
-    """Roman numerals after trigger words (`khóa XII`, `cấp IV`, glued `khóaXII` too) and as
-    line-initial headings (`II.`); `thứ` + numeral is an ordinal (`thứ tư`)."""
-
-    def sub(m: re.Match[str]) -> str:
-        value = roman_value(m.group(3))
-        trigger = m.group(1)
-        # a lone C or L is a letter (`khu C`), and only `khóa` is found glued (`khóaXII`)
-        glued = not m.group(2) and trigger.lower() not in ("khóa", "khoá")
-        if value is None or m.group(3) in ("C", "L") or glued:
-            return m.group(0)
-        words = ordinal_words(value) if trigger.lower().endswith("thứ") else say.num(value)
-        return f"{trigger} {words}"
-
-    if _ROMAN_END.search(text):
-        text = ROMAN_TRIGGER.sub(sub, text)
-    if not _ROMAN_DOT.search(text):
-        return text
-    return ROMAN_HEADING.sub(
-        lambda m: f"{say.num(v)}." if (v := roman_value(m.group(1))) else m.group(0), text
-    )

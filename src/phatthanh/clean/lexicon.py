@@ -99,8 +99,17 @@ class Lexicon:
         return match.group(0)
 
     def reading(self, token: str) -> str | None:
-        """The reading of a whole-word entry (station first), or None."""
-        return self._station_map.get(token) or self._words_map.get(token)
+        """The reading of a whole-word entry (station first), else a context rule's default
+        (the rule with neither `next` nor `prev`), or None."""
+        found = self._station_map.get(token) or self._words_map.get(token)
+        if found:
+            return found
+        rules = self._context.get(token, ())
+        return next((r.spoken for r in rules if r.next_pattern is r.prev_pattern is None), None)
+
+    def has(self, token: str) -> bool:
+        """Is the token an entry (a word, a station word or a context rule's token)?"""
+        return token in self._station_map or token in self._words_map or token in self._context
 
     def expands(self, text: str, start: int, end: int) -> bool:
         """Would `apply` read the token text[start:end] as an abbreviation here?"""

@@ -14,12 +14,13 @@ import re
 from dataclasses import dataclass
 
 from phatthanh.clean.caps import UPPER, read_capitals
+from phatthanh.clean.joined import split_joined
 from phatthanh.clean.lexicon import Lexicon, spell
 from phatthanh.clean.numbers import digit_words, number_words
 from phatthanh.clean.repair import repair_typing
 from phatthanh.clean.rules import Rules
 from phatthanh.clean.settings import SpeechSettings
-from phatthanh.clean.symbols import tidy
+from phatthanh.clean.symbols import drop_echoes, tidy
 from phatthanh.clean.unicode import cleanup_unicode
 from phatthanh.i18n import _
 from phatthanh.model import Residue
@@ -30,13 +31,18 @@ log = logging.getLogger(__name__)
 # number (`T6`); spelled with Vietnamese letter names. The left boundary is checked after the
 # first capital so the regex engine skips ahead to capitals instead of trying every position.
 _ALLCAPS = re.compile(
-    rf"([{UPPER}](?<![\w-][{UPPER}])(?:[{UPPER}]+\d*(?:-[{UPPER}]{{2,}}\d*)*|\d+))(?![\w-])"
+    rf"([{UPPER}](?<![\w-][{UPPER}])(?:[{UPPER}]+\d*(?:-[{UPPER}]{{2,}}\d*)*|\d+))"
+    rf"(?!\w|-[{UPPER}\d])"
 )
 # A lot or room with a dash (`lô B2-3`, `phòng A1-A5`): each side spelled and read. Only
 # looked for where a digit stands before a dash (rare once the numbers are read).
 _LOT = re.compile(
     rf"([{UPPER}](?<![\w-][{UPPER}])\d+)(?=-\w)|([{UPPER}](?<=\d-[{UPPER}])\d+)(?![\w-])"
 )
+# Letters and numbers taking turns (`H5N1`, `A2B3`): each run of letters spelled, each number read.
+_MIXED = re.compile(rf"[{UPPER}](?<![\w-][{UPPER}])[{UPPER}]*\d+(?:[{UPPER}]+\d*)+(?!\w)")
+_RUNS = re.compile(r"\d+|\D+")
+_MIXED_HINT = re.compile(rf"\d[{UPPER}]")
 _DIGIT_DASH = re.compile(r"\d-")
 _LEFTOVER_DIGITS = re.compile(r"\d+")
 _SYMBOLS = {"%": " phần trăm", "&": " và ", "+": " cộng ", "=": " bằng ", "/": " trên "}
@@ -71,6 +77,7 @@ class Normalizer:
         r = self.rules
         text = tidy(text)
         text = read_capitals(text, self.lexicon.expands)
+        text = split_joined(text, self.lexicon.has)
         text = r.addresses(text)
         text = r.roads(text)
         text = r.document_codes(text)
@@ -84,7 +91,7 @@ class Normalizer:
         text = r.numbers(text)
         text, residue = self._residue(text)
         if "(" in text or "[" in text:
-            text = _EMPTY_BRACKETS.sub("", text)
+            text = drop_echoes(_EMPTY_BRACKETS.sub("", text))
         if "  " in text or "\t" in text:
             text = _SPACES.sub(" ", text)
         if _PUNCT_AFTER_SPACE.search(text):
@@ -98,8 +105,8 @@ class Normalizer:
 
         def caps(m: re.Match[str]) -> str:
             token = m.group(m.lastindex or 1)
-            if token in self.lexicon.known:
-                return token
+            if token in self.lexicon.known:  # kept by a joint the lexicon does not cross
+                return self.lexicon.reading(token) or token
             number = token[len(token.rstrip("0123456789")) :]
             known = self.lexicon.reading(token[: len(token) - len(number)]) if number else None
             if known:  # `KP5`, `TDP3`: a known abbreviation glued to its number
@@ -108,8 +115,18 @@ class Normalizer:
             letters = " ".join(spell(part.rstrip("0123456789")) for part in token.split("-"))
             return f"{letters} {self.rules.num(int(number))}" if number else letters
 
+        def mixed(m: re.Match[str]) -> str:
+            token = m.group(0)
+            if token in self.lexicon.known:
+                return self.lexicon.reading(token) or token
+            found.append(Residue(token, m.start(), _("unknown abbreviation, spelled out")))
+            runs = _RUNS.findall(token)
+            return " ".join(self.rules.num(int(r)) if r.isdigit() else spell(r) for r in runs)
+
         if "-" in text and _DIGIT_DASH.search(text):
             text = _LOT.sub(caps, text)
+        if _MIXED_HINT.search(text):
+            text = _MIXED.sub(mixed, text)
         text = _ALLCAPS.sub(caps, text)
 
         def digits(m: re.Match[str]) -> str:

@@ -11,7 +11,9 @@ pages, ../shared/specs/vietnamese-speech.md).
 - Vehicle plates `75A-123.45`, `29LD-12345`, `47B1-678.90`: the province number, the series
   letters by name, then the serial digit by digit (`bảy mươi lăm A, một hai ba, bốn năm`).
 - Phones and hotlines are read digit by digit in their written groups, a pause per group:
-  `0912.345.678`, `(0254) 3732.318`, `1900 1234`.
+  `0912.345.678`, `(0254) 3732.318`, `1900 1234`. A dash or slash between two phone numbers
+  is `hoặc` (`0912.345.678 - 0987.654.321`); a list after `gọi` (`gọi 113, 114`) is dialled
+  digit by digit throughout.
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ SHORT_HOTLINE = re.compile(
 # when nothing counted follows it (`gọi 112 thanh niên nhập ngũ` is a call-up of 112 people);
 # after `hoặc`/`và` only behind a hotline label (`đường dây nóng: 0987… hoặc 114`).
 EMERGENCY = re.compile(
-    r"(?<!kêu )((?i:gọi|hoặc|và)(?: ngay| khẩn cấp)?(?: đến| tới| số)?\s+)(11[1-5])"
+    r"(?<!kêu )((?i:gọi|hoặc|và)(?: ngay| khẩn cấp)?(?: đến| tới| số)?\s+)"
+    r"(11[1-5](?:\s*(?:,|và|hoặc)\s*11[1-5](?!\d))*)"
     r"(?=\s*(?:[,.;:!?)(]|$|(?:khi|để|hoặc|và|ngay|nếu|báo|trong|cấp cứu)(?!\w)))"
 )
 
@@ -111,6 +114,23 @@ def roads(text: str) -> str:
     return text
 
 
+# A dash or slash between two phone numbers (dates, times and codes are words by now).
+PHONE_SEP = re.compile(
+    r"(\d)\s*[-–/]\s*(?=(?:\(0\d{2,3}\)\s?|\+84[ .-]?|0)\d(?:[ .]?\d){7,10}(?![\d]|[.,]\d))"
+)
+_PHONE_BEFORE = re.compile(
+    r"(?:\(0\d{2,3}\)\s?\d(?:[ .]?\d){5,8}|(?:^|[^\d.,(])(?:\+84|0)\d(?:[ .]?\d){7,10})$"
+)
+
+
+def _or_between_phones(text: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        before = m.string[max(0, m.start() - 19) : m.start() + 1]
+        return f"{m.group(1)} hoặc " if _PHONE_BEFORE.search(before) else m.group(0)
+
+    return PHONE_SEP.sub(sub, text)
+
+
 def phones(text: str) -> str:
     """Mobile, landline and hotline numbers, digit by digit in groups."""
 
@@ -131,6 +151,8 @@ def phones(text: str) -> str:
 
     if "0" not in text and "1" not in text:
         return text
+    if "-" in text or "–" in text or "/" in text:
+        text = _or_between_phones(text)
     if "(0" in text:
         text = AREA_CODE_PHONE.sub(lambda m: grouped(m.group(1), m.group(2), m.group(3)), text)
     if "." in text:
@@ -153,6 +175,6 @@ def phones(text: str) -> str:
             before = m.string[max(0, m.start() - 80) : m.start()]
             if not _HOTLINE_LABEL.search(before):
                 return m.group(0)
-        return m.group(1) + digit_words(m.group(2))
+        return m.group(1) + re.sub(r"\d+", lambda d: digit_words(d[0]), m.group(2))
 
     return EMERGENCY.sub(emergency, text)

@@ -13,6 +13,10 @@ with stray spaces or a trailing slash, a second date in a list.
 - `từ 9/2024 đến 12/2024`, `tháng 9/2024 và 10/2024`: a month over a year after `từ`, `đến`,
   `và`, `trong`, `cuối`… is that month (`tháng mười hai năm …`); after `số` it is a number.
 - `ngày 1/6, 3/5 lớp`: a pair after a date is not a date for that alone; it is often a count.
+- `số 12/5A`, `hẻm 45/12`, `nhà 123/4/5`, a pole `31B/82`: a house, alley or lot number; its
+  slash is `xuyệt` (`mười hai xuyệt năm A`), never `trên` (a fraction) nor a month.
+- `nghỉ 1/2 ngày`, `1/3 ha`: a fraction of a unit is `nửa ngày`, `một phần ba héc-ta`; a half of
+  a whole is `một nửa` (`hơn 1/2 số hộ`).
 """
 
 from __future__ import annotations
@@ -114,3 +118,71 @@ def is_fraction_of_quantity(text: str, start: int, end: int, num: int, den: int)
     return bool(
         FRACTION_NOUN.match(text, end) or SHARE_BEFORE.search(text, max(0, start - 8), start)
     )
+
+
+# `số 12/5A`, `hẻm 45/12`: numbers joined by slashes, a letter allowed after each.
+ROUND_THE_CLOCK = re.compile(r"(?<![\w/])24/24\s?(?:h|giờ)(?!\w)")
+HOUSE = re.compile(r"(\d(?<![\w/.,]\d)\d*[A-Z]?(?:/\d+[A-Z]?)+)(?![\w/]|[.,]\d)")
+# The words that make such numbers an address; `số` alone only before a street or place.
+_HOUSE_BEFORE = re.compile(
+    r"(?<!\w)(?i:số nhà|nhà|hẻm|kiệt|ngõ|ngách|địa chỉ:?|tọa lạc tại|trú tại|thửa(?: đất)?"
+    r"|lô(?: đất)?)(?:\s+số)?\s+$"
+)
+_NUMBER_BEFORE = re.compile(r"(?<!\w)(?i:số)\s+$")
+_STREET_AFTER = re.compile(
+    r",?\s+(?:(?i:đường|phố|hẻm|kiệt|ngõ|ngách|ấp|thôn|tổ|khu phố|khóm|quốc lộ)(?!\w)"
+    r"|[A-ZĐ][a-zà-ỹđ]+\s+[A-ZĐ])"
+)
+_LETTER = re.compile(r"[A-Z]$")
+# what HOUSE needs: a slash before a number (a quick first look)
+_HOUSE_HINT = re.compile(r"/\d")
+_YEAR = re.compile(r"(?:19|20)\d\d$")
+
+
+def house_numbers(text: str, say: Say) -> str:
+    """`số 12/5A` -> `số mười hai xuyệt năm A`; runs before dates and fractions."""
+    if "/" not in text or not _HOUSE_HINT.search(text):
+        return text
+
+    def sub(m: re.Match[str]) -> str:
+        parts = m.group(1).split("/")
+        if _YEAR.match(parts[-1]):
+            return m.group(0)  # `số 12/2024`: a document's number and year
+        before = m.string[max(0, m.start() - 20) : m.start()]
+        lettered = any(_LETTER.search(p) for p in parts)  # `12/5A`, a pole `31B/82`
+        address = _HOUSE_BEFORE.search(before) or (
+            _NUMBER_BEFORE.search(before) and _STREET_AFTER.match(m.string, m.end())
+        )
+        if not (lettered or address):
+            return m.group(0)
+        said = []
+        for part in parts:
+            letter = part[-1] if _LETTER.search(part) else ""
+            number = say.num(int(part[: len(part) - len(letter)]))
+            said.append(f"{number} {letter.upper()}" if letter else number)
+        return " xuyệt ".join(said)
+
+    if "24/24" in text:  # `trực 24/24h`: round the clock, never an address
+        text = ROUND_THE_CLOCK.sub("hai mươi tư trên hai mươi tư giờ", text)
+
+    return HOUSE.sub(sub, text)
+
+
+# `nghỉ 1/2 ngày`, `1/3 héc-ta` (units are read before fractions): a share of one unit.
+UNIT_AFTER = re.compile(
+    r"\s+(?:ngày|buổi|tháng|tuần|giờ|tiếng|phút|quý|học kỳ|nhiệm kỳ|héc-ta|ki-lô-mét|mét"
+    r"|tấn|tạ|ki-lô-gam|lít|sào|mẫu|suất|chặng|vòng|cây số)(?!\w)"
+)
+
+
+def fraction_words(text: str, start: int, end: int, num: int, den: int) -> str | None:
+    """`1/2 ngày` -> `nửa ngày`, `1/2 số hộ` -> `một nửa số hộ`, `2/3 số hộ` -> `hai phần
+    ba`; None when the pair is not a fraction here (a count out of a total stays `trên`)."""
+    if not 0 < num < den <= 10:
+        return None
+    of_unit = UNIT_AFTER.match(text, end) is not None
+    if not (of_unit or is_fraction_of_quantity(text, start, end, num, den)):
+        return None
+    if (num, den) == (1, 2):
+        return "nửa" if of_unit else "một nửa"
+    return f"{num} phần {'tư' if den == 4 else den}"  # `ba phần tư`

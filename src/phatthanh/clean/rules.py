@@ -1,6 +1,6 @@
 """Rules 3-4 of ../shared/specs/vietnamese-speech.md: document codes, numbers, units and money
-here; dates, times and Roman numerals in dates.py; roads and phones in places.py. Each rule is
-a function text -> text; `Normalizer` runs them in the spec's order.
+here; dates and Roman numerals in dates.py, times in clock.py; roads and phones in places.py.
+Each rule is a function text -> text; `Normalizer` runs them in the spec's order.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from phatthanh.clean import dates, places, quantities
+from phatthanh.clean import clock, dates, places, quantities, roman, web
 from phatthanh.clean.lexicon import spell
 from phatthanh.clean.numbers import Say, decimal_words, digit_words, ordinal_words
 from phatthanh.clean.settings import SpeechSettings
@@ -19,9 +19,10 @@ _CODE_PART = rf"[{_UP}][{_UP}a-zđ]*\d*"  # `QH13`: the legislature's term after
 # `282 /KHHĐ` (a space before the slash) is still a code. Here and below, a left boundary is
 # checked after the first character (`\d(?<![\w/]\d)`) so the regex engine can skip ahead to
 # that character instead of trying every position (throughput).
-# `12A-QĐ/UBND`, `45A/UBND-VP`: a number with a letter suffix (a numbering variant) keeps it.
+# `12A-QĐ/UBND`, `45A/UBND-VP`, `30a/2008/NQ-CP`: a number with a letter suffix (a numbering
+# variant) keeps it.
 DOCUMENT_CODE = re.compile(
-    rf"(\d(?<![\w/]\d)\d*)(?P<suffix>[A-Z](?=[-/]))?(?:/(?P<year>\d{{4}}))?(?:[-/]| /)"
+    rf"(\d(?<![\w/]\d)\d*)(?P<suffix>[A-Z](?=[-/])|[a-d](?=/))?(?:/(?P<year>\d{{4}}))?(?:[-/]| /)"
     rf"(?P<parts>{_CODE_PART}(?:[-/&]{_CODE_PART})*)(?![\w/])"
 )
 # `19 - NQ/TW`, `08/NQ - TW`, `1234/QĐ - UBND`: a code typed with spaces round its dash; the
@@ -41,7 +42,22 @@ SCALE = re.compile(
     r"(?![\d:/]|[.,]\d)"
 )
 RATIO = re.compile(r"(\d(?<![\w/.,]\d)\d*)/(\d+)(?![\w/]|[.,]\d)")
-RANGE = re.compile(r"(\d(?<![\w/.,-]\d)\d*(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
+# `5 - 7`, `1.000 - 1.500`, `800.000 - 1.000.000` (groups of thousands on either side).
+_AMOUNT = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
+RANGE = re.compile(
+    rf"(\d(?<![\w/.,-]\d)(?:\d{{0,2}}(?:\.\d{{3}})+(?:,\d+)?|\d*(?:[.,]\d+)?))\s*[-–]\s*"
+    rf"({_AMOUNT})(?![\w/]|[.,]\d)"
+)
+# `35% - 40%`, `4 triệu - 6 triệu`, `5 km - 7 km`: a dash after an amount with its unit, before
+# another number, is `đến` too.
+UNIT_RANGE = re.compile(
+    r"(\d\s?(?:%|triệu|tỷ|nghìn|ngàn|đồng|đ|km|m|ha|kg|tấn|tạ|°C|độ C|độ))\s*[-–]\s*(?=\d)"
+)
+# `-5°C`, `nhiệt độ -2`: a minus before a temperature is `âm`.
+NEGATIVE = re.compile(
+    r"(?:(?<=\s)|(?<=^)|(?<=\())-(?=\d+(?:,\d+)?\s?(?:°C|ºC|⁰C|oC|độ)(?!\w))"
+    r"|(?<=(?:độ|từ) )-(?=\d)"
+)
 # `1A`, `14B` (a road, a class, a block): the letter is said after the number.
 # `khoản 5a`, `tổ 3b`: a lower-case item letter (units were read before this rule runs).
 DIGIT_LETTER = re.compile(r"(\d(?<!\w\d)\d*)([A-Z]|[a-e](?=\W|$))(\d*)(?![\w])")
@@ -63,7 +79,7 @@ UNITS: tuple[tuple[str, str], ...] = (
     ("USD", "đô la Mỹ"), ("m", "mét"), ("l", "lít"), ("g", "gam"), ("ml", "mi-li-lít"),
     ("kVA", "ki-lô-vôn-ampe"), ("MVA", "mê-ga-vôn-ampe"), ("kV", "ki-lô-vôn"), ("V", "vôn"),
     ("mg", "mi-li-gam"), ("MWh", "mê-ga-oát giờ"), ("Wp", "oát đỉnh"),
-    ("tr.đ", "triệu đồng"), ("trđ", "triệu đồng"), ("tr", "triệu"),
+    ("tr.đ", "triệu đồng"), ("trđ", "triệu đồng"), ("tr", "triệu"), ("k", "nghìn"),
 )  # fmt: skip
 # Unit symbols that are never Vietnamese words, read even without a number (`hàng km`).
 LONE_UNIT = re.compile(
@@ -77,6 +93,12 @@ PER_UNIT = re.compile(
 )
 # `150.000 đồng/học sinh`, `500 nghìn/suất`: money per anything is `trên`, not a pause.
 _MONEY_BEFORE = re.compile(r"(?:(?<!\w)(?:đồng|nghìn|ngàn|triệu|tỷ)|\d ?đ)$")
+# `02 người/đơn vị`, `5 suất/hộ`: a number and its noun before the slash.
+_COUNT_PER = re.compile(r"(?<![\d.,])\d{1,3}\s[^\W\d_]+(?:\s[^\W\d_]+)?$")
+# `1m65`: a height in metres and centimetres.
+METRES_CM = re.compile(r"(\d(?<![\w.,]\d))m(\d\d)(?!\w)")
+_METRES_HINT = re.compile(r"\dm\d")
+_UNIT_DASH_HINT = re.compile(r"[-–]\s?\d")  # UNIT_RANGE: a quick first look
 # `ông/bà`, `nam/nữ`, `và/hoặc`: a slash between words (not a unit) is a pause, not `trên`.
 WORD_SLASH = re.compile(r"/(?<=[^\W\d_]/)(?=[^\W\d_])")
 _PER_TIME = {"h": "giờ", "s": "giây"}  # `m3/h`, `km/s`: only after a slash
@@ -84,21 +106,7 @@ _PER_TIME = {"h": "giờ", "s": "giây"}  # `m3/h`, `km/s`: only after a slash
 DONG_AFTER_SCALE = re.compile(r"đ(?!\w)(?:(?<=triệu đ)|(?<=nghìn đ)|(?<=ngàn đ)|(?<=tỷ đ))")
 # `30 độ C`: the letter is the Celsius sign, not a word.
 DEGREE_C = re.compile(r"(?<=độ )C(?!\w)")
-ADDRESS = re.compile(
-    r"(?i)\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:https?://|www\.)[^\s,;)]+|\b[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov)(?:/[^\s,;)]*)?\b"
-)
-
-
-# `Xem chi tiết tại www.…`, `truy cập https://…`: a web address the sentence needs as its
-# object is named, not dropped (`tại trang thông tin điện tử`); elsewhere it is dropped.
-_WEB_VERB = re.compile(r"(?<!\w)(?i:tại|trên|vào|truy cập|qua)\s+$")
-_MAIL_VERB = re.compile(r"(?<!\w)(?i:về|tới|đến|qua|vào|tại)\s+$")
-# `Email: …` with its address dropped leaves a label a voice would read alone.
-ADDRESS_LABEL = re.compile(
-    r"(?i)[,;]?\s*\b(?:e-?mail|website|trang web|thư điện tử)\s*:\s*(?=[,.;)]|$)"
-)
 _CODE_HINT = re.compile(r"\d[A-Z]? ?[-/]")  # what every code pattern needs: a quick first look
-_ADDRESS_HINT = re.compile(r"@|://|www\.|\.(?:vn|com|net|org|gov)\b", re.I)
 
 
 class Rules:
@@ -152,10 +160,10 @@ class Rules:
         return dates.dates(text, self.say)
 
     def times(self, text: str) -> str:
-        return dates.times(text, self.say)
+        return clock.times(text, self.say)
 
     def roman(self, text: str) -> str:
-        return dates.roman(text, self.say)
+        return roman.roman(text, self.say)
 
     def roads(self, text: str) -> str:
         return places.roads(text)
@@ -165,11 +173,17 @@ class Rules:
 
     # --- numbers, units, money ----------------------------------------------------------
     def units(self, text: str) -> str:
+        if ("-" in text or "–" in text) and _UNIT_DASH_HINT.search(text):
+            text = UNIT_RANGE.sub(lambda m: f"{m.group(1)} đến ", text)
+            if "độ" in text or "°" in text:
+                text = NEGATIVE.sub(_minus, text)
         if "%" in text:
             text = PERCENT.sub(lambda m: f"{m.group(1)} phần trăm", text)
         if "/" in text:
             text = PER_UNIT.sub(lambda m: " trên " + self._per(m.group(1)), text)
             text = WORD_SLASH.sub(_word_slash, text)
+        if "m" in text and _METRES_HINT.search(text):
+            text = METRES_CM.sub(r"\1 mét \2", text)
         text = NUMBER_UNIT.sub(lambda m: f"{m.group(1)} {_UNIT_WORDS[m.group(2)]}", text)
         if " đ" in text:
             text = DONG_AFTER_SCALE.sub("đồng", text)
@@ -196,16 +210,14 @@ class Rules:
             text,
         )
         if "." in text:
-            text = DOTTED.sub(lambda m: f"{m.group(1)} chấm {m.group(2)}", text)
+            text = DOTTED.sub(_dotted, text)
         return NUMBER.sub(self._number, text)
 
     @staticmethod
     def _ratio(m: re.Match[str]) -> str:
         num, den = int(m.group(1)), int(m.group(2))
-        share = quantities.is_fraction_of_quantity(m.string, m.start(), m.end(), num, den)
-        if not share:
-            return f"{m.group(1)} trên {m.group(2)}"
-        return f"{m.group(1)} phần {'tư' if den == 4 else m.group(2)}"  # `ba phần tư`
+        said = quantities.fraction_words(m.string, m.start(), m.end(), num, den)
+        return said if said is not None else f"{m.group(1)} trên {m.group(2)}"
 
     def _scale(self, m: re.Match[str]) -> str:
         den = int(m.group(2).replace(".", ""))
@@ -214,6 +226,7 @@ class Rules:
     def scores(self, text: str) -> str:
         if " lệ " in text:  # before dates (`1/12`) and clocks (`1:50`) take the pair
             text = SCALE.sub(self._scale, text)
+        text = quantities.house_numbers(text, self.say)
         return quantities.rounds(quantities.scores(text, self.say), self.say)
 
     def _number(self, m: re.Match[str]) -> str:
@@ -236,31 +249,24 @@ class Rules:
         return self.num(int(integer))
 
     def addresses(self, text: str) -> str:
-        if not _ADDRESS_HINT.search(text):
-            return text
-        if self.s.addresses == "drop":
-            return ADDRESS_LABEL.sub("", ADDRESS.sub(_named_or_dropped, text))
+        return web.addresses(text, self.s.addresses)
 
-        def read(m: re.Match[str]) -> str:
-            value = re.sub(r"^https?://", "", m.group(0))
-            value = value.replace("@", " a còng ").replace(".", " chấm ").replace("/", " gạch ")
-            return re.sub(r"\d+", lambda d: digit_words(d.group(0)), value)
 
-        return ADDRESS.sub(read, text)
+def _dotted(m: re.Match[str]) -> str:
+    """`2.1` is `hai chấm một`; `2.05` keeps its zero (`hai chấm không năm`)."""
+    tail = digit_words(m.group(2)) if m.group(2).startswith("0") else m.group(2)
+    return f"{m.group(1)} chấm {tail}"
+
+
+def _minus(m: re.Match[str]) -> str:
+    """`-5°C` is `âm năm`, but `20 -25 độ` is a range typed with a stray space."""
+    if re.search(r"\d\s*$", m.string[max(0, m.start() - 3) : m.start()]):
+        return m.group(0)
+    return "âm "
 
 
 def _word_slash(m: re.Match[str]) -> str:
-    """`ông/bà` is a pause; money per anything (`đồng/học sinh`) is `trên`."""
-    before = m.string[max(0, m.start() - 6) : m.start()]
-    return " trên " if _MONEY_BEFORE.search(before) else ", "
-
-
-def _named_or_dropped(m: re.Match[str]) -> str:
-    """A web or mail address is dropped, unless the sentence needs it as the object of
-    `tại`, `truy cập`, `gửi về`…: then it is named (`trang thông tin điện tử`)."""
-    before = m.string[max(0, m.start() - 12) : m.start()]
-    value = m.group(0)
-    end = "." if value.endswith(".") else ""  # the sentence's own full stop
-    if "@" in value:
-        return "hộp thư điện tử" + end if _MAIL_VERB.search(before) else end
-    return "trang thông tin điện tử" + end if _WEB_VERB.search(before) else end
+    """`ông/bà` is a pause; money per anything (`đồng/học sinh`) and a count per anything
+    (`02 người/đơn vị`) are `trên`."""
+    before = m.string[max(0, m.start() - 20) : m.start()]
+    return " trên " if _MONEY_BEFORE.search(before[-6:]) or _COUNT_PER.search(before) else ", "

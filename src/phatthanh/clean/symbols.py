@@ -112,3 +112,29 @@ def tidy(text: str) -> str:
         if " x " in text or _MATH_CHAR.search(text):
             text = MATH_SIGN.sub(_math_words, text)
     return text
+
+
+# `Ủy ban nhân dân (UBND)`, `15.000.000đ (Mười lăm triệu đồng)`, `01 (một)`: once read, the
+# words in brackets repeat the words just before them; a listener would hear them twice.
+ECHO = re.compile(r"\s?\(([^()]{1,80})\)")
+_ECHO_GAP = re.compile(r"(?:\s+[^\W\d_]+)?\s*")
+
+
+def drop_echoes(text: str) -> str:
+    """Drop a bracket whose spoken words repeat the words right before it (runs on spoken
+    text, when abbreviations and numbers are words on both sides)."""
+
+    def sub(m: re.Match[str]) -> str:
+        inner = m.group(1).strip().lower()
+        if not inner or not any(ch.isalpha() for ch in inner):
+            return m.group(0)
+        before = m.string[max(0, m.start() - len(inner) - 24) : m.start()].lower()
+        at = before.rfind(inner)
+        if at < 0 or (at > 0 and before[at - 1].isalnum()):
+            return m.group(0)
+        # the repeated words end right before the bracket, or one word before it (`Trung tâm
+        # Y tế huyện (TTYT)`); an earlier bracket or clause does not count
+        rest = before[at + len(inner) :]
+        return "" if _ECHO_GAP.fullmatch(rest) else m.group(0)
+
+    return ECHO.sub(sub, text)
