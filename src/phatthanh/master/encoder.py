@@ -5,6 +5,10 @@ The encoder's chain: the planned gain (`volume`), the limiter when the plan need
 (`alimiter`, a sample-peak limiter with look-ahead; no `loudnorm`, G6), the profile's rate
 (`aresample`), LAME into a real file (MP3 per ../shared/specs/standards.md §8, Info
 header, G7). The build's thread reads only its progress report.
+The master is read in packets of `READ_BYTES` (the WAV demuxer's `max_size`; 4096 bytes
+by default): ffmpeg's demuxer, decoder and filter threads then hand over 16x fewer frames,
+which took 0.4 CPU-s of a 39-minute master's reading (0.65 -> 0.21 s) and the same samples
+reach LAME in the same 1152-sample frames (a test compares the MP3s byte for byte).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from phatthanh.master.settings import Profile
 
 LIMITER_ATTACK_MS, LIMITER_RELEASE_MS = 5, 80
 PROGRESS_BYTES = 4096  # a read of ffmpeg's progress report (a few lines)
+READ_BYTES = 1 << 16  # the WAV demuxer's packets: 32768 samples, not 2048 (same samples)
 
 
 def coding_loss_db(source: Path, profile: Profile, pieces: int = 12) -> float:
@@ -74,7 +79,8 @@ def encoder_args(
     ceiling (None: no limiter) into `out`, reporting progress on stdout."""
     gain_db, ceiling_db = plan
     rate = profile.sample_rate_hz
-    stream = filtered(ffmpeg.input(str(source)).audio, gain_db, ceiling_db, rate, rate_hz)
+    source_stream = ffmpeg.input(str(source), max_size=READ_BYTES).audio
+    stream = filtered(source_stream, gain_db, ceiling_db, rate, rate_hz)
     encoder = stream.output(str(out), **mp3_options(rate, profile.bitrate_kbps))
     return ["-progress", "pipe:1", *encoder.overwrite_output().get_args()]
 

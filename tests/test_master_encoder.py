@@ -1,7 +1,8 @@
-"""The encoder's limiter runs only where the plan needs it: a rendition whose every sample the
-gain leaves well under the ceiling is encoded without `alimiter`; one whose peaks would cross
-it keeps the limiter; and a file that goes over without one is re-encoded with it. Every file
-is checked by pyloudnorm and a 4x oversampled true peak on ffmpeg's decode."""
+"""The encoder's command: the limiter runs only where the plan needs it (a rendition whose every
+sample the gain leaves well under the ceiling is encoded without `alimiter`; one whose peaks
+would cross it keeps the limiter; a file that goes over without one is re-encoded with it;
+every file checked by pyloudnorm and a 4x oversampled true peak on ffmpeg's decode), and the
+master read in large packets gives the very same MP3."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pyloudnorm
 import pytest
 from scipy.signal import resample_poly
 
+from phatthanh.ffmpeg import run_ffmpeg
 from phatthanh.master import encode as encode_module
 from phatthanh.master.encode import Job, MasterStats, encode_all, needs_limiter
 from phatthanh.master.encoder import encoder_args
@@ -100,3 +102,21 @@ def test_a_file_over_its_ceiling_without_the_limiter_is_re_encoded_with_it(
     assert stats.encodes == {"podcast": 2}
     assert stats.limited == {"podcast": 1}  # the first without, the second with
     assert_on_target(out, profile)
+
+
+@pytest.mark.parametrize(("name", "ceiling"), [("podcast", -2.5), ("loudspeaker", -2.5),
+                                               ("broadcast", None)])  # fmt: skip
+def test_reading_the_master_in_large_packets_gives_the_same_mp3(
+    tmp_path: Path, name: str, ceiling: float | None
+) -> None:
+    source = tmp_path / "master.wav"
+    write_wav(source, speech_like(6.0))
+    profile = MasterSettings().profile(name)
+    args = encoder_args(source, RATE, tmp_path / "large.mp3", profile, (2.0, ceiling))
+    at = args.index("-max_size")
+    assert int(args[at + 1]) >= 8 * 4096  # packets of 4096 bytes are the demuxer's own
+    run_ffmpeg(args)
+    plain = [*args[:at], *args[at + 2 :]]
+    plain[plain.index(str(tmp_path / "large.mp3"))] = str(tmp_path / "plain.mp3")
+    run_ffmpeg(plain)
+    assert (tmp_path / "large.mp3").read_bytes() == (tmp_path / "plain.mp3").read_bytes()
