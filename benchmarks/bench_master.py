@@ -134,6 +134,12 @@ def speed(root: Path) -> None:
         f"{sum(e == 1 for e in encodes)} once, {sum(e > 1 for e in encodes)} re-encoded "
         f"({sum(encodes) - len(encodes)} re-encodes)"
     )
+    limited = [
+        f"{n} {sum(t.limited.get(n, 0) for t in builds)}/{sum(t.encodes.get(n, 0) for t in builds)}"
+        for builds in [[cold, *warm_runs]]
+        for n in NAMES
+    ]
+    print("encodes that ran the limiter: " + ", ".join(limited))
     last = warm_runs[-1]  # the episode as published now
     assert last.folder is not None
     for r in last.renditions:

@@ -62,6 +62,7 @@ class Timed:
     seconds: dict[str, float] = field(default_factory=dict)
     renditions: tuple[Rendition, ...] = ()
     encodes: dict[str, int] = field(default_factory=dict)
+    limited: dict[str, int] = field(default_factory=dict)  # encodes that ran the limiter
     synthesized: int = 0
     minutes: float = 0.0
     wall_s: float = 0.0
@@ -109,6 +110,7 @@ def timed_build(lineup: Lineup, config: Config) -> Timed:
     timed.seconds.update({k: v for k, v in stats.seconds.items() if k in STAGES})
     timed.renditions = record.renditions or (record.audio,)  # as published
     timed.encodes = dict(stats.encodes)
+    timed.limited = dict(stats.limited)
     timed.synthesized = voiced.synthesized
     timed.minutes = timeline.duration_ms / 60000
     timed.wall_s = time.perf_counter() - started

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from phatthanh.ffmpeg import run_ffmpeg
-from phatthanh.master.band import band_args
+from phatthanh.master.band import band_args, stream_header
 from phatthanh.master.clips import clip_loudness
 from phatthanh.master.layout import loudness, read_wav
 from phatthanh.master.meter import LoudnessMeter
@@ -54,13 +54,14 @@ def test_meter_steps_do_not_depend_on_the_length_hint() -> None:
     assert -40 < meters[0].integrated_lufs() < 0
 
 
-def test_the_bands_regrouped_input_changes_no_sample(tmp_path: Path) -> None:
+def test_the_bands_regrouped_input_in_large_packets_changes_no_sample(tmp_path: Path) -> None:
     rate = 44100
     pcm = (_speechlike(6.0, rate) * 32767).astype("<i2").tobytes()  # 16 input frames of 16384
+    stream = stream_header(rate) + pcm  # 8 packets of 65536 bytes, or 130 of 4096
     outputs = []
-    for frames in (16384, 0):
+    for frames, packet in ((16384, 65536), (0, 0)):
         wav = tmp_path / f"band-{frames}.wav"
-        metered = run_ffmpeg(band_args(wav, rate, frames), input_bytes=pcm).stdout
+        metered = run_ffmpeg(band_args(wav, rate, frames, packet), input_bytes=stream).stdout
         outputs.append((wav.read_bytes(), metered))
     (wav_grouped, floats_grouped), (wav_plain, floats_plain) = outputs
     assert len(floats_plain) == 4 * 3 * rate  # 6 s at 22.05 kHz, float32

@@ -3,10 +3,14 @@
 Loudness per ITU-R BS.1770 / EBU R 128 (../shared/specs/standards.md §7): the gain of every
 encoder is planned before it starts, from what the meter saw while the master was written:
 a limiter (ffmpeg `alimiter`, no `loudnorm`: its dynamic mode misses on speech and
-resamples to 192 kHz, G6) keeps peaks under the ceiling, and what it takes away is predicted
+resamples to 192 kHz, G6) keeps peaks under the ceiling whenever the gain brings any sample
+within `LIMITER_SKIP_DB` of it (a rendition whose every sample stays further under needs
+none and is encoded without it; if its file then goes over, it is re-encoded with the
+limiter), and what the limiter takes away is predicted
 from the step energies and peaks (a step whose peak the gain pushes over the ceiling
 loses the square of the excess, held for `RELEASE_MS`); what the MP3 coder takes away is
-measured on a dozen seconds of the program encoded and decoded through pipes.
+measured on a dozen seconds of the program encoded and decoded through pipes, every
+rendition's at once, each encoder starting as soon as its own is known.
 Every finished MP3 is decoded in process by a second decoder, libmpg123 (soundfile), and
 measured (loudness and 4x true peak) while the other renditions still encode; a file more
 than `TOLERANCE_LU` off or over its ceiling is re-planned with the loss it showed and
@@ -18,35 +22,31 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import selectors
 import time
-import wave
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import ffmpeg
 import numpy as np
 
 from phatthanh.errors import AudioError
-from phatthanh.ffmpeg import Piped, mp3_options, progress_seconds, run_ffmpeg
 from phatthanh.i18n import gettext
-from phatthanh.master.meter import LoudnessMeter, gated_lufs, held_minimum
+from phatthanh.master.encoder import Encoder, coding_loss_db
+from phatthanh.master.meter import gated_lufs, held_minimum
 from phatthanh.master.render import Levels
 from phatthanh.master.settings import Profile
 from phatthanh.master.steps import Encoding, Steps
 from phatthanh.master.verify import THREADS, Measured, Verification
 
 log = logging.getLogger(__name__)
+__all__ = ["Encoder", "Job", "MasterStats", "coding_loss_db", "encode_all", "plan_gain"]
 TOLERANCE_LU = 0.4  # the promise is 0.5 on an independent meter
 PEAK_MARGIN_DB = 1.0  # MP3 coding adds overshoot above the limiter's ceiling
+LIMITER_SKIP_DB = 0.5  # no limiter when every sample stays this far under its ceiling
 RELEASE_MS = 20  # how long the limiter's gain stays down after a peak, in effect (80 ms release)
-LIMITER_ATTACK_MS, LIMITER_RELEASE_MS = 5, 80
 MAX_ENCODES = 3
-PROGRESS_BYTES = 4096  # a read of ffmpeg's progress report (a few lines)
 POLL_S = 0.05  # how often the build looks at the verifications while encoders run
 
 
@@ -57,6 +57,7 @@ class MasterStats:
 
     seconds: dict[str, float] = field(default_factory=dict)
     encodes: dict[str, int] = field(default_factory=dict)
+    limited: dict[str, int] = field(default_factory=dict)  # encodes that ran the limiter
 
     def add(self, stage: str, seconds: float) -> None:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
@@ -92,71 +93,13 @@ def plan_gain(levels: Levels, target_lufs: float, ceiling_db: float) -> float:
     return gain
 
 
-def coding_loss_db(source: Path, profile: Profile, pieces: int = 12) -> float:
-    """How much quieter the MP3 coder leaves this program at this profile's settings (LU),
-    measured on `pieces` seconds taken evenly across the stream: at 64-128 kbps LAME gives
-    back tonal speech about 0.45 dB lower over the whole band (not only above its low-pass),
-    noise by other amounts, so the program itself is the reference."""
-    with wave.open(str(source)) as w:
-        rate, total = w.getframerate(), w.getnframes()
-        chunks = []
-        for i in range(pieces):
-            w.setpos(max(0, i * (total - rate) // max(1, pieces - 1)))
-            chunks.append(w.readframes(rate))
-    pcm = b"".join(chunks)
-    before = LoudnessMeter(rate)
-    before.add(np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0)
-    mp3 = mp3_options(profile.sample_rate_hz, profile.bitrate_kbps)
-    encoder = ffmpeg.input("pipe:", format="s16le", ar=rate, ac=1).output("pipe:", **mp3)
-    coded = run_ffmpeg(encoder.get_args(), input_bytes=pcm).stdout
-    decoder = ffmpeg.input("pipe:", format="mp3").output("pipe:", format="f32le")
-    decoded = run_ffmpeg(decoder.get_args(), input_bytes=coded).stdout
-    after = LoudnessMeter(profile.sample_rate_hz)
-    after.add(np.frombuffer(decoded, dtype="<f4"))
-    loss = before.integrated_lufs() - after.integrated_lufs()
-    return loss if math.isfinite(loss) else 0.0
-
-
-def filtered(stream: Any, gain_db: float, ceiling_db: float, rate_hz: int, source_hz: int) -> Any:
-    """The encoder's filter chain on an ffmpeg-python stream: gain, limiter, profile's rate."""
-    stream = stream.filter("volume", volume=f"{gain_db:.3f}dB").filter(
-        "alimiter", limit=f"{10 ** (ceiling_db / 20):.6f}", level="disabled",
-        attack=LIMITER_ATTACK_MS, release=LIMITER_RELEASE_MS, asc="enabled",
-    )  # fmt: skip
-    if rate_hz != source_hz:
-        stream = stream.filter("aresample", rate_hz)
-    return stream
-
-
-class Encoder:
-    """One encode in flight (gain, limiter, the profile's rate, LAME into `out`), read only
-    for ffmpeg's progress report (`-progress pipe:1`, a line every half second)."""
-
-    def __init__(
-        self, source: Path, rate_hz: int, out: Path, profile: Profile, plan: tuple[float, float]
-    ) -> None:
-        gain_db, ceiling_db = plan
-        rate = profile.sample_rate_hz
-        stream = filtered(ffmpeg.input(str(source)).audio, gain_db, ceiling_db, rate, rate_hz)
-        encoder = stream.output(str(out), **mp3_options(rate, profile.bitrate_kbps))
-        args = ["-progress", "pipe:1", *encoder.overwrite_output().get_args()]
-        self.run = Piped(args, feed=False)
-        assert self.run.proc.stdout is not None
-        self.fd = self.run.proc.stdout.fileno()
-        self.seconds = 0.0  # of the rendition encoded so far
-        self._line = b""  # a progress line split between two reads
-
-    def take(self) -> bool:
-        """Read ffmpeg's progress so far; False once it has closed its output."""
-        data = os.read(self.fd, PROGRESS_BYTES)
-        if not data:
-            return False
-        *lines, self._line = (self._line + data).split(b"\n")
-        for line in lines:
-            seconds = progress_seconds(line.decode("ascii", "replace"))
-            if seconds is not None:
-                self.seconds = seconds
-        return True
+def needs_limiter(levels: Levels, gain_db: float, ceiling_db: float) -> bool:
+    """Whether `gain_db` brings any sample of the stream (the steps' sample peaks) within
+    `LIMITER_SKIP_DB` of the limiter's ceiling; the margin, on top of `PEAK_MARGIN_DB`,
+    covers the peaks between samples and a rendition's resampling, which the limiter (a
+    sample-peak limiter) does not see either."""
+    peak = float(np.max(levels.step_peak, initial=0.0))
+    return peak > 0 and 20 * math.log10(peak) + gain_db > ceiling_db - LIMITER_SKIP_DB
 
 
 @dataclass(frozen=True)
@@ -180,13 +123,17 @@ class _Attempts:
     encoding: Encoding
     gain_db: float = 0.0
     count: int = 0
+    limited: bool = False  # the last encode ran the limiter
+    peak_missed: bool = False  # an encode went over the ceiling: the limiter stays on
 
     def start(self) -> Encoder:
-        self.gain_db = plan_gain(self.job.levels, self.job.profile.target_lufs + self.loss_db,
-                                 self.ceiling_db)  # fmt: skip
-        self.count += 1
         job = self.job
-        plan = (self.gain_db, self.ceiling_db)
+        self.gain_db = plan_gain(job.levels, job.profile.target_lufs + self.loss_db,
+                                 self.ceiling_db)  # fmt: skip
+        self.limited = self.peak_missed or needs_limiter(job.levels, self.gain_db,
+                                                         self.ceiling_db)  # fmt: skip
+        self.count += 1
+        plan = (self.gain_db, self.ceiling_db if self.limited else None)
         return Encoder(job.source, job.levels.rate_hz, job.out, job.profile, plan)
 
     def settled(self, result: Measured) -> bool:
@@ -198,39 +145,37 @@ class _Attempts:
         if (abs(off) <= TOLERANCE_LU and over <= 0) or self.count >= MAX_ENCODES:
             return True
         log.info("%s landed at %s; re-encoding with a correction", self.job.out.name, result)
-        self.loss_db = predicted_lufs(self.job.levels, self.gain_db, self.ceiling_db) - (
+        ceiling = self.ceiling_db if self.limited else math.inf  # no limiter: nothing lost
+        self.loss_db = predicted_lufs(self.job.levels, self.gain_db, ceiling) - (
             result.integrated_lufs
         )
-        if over > 0:
-            self.ceiling_db -= over + 0.2
+        if over > 0:  # the next encodes limit, and at a lower ceiling if this one did
+            self.ceiling_db -= (over + 0.2) if self.limited else 0.0
+            self.peak_missed = True
         return False
 
 
 def encode_all(
     jobs: Sequence[Job], stats: MasterStats, steps: Steps | None = None
 ) -> list[Measured]:
-    """Plan, encode and verify every rendition: the encoders run side by side and this
-    thread reads their progress (no thread per encoder: each would keep its own malloc
-    arena); as each one ends, its MP3 is decoded and measured on `THREADS` threads
-    (verify.py) while the others still encode. `steps` advances per rendition by one when
-    its coder loss is known, by the seconds encoded as the encode goes, and by one when
-    verified (re-encodes add nothing)."""
+    """Plan, encode and verify every rendition: the coder losses are measured side by side
+    on the `THREADS` threads of the pool that verifies (no more threads: each would keep
+    its own malloc arena), each encoder starting as soon as its own is known; the encoders
+    run side by side and this thread reads their progress; as each one ends, its MP3 is
+    decoded and measured on the pool (verify.py) while the others still encode. `steps`
+    advances per rendition by one when its coder loss is known, by the seconds encoded as
+    the encode goes, and by one when verified (re-encodes add nothing)."""
     steps = steps or Steps(None, 1)
     if not all(math.isfinite(j.levels.integrated_lufs) for j in jobs):
         raise AudioError(gettext("the program is silent; check the voice and the clips"))
     started = time.perf_counter()
-    attempts = []
-    for job in jobs:
-        ceiling = job.profile.true_peak_max_dbtp - PEAK_MARGIN_DB
-        loss = coding_loss_db(job.source, job.profile)
-        attempts.append(_Attempts(job, loss, ceiling, steps.encoding(job.out.name)))
-        steps.advance(1, f"{job.out.name}: calibrated")
-    stats.add("loudness", time.perf_counter() - started)
-    started = last_encode = time.perf_counter()
+    attempts: dict[int, _Attempts] = {}
     results: dict[int, Measured] = {}
     running: dict[int, Encoder] = {}
     verifying: dict[int, Verification] = {}
     pool = ThreadPoolExecutor(THREADS, thread_name_prefix="verify")
+    calibrating = {pool.submit(coding_loss_db, job.source, job.profile): i
+                   for i, job in enumerate(jobs)}  # fmt: skip
     try:
         with selectors.DefaultSelector() as selector:
 
@@ -238,8 +183,15 @@ def encode_all(
                 running[index] = attempts[index].start()
                 selector.register(running[index].fd, selectors.EVENT_READ, index)
 
-            for index in range(len(attempts)):
+            for future in as_completed(calibrating):
+                index, job = calibrating[future], jobs[calibrating[future]]
+                ceiling = job.profile.true_peak_max_dbtp - PEAK_MARGIN_DB
+                encoding = steps.encoding(job.out.name)
+                attempts[index] = _Attempts(job, future.result(), ceiling, encoding)
+                steps.advance(1, f"{job.out.name}: calibrated")
                 start(index)
+            stats.add("loudness", time.perf_counter() - started)
+            started = last_encode = time.perf_counter()
             while running or verifying:
                 events = []
                 if running:  # a verification ends unannounced: look every POLL_S
@@ -258,6 +210,7 @@ def encode_all(
                     attempts[index].encoding.done()
                     name = attempts[index].job.name
                     stats.encodes[name] = stats.encodes.get(name, 0) + 1
+                    stats.limited[name] = stats.limited.get(name, 0) + attempts[index].limited
                     last_encode = time.perf_counter()
                     job = attempts[index].job
                     verifying[index] = Verification(pool, job.out, job.profile.sample_rate_hz)
@@ -270,6 +223,8 @@ def encode_all(
                     else:
                         start(index)
     except BaseException:
+        for calibration in calibrating:
+            calibration.cancel()
         for run in running.values():
             run.run.kill()
         for check in verifying.values():
