@@ -19,6 +19,7 @@ from mutagen.mp3 import MP3
 from phatthanh.atomic import sha256_of
 from phatthanh.errors import AudioError
 from phatthanh.i18n import _
+from phatthanh.master.arenas import share_one_arena
 from phatthanh.master.encode import Job, MasterStats, encode_all
 from phatthanh.master.layout import lay_out
 from phatthanh.master.render import write_master
@@ -27,6 +28,10 @@ from phatthanh.master.steps import Steps, mastering_total, program_seconds
 from phatthanh.model import Progress, Rendition, Timeline
 
 __all__ = ["FILE_SUFFIX", "MasterStats", "lay_out", "render"]
+
+# Every process that builds imports this package before its threads start (the CLI, the
+# studio, the queue workers): their allocations share one malloc arena (arenas.py).
+share_one_arena()
 
 # File name of each rendition: <basename><suffix>.mp3
 FILE_SUFFIX: dict[str, str] = {"podcast": "", "loudspeaker": "-loa", "broadcast": "-phat-song"}
