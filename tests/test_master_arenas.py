@@ -1,5 +1,7 @@
-"""The build's threads share one malloc arena (master/arenas.py): counted by glibc itself,
-through malloc_info's XML (one <heap> element per arena), in a fresh interpreter."""
+"""The build's threads share one malloc arena (master/arenas.py) once `phatthanh.master` is
+imported: counted by glibc itself, through malloc_info's XML (one <heap> element per arena),
+in a fresh interpreter that imports it or not (importing any of it runs the package's
+__init__, so the interpreter that does not must not import phatthanh.master at all)."""
 
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="glibc's mallopt
 _PROBE = """
 import ctypes, sys, tempfile, threading
 import numpy as np
-from phatthanh.master.arenas import share_one_arena
 if sys.argv[1] == "shared":
-    assert share_one_arena()
+    import phatthanh.master  # what every build imports before its threads start
+    from phatthanh.master.arenas import share_one_arena
+    assert share_one_arena.cache_info().currsize == 1  # asked at import, not later
 def work(barrier):
     barrier.wait()  # all threads allocate at once, so none finds the main arena free
     for _ in range(200):
