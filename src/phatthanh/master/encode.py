@@ -159,9 +159,9 @@ def encode_all(
     jobs: Sequence[Job], stats: MasterStats, steps: Steps | None = None
 ) -> list[Measured]:
     """Plan, encode and verify every rendition: the coder losses are measured side by side
-    on the `THREADS` threads of the pool that verifies (no more threads: each would keep
-    its own malloc arena), each encoder starting as soon as its own is known; the encoders
-    run side by side and this thread reads their progress; as each one ends, its MP3 is
+    on the `THREADS` threads of the pool that verifies (no more threads than cores; they
+    share one malloc arena, arenas.py), each encoder starting as soon as its own is known;
+    the encoders run side by side and this thread reads their progress; as each one ends, its MP3 is
     decoded and measured on the pool (verify.py) while the others still encode. `steps`
     advances per rendition by one when its coder loss is known, by the seconds encoded as
     the encode goes, and by one when verified (re-encodes add nothing)."""
